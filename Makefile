@@ -1,0 +1,82 @@
+# neuralode.h: build, test, figures and benchmarks.
+# make test   unit tests + every chapter in --quick mode; ends with "N passed, N failed"
+# make plots  every chapter in full mode; regenerates every figure under plots/
+# See `make help`.
+
+CC      ?= cc
+CXX     ?= c++
+CFLAGS  ?= -std=c99 -O2 -g -Wall -Wextra -Wpedantic
+LDLIBS  := -lm
+BUILD   := build
+
+TESTS    := $(filter-out tests/test_main.c,$(wildcard tests/test_*.c))
+CHAPTERS := $(sort $(wildcard chapters/[0-9][0-9]_*.c))
+CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
+PNG_OBJ  := $(BUILD)/ndeplot_png.o
+
+.PHONY: all test check plots bench clean help deps
+
+all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
+
+help:
+	@echo "make            build tests, chapters, examples and benchmarks into $(BUILD)/"
+	@echo "make test       run the unit tests and every chapter with --quick"
+	@echo "make check      the tests under ASan+UBSan, plus C++, static and two-TU builds"
+	@echo "make plots      run every chapter in full and regenerate plots/ (PNG + gnuplot)"
+	@echo "make bench      print BENCH lines (speed as ratios against references)"
+	@echo "make chNN       build and run chapter NN in full, e.g. make ch01"
+	@echo "make clean      remove $(BUILD)/"
+
+# Install libstb-dev (and gnuplot) when missing and root; else say how.
+deps:
+	@sh tools/deps.sh
+
+$(BUILD):
+	@mkdir -p $(BUILD)
+
+$(PNG_OBJ): ndeplot_png.c | $(BUILD) deps
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/test_all: tests/test_main.c tests/check.c tests/nde_impl.c $(TESTS) tests/check.h tests/fixtures/refs.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
+	$(CC) $(CFLAGS) -I. -o $@ tests/test_main.c tests/check.c tests/nde_impl.c $(TESTS) $(PNG_OBJ) $(LDLIBS)
+
+$(BUILD)/%: chapters/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
+	$(CC) $(CFLAGS) -I. -o $@ $< $(PNG_OBJ) $(LDLIBS)
+
+$(BUILD)/ex_%: examples/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
+	$(CC) $(CFLAGS) -I. -o $@ $< $(PNG_OBJ) $(LDLIBS)
+
+$(BUILD)/bench: bench/bench.c neuralode.h tests/fixtures/refs.h | $(BUILD)
+	$(CC) $(CFLAGS) -I. -o $@ bench/bench.c $(LDLIBS)
+
+test: $(BUILD)/test_all $(CH_BINS)
+	@sh tools/run_tests.sh $(BUILD) $(CH_BINS)
+
+# Sanitizers, C++11, static linkage, and two translation units linked together.
+check: | $(BUILD) deps
+	$(CC) -std=c99 -O1 -g -Wall -Wextra -Wpedantic -Werror -fsanitize=address,undefined -fno-omit-frame-pointer -I. \
+	  -o $(BUILD)/test_asan tests/test_main.c tests/check.c tests/nde_impl.c $(TESTS) ndeplot_png.c $(LDLIBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(BUILD)/test_asan > $(BUILD)/test_asan.log || (tail -40 $(BUILD)/test_asan.log; exit 1)
+	@tail -1 $(BUILD)/test_asan.log
+	$(CXX) -x c++ -std=c++11 -Wall -Wextra -Werror -I. -c tests/nde_impl.c -o $(BUILD)/impl_cxx.o
+	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -DNEURALODE_STATIC -I. -c tests/nde_impl.c -o $(BUILD)/impl_static.o
+	$(CXX) -x c++ -std=c++11 -Wall -Wextra -Werror -DNEURALODE_STATIC -I. -c tests/nde_impl.c -o $(BUILD)/impl_static_cxx.o
+	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/two_tu tests/two_tu_a.c tests/two_tu_b.c tests/nde_impl.c $(LDLIBS)
+	$(BUILD)/two_tu
+	@echo "check: sanitizers, C++11, static and two-TU builds all clean"
+
+plots: $(CH_BINS) | deps
+	@sh tools/make_plots.sh $(CH_BINS)
+
+bench: $(BUILD)/bench
+	@$(BUILD)/bench
+
+ch%:
+	@src=$$(ls chapters/$*_*.c 2>/dev/null | head -n 1); \
+	test -n "$$src" || { echo "no chapter $* in chapters/"; exit 1; }; \
+	bin=$(BUILD)/$$(basename $$src .c); \
+	$(MAKE) --no-print-directory $$bin && ./$$bin
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,4432 @@
+/* neuralode.h - v0.1 - Neural Ordinary Differential Equations in one C header.
+   No warranty implied; use at your own risk. MIT licence at the end of the file.
+
+   WHAT IT IS
+     Everything numerical a Neural ODE needs, in plain C99 on doubles, with
+     only libc and libm: small dense linear algebra, a seeded random generator,
+     an MLP with reverse-mode, forward-mode and second-order products, explicit
+     Runge-Kutta solvers (fixed and adaptive, with dense output), implicit,
+     exponential and symplectic solvers, three gradient methods (backprop
+     through the solver, backsolve adjoint, interpolating adjoint), losses,
+     optimizers, minibatches and model files. It never prints, never exits
+     and keeps no global state: every failure is a status and a message.
+
+   HOW TO USE IT
+     In exactly one C (or C++) file:
+         #define NEURALODE_IMPLEMENTATION
+         #include "neuralode.h"
+     Every other file just includes it. Link with -lm.
+
+   OPTIONS (define before including)
+     NEURALODE_STATIC      all functions static: private to one translation unit
+     NDE_MALLOC(sz), NDE_REALLOC(p, sz), NDE_FREE(p)
+                           your allocator; define all three or none
+
+   CONTENTS (declarations below, then the implementation in the same order)
+     1. Status codes and messages ........ nde_status, nde_status_name, NDE_MSG_LEN
+     2. Random numbers ................... nde_rng_seed, _uniform, _normal, _below
+     3. Linear algebra ................... nde_gemm*, nde_gemv*, nde_lu_*, norms
+     4. Systems .......................... nde_system, nde_system_jacobian, nde_system_check
+     5. Solvers .......................... nde_method, nde_tableau, nde_options, nde_stats, nde_solve
+     6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system
+     7. Losses and gradients ............. nde_loss, nde_loss_mse/_mae, nde_grad
+     8. Stiff, exponential, symplectic ... nde_expm, nde_phi1 (methods via nde_options.method)
+     9. Training ......................... nde_optim_*, nde_clip_grad_norm, schedules,
+                                           nde_early_*, nde_sample_windows, nde_progress_*,
+                                           nde_mlp_save / _load / _load_new
+
+   CONVENTIONS
+     - Row-major arrays of double. Shape comments use: B batch rows, D state
+       dimension, H hidden width, P parameters, N output times, S stages.
+     - A state of B rows is integrated as one vector of B*D numbers with one
+       step size (as torchdiffeq does); dynamics are evaluated on the batch.
+     - Gradient buffers are ADDED into by the products (vjp, jvp callers
+       zero them first), as in llm.c; nde_grad overwrites its outputs.
+     - Zero-initialised option structs mean documented defaults.
+     - Every fallible call returns NDE_OK (0) or a negative nde_status, and
+       writes a one-line message naming the argument or time into a
+       caller-owned buffer (nde_stats.msg, nde_grad_stats.msg, or a msg
+       argument of NDE_MSG_LEN bytes that may be NULL).
+     - Random streams are xoshiro256** seeded by splitmix64: identical on
+       every platform for a given seed.
+
+   WRITING YOUR OWN DYNAMICS
+     Fill an nde_system: dim, nparams, params, ctx and the callback f. For
+     gradients add vjp (a^T df/dy, a^T df/dtheta, a^T df/dt, each ADDED into
+     its output, any output may be NULL). Implicit solvers also use jvp or
+     jac; without them the Jacobian is built from D vjp calls. To mix known
+     physics with a network ("universal differential equation"), call
+     nde_mlp_forward inside f and nde_mlp_vjp inside vjp, and add the physics
+     term and its derivatives by hand; put the physics parameters after the
+     network's in one flat theta block. Check every hand-written product with
+     nde_system_check before training: it compares them with central finite
+     differences.
+
+   LIMITATIONS (honest ones)
+     - Dense linear algebra only: implicit methods factor (B*D)x(B*D)
+       matrices (block-diagonal per row), fine up to a few hundred states.
+     - One step size for the whole batch; no per-row adaptivity.
+     - Backprop through adaptive solvers treats the accepted step sizes as
+       constants (the standard discretize-then-optimize gradient).
+     - Backprop through EPI2 is not available (it needs second derivatives
+       of f that nde_system does not carry); adjoints work with it.
+     - Model files survive a crashed process (temp file + rename) but ISO C
+       has no fsync, so not necessarily a power cut.
+     - Double precision only; no threads, no SIMD intrinsics.
+
+   EXAMPLE (a complete program; see also examples/ and chapters/)
+*/
+#if 0
+#define NEURALODE_IMPLEMENTATION
+#include "neuralode.h"
+#include <stdio.h>
+
+int main(void)
+{
+    nde_mlp net;                      /* dy/dt = W2 tanh(W1 y + b1) + b2 */
+    nde_system sys;
+    nde_rng rng;
+    nde_stats st;
+    int widths[3] = {2, 16, 2};
+    double y0[2] = {2.0, 0.0}, t[5] = {0, 0.25, 0.5, 0.75, 1.0}, y[5 * 2];
+    nde_rng_seed(&rng, 0);
+    nde_mlp_dense(&net, 3, widths, NDE_ACT_TANH, 0, NULL);
+    nde_mlp_init_glorot(&net, &rng);
+    nde_mlp_system(&net, &sys, NULL);
+    if (nde_solve(&sys, 1, y0, 5, t, NULL, y, &st) != NDE_OK) {
+        printf("solve failed: %s\n", st.msg);
+        return 1;
+    }
+    printf("y(1) = (%.6f, %.6f) after %ld steps, %ld evaluations\n", y[8], y[9], st.naccept, st.nfe);
+    nde_mlp_free(&net);
+    return 0;
+}
+#endif
+#ifndef NEURALODE_H
+#define NEURALODE_H
+
+#include <stddef.h>
+
+#ifdef NEURALODE_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define NDEDEF static __attribute__((unused))
+#else
+#define NDEDEF static
+#endif
+#else
+#define NDEDEF extern
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ===================================================================== */
+/* Status codes and messages                                              */
+/* ===================================================================== */
+
+typedef enum nde_status {
+    NDE_OK = 0,
+    NDE_ERR_ARG = -1,            /* bad argument: NULL pointer, size, tolerance, option   */
+    NDE_ERR_TIMES = -2,          /* output times not strictly monotonic or not finite     */
+    NDE_ERR_NONFINITE = -3,      /* NaN/Inf in the initial state or from the dynamics     */
+    NDE_ERR_STEP_UNDERFLOW = -4, /* step size fell below the minimum                      */
+    NDE_ERR_MAX_STEPS = -5,      /* step limit reached before the last output time        */
+    NDE_ERR_STIFF = -6,          /* stiffness detected (when asked to stop on it)         */
+    NDE_ERR_NEWTON = -7,         /* Newton iteration of an implicit method did not converge */
+    NDE_ERR_SINGULAR = -8,       /* singular matrix in an LU factorisation                */
+    NDE_ERR_NOMEM = -9,          /* allocation failed                                     */
+    NDE_ERR_IO = -10,            /* could not open, read, write or rename a file          */
+    NDE_ERR_FORMAT = -11,        /* file truncated, corrupt, wrong magic/version/checksum */
+    NDE_ERR_ARCH = -12,          /* file holds a different architecture than expected     */
+    NDE_ERR_CALLBACK = -13,      /* a user callback returned non-zero                     */
+    NDE_ERR_UNSUPPORTED = -14,   /* method/option combination not available               */
+    NDE_ERR_ADJOINT_DRIFT = -15  /* backsolve adjoint could not reconstruct y0: gradient unreliable */
+} nde_status;
+
+/* Name of a status code, e.g. "NDE_ERR_TIMES". Never NULL. */
+NDEDEF const char *nde_status_name(int status);
+
+/* Every fallible call writes a one-line message (which argument, which
+   time) into a caller-owned buffer of this size when one is given. */
+#define NDE_MSG_LEN 256
+
+/* ===================================================================== */
+/* Random numbers: xoshiro256** seeded by splitmix64                      */
+/* ===================================================================== */
+
+typedef struct nde_rng { unsigned long long s[4]; } nde_rng;
+
+/* Seed a generator; the same seed gives the same stream on every platform. */
+NDEDEF void nde_rng_seed(nde_rng *r, unsigned long long seed);
+/* Next 64 random bits. */
+NDEDEF unsigned long long nde_rng_u64(nde_rng *r);
+/* Uniform double in [0, 1) with 53 random bits. */
+NDEDEF double nde_rng_uniform(nde_rng *r);
+/* Standard normal N(0, 1) by the Box-Muller transform (no cached state). */
+NDEDEF double nde_rng_normal(nde_rng *r);
+/* Uniform integer in [0, n), n > 0, without modulo bias. */
+NDEDEF long nde_rng_below(nde_rng *r, long n);
+
+/* ===================================================================== */
+/* Dense linear algebra, row-major double                                 */
+/* ===================================================================== */
+
+/* C (m,n) = alpha * A (m,k) B (k,n) + beta * C. */
+NDEDEF void nde_gemm(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C);
+/* C (m,n) = alpha * A (m,k) B^T (B is (n,k)) + beta * C. */
+NDEDEF void nde_gemm_nt(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C);
+/* C (m,n) = alpha * A^T (A is (k,m)) B (k,n) + beta * C. */
+NDEDEF void nde_gemm_tn(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C);
+/* y (m) = alpha * A (m,n) x (n) + beta * y. */
+NDEDEF void nde_gemv(int m, int n, double alpha, const double *A, const double *x, double beta, double *y);
+/* y (n) = alpha * A^T x (A is (m,n), x is (m)) + beta * y. */
+NDEDEF void nde_gemv_t(int m, int n, double alpha, const double *A, const double *x, double beta, double *y);
+/* LU factorisation with partial pivoting, in place: A (n,n) -> L\U, piv (n).
+   Returns NDE_OK or NDE_ERR_SINGULAR (exact zero pivot). */
+NDEDEF int nde_lu_factor(int n, double *A, int *piv);
+/* Solve A x = b with the factors from nde_lu_factor; b (n) is overwritten by x. */
+NDEDEF void nde_lu_solve(int n, const double *LU, const int *piv, double *b);
+/* Solve A^T x = b with the same factors; b (n) is overwritten by x. */
+NDEDEF void nde_lu_solve_t(int n, const double *LU, const int *piv, double *b);
+/* Norms of a vector x (n): Euclidean, max-abs. */
+NDEDEF double nde_norm2(int n, const double *x);
+NDEDEF double nde_norm_inf(int n, const double *x);
+/* Matrix norms of A (m,n): max row sum (inf-norm) and max column sum (1-norm). */
+NDEDEF double nde_mat_norm_inf(int m, int n, const double *A);
+NDEDEF double nde_mat_norm1(int m, int n, const double *A);
+/* ===================================================================== */
+/* Dynamics: the system an ODE solver integrates                          */
+/* ===================================================================== */
+/*
+   Letters used in shape comments: B batch rows, D state dimension per row,
+   P parameters, N output times, S stages, H hidden width.
+
+   A system is dy/dt = f(t, y, theta) applied row by row to a batch y (B,D).
+   The solver treats the batch as one state of n = B*D numbers (one step size
+   for all rows, as torchdiffeq does). Only f is required; the products are
+   needed by the gradient methods (vjp) and by implicit solvers (jac or jvp).
+   Every callback returns 0, or non-zero to stop the solve (NDE_ERR_CALLBACK).
+*/
+typedef struct nde_system {
+    int dim;        /* D: state dimension of one row */
+    int nparams;    /* P: number of trainable parameters (0 for none) */
+    double *params; /* (P) theta, owned by the caller; may be NULL when P = 0 */
+    void *ctx;      /* passed unchanged to every callback */
+
+    /* dydt (B,D) = f(t, y (B,D), theta (P)). */
+    int (*f)(void *ctx, double t, int B, const double *y, const double *theta, double *dydt);
+
+    /* Reverse-mode products with a cotangent a (B,D), ADDED into the outputs:
+         gy (B,D)  += a^T df/dy     (per row)
+         gth (P)   += sum over rows of a^T df/dtheta
+         gt (1)    += sum over rows of a^T df/dt
+       Any output pointer may be NULL (not wanted). */
+    int (*vjp)(void *ctx, double t, int B, const double *y, const double *theta,
+               const double *a, double *gy, double *gth, double *gt);
+
+    /* Forward-mode product: out (B,D) = (df/dy) v, v (B,D), per row. Optional. */
+    int (*jvp)(void *ctx, double t, int B, const double *y, const double *theta,
+               const double *v, double *out);
+
+    /* Jacobian of one batch: J (B,D,D), J[b][i][j] = d f_i / d y_j of row b.
+       Optional: when NULL the library builds it from jvp (or from vjp). */
+    int (*jac)(void *ctx, double t, int B, const double *y, const double *theta, double *J);
+} nde_system;
+
+/* Jacobian J (B,D,D) of sys at (t, y): from sys->jac, else D calls of jvp,
+   else D calls of vjp. Returns NDE_OK, NDE_ERR_UNSUPPORTED (no product
+   given) or NDE_ERR_CALLBACK. */
+NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const double *y, double *J);
+
+/* Check a system's products against central finite differences of f at
+   (t, y) with step eps (0: 1e-6). Writes the largest relative error of
+   vjp-y, vjp-theta, vjp-t and jvp into err[4] (-1 where a product is
+   missing). Use it on every hand-written system before training. */
+NDEDEF int nde_system_check(const nde_system *sys, double t, int B, const double *y, double eps, double err[4]);
+
+/* ===================================================================== */
+/* Solvers                                                                */
+/* ===================================================================== */
+
+typedef enum nde_method {
+    NDE_DOPRI5 = 0,       /* Dormand-Prince 5(4), FSAL, 4th-order dense output (default) */
+    NDE_EULER,            /* explicit Euler, fixed step, order 1 */
+    NDE_MIDPOINT,         /* explicit midpoint, fixed step, order 2 */
+    NDE_HEUN,             /* Heun (explicit trapezoid), fixed step, order 2 */
+    NDE_RK4,              /* classic Runge-Kutta, fixed step, order 4 */
+    NDE_BS32,             /* Bogacki-Shampine 3(2), FSAL, adaptive */
+    NDE_TSIT5,            /* Tsitouras 5(4), FSAL, adaptive */
+    NDE_BACKWARD_EULER,   /* implicit Euler + Newton, fixed step, order 1 */
+    NDE_SDIRK4,           /* adaptive stiff method (see its section) */
+    NDE_EPI2,             /* exponential integrator EPI2, fixed step, order 2 */
+    NDE_LEAPFROG,         /* Stormer-Verlet, separable Hamiltonians, fixed step, order 2 */
+    NDE_GAUSS2,           /* 2-stage Gauss-Legendre, symplectic, fixed step, order 4 */
+    NDE_METHOD_COUNT
+} nde_method;
+
+/* Name of a method ("dopri5", "rk4", ...), or "?" for an unknown value. */
+NDEDEF const char *nde_method_name(int method);
+/* Method by name; returns -1 for an unknown name. */
+NDEDEF int nde_method_by_name(const char *name);
+
+/* Butcher tableau of an explicit Runge-Kutta method: a method is this
+   table plus one registry line. a is (S,S) row-major, strictly lower
+   triangular. e = b - bhat (embedded error weights) or NULL for fixed-step
+   methods. Dense output: y(t0 + th*h) = y0 + h * sum_i bi_i(th) k_i with
+   bi_i(th) = sum_k P[i*deg + k] th^(k+1) over the S stages; when P is NULL
+   the cubic Hermite interpolant through (y0, f0, y1, f1) is used. FSAL
+   methods have k_S = f(t0+h, y1). */
+typedef struct nde_tableau {
+    const char *name;
+    int S;              /* number of stages */
+    int order;          /* order of the propagated solution */
+    int err_order;      /* order of the embedded solution (0: none) */
+    int fsal;           /* 1 when the last stage is f(t0 + h, y1) */
+    const double *c;    /* (S) */
+    const double *a;    /* (S,S) */
+    const double *b;    /* (S) */
+    const double *e;    /* (S) b - bhat, or NULL */
+    int dense_deg;      /* degree of the dense-output polynomials (0: Hermite) */
+    const double *P;    /* (S, dense_deg) or NULL */
+    int stiff_i, stiff_j; /* stages compared by the stiffness test [Hairer-Wanner II, IV.2] */
+    double stiff_bound; /* stability boundary on the negative real axis; 0: no test */
+} nde_tableau;
+
+/* The tableau of an explicit Runge-Kutta method, or NULL for other methods. */
+NDEDEF const nde_tableau *nde_method_tableau(int method);
+
+/* Solver options. A zero-initialised struct gives the documented defaults:
+   method DOPRI5, rtol 1e-6, atol 1e-9, automatic first step, safety 0.9,
+   step factor in [0.2, 10], PI coefficient beta 0.04, hmin 0 (only the
+   underflow test 1e-14*|t|), hmax |t_end - t0|, max_steps 100000,
+   h = (t_end - t0)/100 for fixed-step methods. */
+typedef struct nde_options {
+    int method;          /* nde_method */
+    double rtol, atol;   /* mixed error norm: sc_i = atol + rtol*max(|y0_i|, |y1_i|) */
+    double h0;           /* first step (adaptive) ; 0 = automatic [Hairer HINIT] */
+    double h;            /* step size of fixed-step methods (magnitude); 0 = span/100 */
+    double hmin, hmax;   /* step bounds (magnitudes); 0 = defaults above */
+    long max_steps;      /* accepted + rejected steps allowed; 0 = 100000 */
+    double safety;       /* 0 = 0.9 */
+    double fac_min;      /* 0 = 0.2 : smallest step change factor */
+    double fac_max;      /* 0 = 10  : largest step change factor */
+    double beta;         /* PI controller coefficient; 0 = 0.04, negative = plain I controller */
+    int stiff_check;     /* 0: detect and flag stiffness (default); 1: stop with NDE_ERR_STIFF; -1: off */
+    int norm_n;          /* error norm over the first norm_n components only (0 = all); the seminorm */
+    double newton_tol;   /* implicit methods: Newton tolerance relative to the error scale; 0 = 0.03 */
+    int newton_max;      /* implicit methods: Newton iterations per stage; 0 = 10 */
+} nde_options;
+
+/* Counters and diagnostics of one solve. */
+typedef struct nde_stats {
+    long nfe;            /* right-hand-side evaluations (batch calls of f) */
+    long naccept;        /* accepted steps */
+    long nreject;        /* rejected steps */
+    long njac;           /* Jacobian evaluations */
+    long nlu;            /* LU factorisations */
+    long nnewton;        /* Newton iterations */
+    int  n_out;          /* output rows written (index of the first time not reached) */
+    double t_last;       /* last time at which the state is known good */
+    double h_last;       /* last step size tried */
+    int stiff;           /* 1 when stiffness was detected */
+    double t_stiff;      /* time of the first stiffness detection */
+    char msg[NDE_MSG_LEN]; /* what went wrong (or a warning), "" when all is well */
+} nde_stats;
+
+/* Integrate dy/dt = f(t, y, theta) from t[0] through the N output times
+   t (N), strictly increasing or strictly decreasing; y0 is (B,D), the state
+   at t[0]; yout (N,B,D) receives y(t[n]) (yout row 0 = y0). Output times
+   are met through dense output and never change the steps taken.
+   opt and st may be NULL (defaults, no statistics). On a fault met while
+   integrating, rows [0, st->n_out) hold the outputs reached and row n_out
+   (when n_out < N) holds the last good state, at time st->t_last.
+   Returns NDE_OK or a negative nde_status; st->msg says what and where. */
+NDEDEF int nde_solve(const nde_system *sys, int B, const double *y0, int N, const double *t,
+                     const nde_options *opt, double *yout, nde_stats *st);
+
+/* ===================================================================== */
+/* MLP: a stack of layers with reverse, forward and second-order products */
+/* ===================================================================== */
+/*
+   A network maps a batch x (B,in_dim) at time t to net(x, t) (B,out_dim),
+   row by row. Build it with nde_mlp_init, nde_mlp_add_* and nde_mlp_build
+   (or nde_mlp_dense), initialise it, then use the products below or wrap it
+   as an nde_system. All parameters live in one flat block params (P): per
+   layer with parameters, W (out,in) row-major then b (out), in layer order.
+   Every product recomputes its own forward pass (no state between calls).
+   An nde_mlp owns a workspace reused by every call: one nde_mlp per thread.
+*/
+
+typedef enum nde_act {
+    NDE_ACT_IDENTITY = 0,
+    NDE_ACT_TANH,
+    NDE_ACT_SOFTPLUS,   /* log(1 + e^x), computed without overflow */
+    NDE_ACT_RELU,
+    NDE_ACT_SIGMOID,
+    NDE_ACT_COUNT
+} nde_act;
+
+typedef enum nde_layer_kind {
+    NDE_LAYER_LINEAR = 0,  /* y = W x + b,           W (out,in), b (out)          */
+    NDE_LAYER_ACT,         /* y = act(x) elementwise, no parameters                */
+    NDE_LAYER_RESIDUAL     /* y = x + act(W x + b),   W (w,w), b (w): tutorial eqs 18-20 */
+} nde_layer_kind;
+
+/* Input flags of an MLP. */
+#define NDE_INPUT_CUBE 1   /* feed y^3 (elementwise) instead of y: the spiral documents */
+#define NDE_INPUT_TIME 2   /* append t as one more input column: time-aware models */
+
+#define NDE_MLP_MAX_LAYERS 32  /* activation layers count as layers */
+
+typedef struct nde_layer {
+    int kind;        /* nde_layer_kind */
+    int in, out;     /* widths */
+    int act;         /* nde_act (ACT and RESIDUAL layers) */
+    long off;        /* offset of W in the flat parameter block (-1: no parameters) */
+    double *W;       /* (out,in) view into params, or NULL */
+    double *b;       /* (out) view into params, or NULL */
+    char name[16];   /* "L0.W"-style name stem: "L<index>" */
+} nde_layer;
+
+typedef struct nde_mlp {
+    int in_dim;      /* features of y given to the network (before the time column) */
+    int flags;       /* NDE_INPUT_CUBE | NDE_INPUT_TIME */
+    int out_dim;     /* width of the last layer (while building: of the last layer added) */
+    int nlayers;
+    nde_layer layer[NDE_MLP_MAX_LAYERS];
+    long nparams;    /* P */
+    double *params;  /* (P) one flat block; owned; layer W/b point into it */
+    /* workspace for the activations of a batch (owned, grown on demand) */
+    int cap;         /* rows the workspace holds */
+    double *work;
+    long work_len;
+} nde_mlp;
+
+/* Start an empty network with in_dim inputs and NDE_INPUT_* flags (m is
+   zeroed first: free a built network before reusing its struct). Then add
+   layers and call nde_mlp_build. The first layer sees in_dim + 1 columns
+   with NDE_INPUT_TIME. Returns NDE_OK or NDE_ERR_ARG (msg names the argument). */
+NDEDEF int nde_mlp_init(nde_mlp *m, int in_dim, int flags, char *msg);
+/* Append y = W x + b with out outputs (W is (out, current width)). */
+NDEDEF int nde_mlp_add_linear(nde_mlp *m, int out, char *msg);
+/* Append the elementwise activation act (an nde_act); no parameters. */
+NDEDEF int nde_mlp_add_act(nde_mlp *m, int act, char *msg);
+/* Append y = x + act(W x + b) at the current width w: W (w,w), b (w).
+   The tutorial's Residual-64 (eqs 18-20) is: init(2, NDE_INPUT_CUBE),
+   linear 64, act tanh, residual tanh, linear 2 (4,482 parameters). */
+NDEDEF int nde_mlp_add_residual(nde_mlp *m, int act, char *msg);
+/* Check the layer list (widths chained, act/residual square, at most
+   NDE_MLP_MAX_LAYERS), allocate the flat parameter block (zeroed) and set
+   the views. The add_* calls return NDE_ERR_ARG after a build.
+   Returns NDE_OK, NDE_ERR_ARG or NDE_ERR_NOMEM. */
+NDEDEF int nde_mlp_build(nde_mlp *m, char *msg);
+/* Shortcut for the common dense network widths[0]-widths[1]-...-widths[n-1]
+   with activation act after every linear layer but the last; init + add +
+   build in one call (on failure m holds nothing to free). The tutorial's
+   baseline 128x4 is {2, 128, 128, 128, 2}, tanh, NDE_INPUT_CUBE: 33,666 parameters. */
+NDEDEF int nde_mlp_dense(nde_mlp *m, int n, const int *widths, int act, int flags, char *msg);
+/* Free the parameter block and the workspace; m keeps its layer list but
+   is no longer built. Safe on a zeroed or already freed struct. */
+NDEDEF void nde_mlp_free(nde_mlp *m);
+
+/* Initialisations: Glorot/Xavier uniform U(-s, s), s = sqrt(6/(in+out)),
+   and normal N(0, sigma^2) for the weights; biases zero in both. */
+NDEDEF void nde_mlp_init_glorot(nde_mlp *m, nde_rng *r);
+NDEDEF void nde_mlp_init_normal(nde_mlp *m, nde_rng *r, double sigma);
+
+/* out (B,out_dim) = net(x (B,in_dim), t). t is used only with NDE_INPUT_TIME.
+   out must not overlap x. No allocation once the workspace holds B rows.
+   Returns NDE_OK, NDE_ERR_ARG (not built, B < 0, NULL buffer) or NDE_ERR_NOMEM. */
+NDEDEF int nde_mlp_forward(nde_mlp *m, int B, const double *x, double t, double *out);
+
+/* Reverse mode, with a cotangent gout (B,out_dim); ADDS into
+   gx (B,in_dim), gp (P) and gt (1); any of them may be NULL. Recomputes the
+   forward pass itself (stateless). gt is sum over rows of gout . dnet/dt
+   (zero without NDE_INPUT_TIME). Returns as nde_mlp_forward. */
+NDEDEF int nde_mlp_vjp(nde_mlp *m, int B, const double *x, double t, const double *gout,
+                       double *gx, double *gp, double *gt);
+
+/* Forward mode: out (B,out_dim) = net(x, t) and jv (B,out_dim) = (d net/dx) v,
+   v (B,in_dim) (the t column is not a direction); out may be NULL. */
+NDEDEF int nde_mlp_jvp(nde_mlp *m, int B, const double *x, double t, const double *v,
+                       double *out, double *jv);
+
+/* Forward-over-reverse second-order products. With g(x, p) = (d net/dx)^T gout
+   (the input gradient for a fixed cotangent gout (B,out_dim)) and a tangent
+   u (B,in_dim) in input space:
+     gx  (B,in_dim) = g                          (written)
+     hx  (B,in_dim) += (dg/dx) u                 (Hessian-vector product)
+     hp  (P)        += d/dp (g . u) summed over rows  (= (d gp / dx) u)
+   gx, hx or hp may be NULL; t is held fixed. One forward pass carrying the
+   tangent u, then one reverse pass carrying the tangents of the cotangents.
+   This is what a Hamiltonian network's gradients need. */
+NDEDEF int nde_mlp_grad_tangent(nde_mlp *m, int B, const double *x, double t, const double *gout,
+                                const double *u, double *gx, double *hx, double *hp);
+
+/* Fill sys with the Neural ODE dy/dt = net(y, t) (needs in_dim == out_dim):
+   f, vjp, jvp and jac all come from the network; ctx = m, sys->params =
+   m->params. The callbacks evaluate at the theta they are passed (a solver
+   or a gradient check may pass a copy); jac costs one forward pass plus D
+   tangent passes. m must outlive sys. Returns NDE_OK or NDE_ERR_ARG. */
+NDEDEF int nde_mlp_system(nde_mlp *m, nde_system *sys, char *msg);
+
+/* Fill sys with the Hamiltonian network dynamics on y = (q, p), D = in_dim
+   even, H = net(y) scalar (out_dim == 1):
+     dq/dt = dH/dp,  dp/dt = -dH/dq        (the Julia report, eqs 4.1-4.2)
+   f is one reverse pass with gout = 1; vjp is one forward-over-reverse pass
+   along u = (-a_p, a_q) (gy += Hess(H) u, gth, and gt with NDE_INPUT_TIME);
+   jvp is Jsym Hess(H) v; jac is D such columns. ctx = m. Returns NDE_OK or
+   NDE_ERR_ARG (odd in_dim, out_dim != 1, not built). */
+NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg);
+
+/* ===================================================================== */
+/* Losses on the solution                                                 */
+/* ===================================================================== */
+/*
+   A loss is a function of the states at the N output times (a point loss)
+   plus, optionally, a running loss G = integral of sum_rows g(t, y) dt over
+   the solve (the Julia report, eq 2.1). Its gradients dL/dy(t_n) are the
+   jumps of the adjoint; the running loss enters as the source term of the
+   adjoint equation (eq 2.4a) and, for backprop, as a quadrature state.
+*/
+typedef struct nde_loss {
+    /* Point loss: returns L and writes g (N,B,D) = dL/dy(t_n) for y (N,B,D). NULL: none. */
+    double (*point)(void *ctx, int N, int B, int D, const double *t, const double *y, double *g);
+    /* Running integrand per row: g (B) = g(t, y_b) and gy (B,D) = dg/dy_b. NULL: none. */
+    int (*running)(void *ctx, double t, int B, int D, const double *y, double *g, double *gy);
+    void *ctx;
+} nde_loss;
+
+/* Targets of the built-in point losses: y (N,B,D) and per-time weights
+   w (N) (NULL: all 1). */
+typedef struct nde_target {
+    const double *y;   /* (N,B,D) */
+    const double *w;   /* (N) or NULL */
+} nde_target;
+
+/* Mean squared error mean_{n,b,d} w_n (y - target)^2 (the tutorial's eq 25
+   with weights); ctx is an nde_target*. Writes its gradient into g. */
+NDEDEF double nde_loss_mse(void *ctx, int N, int B, int D, const double *t, const double *y, double *g);
+/* Mean absolute error mean_{n,b,d} w_n |y - target| (subgradient 0 at 0). */
+NDEDEF double nde_loss_mae(void *ctx, int N, int B, int D, const double *t, const double *y, double *g);
+/* Time weights of the tutorial's eq 25: w_n = 1 + alpha (t_n - t_0)/(t_{N-1} - t_0). */
+NDEDEF void nde_time_weights(int N, const double *t, double alpha, double *w);
+/* Plain mean squared difference of two arrays of n numbers. */
+NDEDEF double nde_mse(long n, const double *a, const double *b);
+
+/* ===================================================================== */
+/* Gradients: backprop through the solver, backsolve and interpolating    */
+/* adjoints                                                               */
+/* ===================================================================== */
+
+typedef enum nde_grad_method {
+    NDE_GRAD_BACKPROP = 0, /* exact gradient of the discrete solution; memory grows with steps */
+    NDE_GRAD_BACKSOLVE,    /* adjoint solved backwards with y re-integrated: memory O(1) in steps */
+    NDE_GRAD_INTERP        /* adjoint solved backwards with y read from the stored dense output */
+} nde_grad_method;
+
+/* Gradient options; zero-initialised = backprop, adjoint solves with the
+   forward options, full error norm, drift threshold 100. */
+typedef struct nde_grad_options {
+    int method;                 /* nde_grad_method */
+    const nde_options *adjoint; /* options of the backward solve; NULL: the forward ones */
+    int seminorm;               /* 1: dL/dtheta left out of the backward step-size control */
+    double drift_limit;         /* backsolve: reconstruction error (in units of the error
+                                   scale atol + rtol|y|) above which the gradient is flagged; 0 = 100 */
+    int drift_is_error;         /* 1: return NDE_ERR_ADJOINT_DRIFT when flagged (else only flag) */
+} nde_grad_options;
+
+/* Diagnostics of one gradient call. */
+typedef struct nde_grad_stats {
+    nde_stats fwd;         /* forward solve */
+    nde_stats bwd;         /* backward solve(s) of the adjoint methods (zero for backprop) */
+    long nvjp;             /* vector-Jacobian products (batch calls of sys->vjp) */
+    long nsteps;           /* accepted forward steps */
+    size_t peak_bytes;     /* most bytes the method held at once (buffers, tape, dense store) */
+    double recon_err;      /* backsolve: worst |y_reconstructed - y_forward| / (atol + rtol|y|)
+                              at the output times down to t0; -1 for the other methods */
+    int drift;             /* 1 when recon_err > drift_limit: do not trust the gradient */
+    char msg[NDE_MSG_LEN];
+} nde_grad_stats;
+
+/* Solve from y0 (B,D) through the output times t (N), evaluate the loss and
+   its gradients: L (1), gth (P) = dL/dtheta, gy0 (B,D) = dL/dy0 (may be
+   NULL), yout (N,B,D) the forward solution (may be NULL). gth and gy0 are
+   overwritten. opt as for nde_solve; gopt and gs may be NULL. Returns
+   NDE_OK or a status; with drift_is_error set, NDE_ERR_ADJOINT_DRIFT when
+   the backsolve adjoint could not reconstruct the forward states. */
+NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const double *t,
+                    const nde_options *opt, const nde_grad_options *gopt, const nde_loss *loss,
+                    double *L, double *yout, double *gth, double *gy0, nde_grad_stats *gs);
+
+/* ===================================================================== */
+/* Training toolkit: optimizers, clipping, schedules, early stopping,     */
+/* trajectory minibatches, progress lines                                 */
+/* ===================================================================== */
+/*
+   Everything here works on one flat parameter block theta (P), the way
+   nde_mlp and nde_system store it, so each tool is a single loop. All state
+   lives in caller-visible structs; nothing is global. The usual loop:
+
+     nde_optim opt; nde_optim_init(&opt, NDE_OPT_ADAM, P, 1e-3, msg);
+     for (it = 1; it <= iters; it++) {
+         nde_sample_windows(&rng, N, D, t, y, T, B, s, tb, y0b, yb, msg);
+         ... loss and gradient g (P) of the model on (tb, y0b, yb) ...
+         nde_clip_grad_norm(P, g, 1.0);
+         nde_optim_step(&opt, theta, g);
+         if (nde_progress_update(&pr, it, loss, nfe)) printf("%s\n", pr.line);
+     }
+     nde_optim_free(&opt);
+*/
+
+typedef enum nde_optim_kind {
+    NDE_OPT_SGD = 0,   /* SGD with (heavy-ball or Nesterov) momentum */
+    NDE_OPT_ADAM,      /* Adam [Kingma & Ba 2015], L2 weight decay added to the gradient */
+    NDE_OPT_ADAMW,     /* Adam with decoupled weight decay [Loshchilov & Hutter 2019] */
+    NDE_OPT_RMSPROP,   /* RMSprop, PyTorch convention (see nde_optim_step) */
+    NDE_OPT_COUNT
+} nde_optim_kind;
+
+/* One optimizer over a flat parameter block. nde_optim_init fills every
+   field with the documented default of its kind; change a field afterwards
+   to override it (e.g. opt.weight_decay = 1e-4). */
+typedef struct nde_optim {
+    int kind;            /* nde_optim_kind */
+    long P;              /* parameters */
+    double lr;           /* learning rate; schedules write here */
+    double beta1, beta2; /* Adam(W) moment decays: 0.9, 0.999 */
+    double eps;          /* Adam(W), RMSprop: 1e-8 */
+    double alpha;        /* RMSprop smoothing constant: 0.99 */
+    double momentum;     /* SGD: 0.9 ; RMSprop: 0 (set > 0 for momentum RMSprop) */
+    int nesterov;        /* SGD: 1 for Nesterov momentum, 0 (default) for heavy ball */
+    double weight_decay; /* SGD/Adam/RMSprop: L2, g += wd*theta (0) ; AdamW: decoupled (0.01) */
+    long t;              /* steps taken so far */
+    double *m;           /* (P) first moment (Adam) or momentum buffer; owned */
+    double *v;           /* (P) second moment (Adam, RMSprop); owned; NULL for SGD */
+} nde_optim;
+
+/* Set up an optimizer of the given kind for P parameters with learning rate
+   lr (0 = the kind's default: SGD 1e-2, Adam/AdamW 1e-3, RMSprop 1e-2) and
+   zeroed state. Defaults: beta1 0.9, beta2 0.999, eps 1e-8, alpha 0.99,
+   SGD momentum 0.9, AdamW weight_decay 0.01. Returns NDE_OK, NDE_ERR_ARG
+   or NDE_ERR_NOMEM; on failure o holds no memory. */
+NDEDEF int nde_optim_init(nde_optim *o, int kind, long P, double lr, char *msg);
+
+/* One update of theta (P) in place from the gradient g (P) (g is not
+   changed). With gw = g + weight_decay*theta (not for AdamW), step k = t+1:
+     SGD:     b = mu*b + gw ; theta -= lr*b   (Nesterov: theta -= lr*(gw + mu*b))
+     Adam:    m = b1*m + (1-b1)*gw ; v = b2*v + (1-b2)*gw^2 ;
+              theta -= lr * (m/(1-b1^k)) / (sqrt(v/(1-b2^k)) + eps)
+     AdamW:   theta *= 1 - lr*weight_decay, then Adam with g (no L2 term)
+     RMSprop: v = alpha*v + (1-alpha)*gw^2 ; theta -= lr*gw/(sqrt(v) + eps)
+              (PyTorch's convention: eps outside the root, v starts at 0;
+              with momentum: b = mu*b + gw/(sqrt(v)+eps), theta -= lr*b)
+   These match torch.optim (SGD dampening 0). Returns NDE_OK, NDE_ERR_ARG,
+   or NDE_ERR_NONFINITE when g holds a NaN/Inf: then theta and the state are
+   left unchanged and the step is not counted. */
+NDEDEF int nde_optim_step(nde_optim *o, double *theta, const double *g);
+
+/* Forget the state (moments, step count) but keep the hyperparameters. */
+NDEDEF void nde_optim_reset(nde_optim *o);
+
+/* Release the state buffers; o may then be initialised again. */
+NDEDEF void nde_optim_free(nde_optim *o);
+
+/* Global-norm clipping: with n = ||g||_2 over all P entries, when
+   max_norm > 0 and n > max_norm, scale g (P) in place by max_norm/n, so that
+   ||g|| = max_norm afterwards. Returns n, the norm BEFORE clipping (a NaN or
+   Inf norm is returned as is and g is left alone: check it). */
+NDEDEF double nde_clip_grad_norm(long P, double *g, double max_norm);
+
+/* ===================================================================== */
+/* Learning-rate schedules                                                */
+/* ===================================================================== */
+
+/* Step decay: lr0 * gamma^floor(step / every) (torch StepLR); step counts
+   from 0. Use as opt.lr = nde_lr_step_decay(lr0, it, 500, 0.5).
+   every <= 0 returns lr0. */
+NDEDEF double nde_lr_step_decay(double lr0, long step, long every, double gamma);
+
+/* Reduce-on-plateau, mode "min" with a relative threshold, exactly the
+   rules of torch.optim.lr_scheduler.ReduceLROnPlateau:
+     better    : metric < best * (1 - threshold)  -> best = metric, bad = 0
+     otherwise : bad += 1
+     cooldown  : while cooldown_left > 0, it counts down and bad = 0
+     bad > patience : lr = max(lr*factor, min_lr) (only when the change
+                      exceeds eps), cooldown_left = cooldown, bad = 0 */
+typedef struct nde_plateau {
+    double factor;       /* multiply lr by this on a plateau (0.1) */
+    int patience;        /* non-improving steps tolerated before reducing */
+    double threshold;    /* relative improvement needed (1e-4) */
+    int cooldown;        /* steps to wait after a reduction (0) */
+    double min_lr;       /* lower bound on lr (0) */
+    double eps;          /* ignore reductions smaller than this (1e-8) */
+    double best;         /* best metric so far (+inf at start) */
+    int bad;             /* consecutive non-improving steps */
+    int cooldown_left;   /* cooldown steps remaining */
+    int nreduce;         /* reductions made so far */
+} nde_plateau;
+
+/* Set the defaults above with the given factor (0 = 0.1; must be in (0,1))
+   and patience (>= 0; torch's default is 10). Returns NDE_OK or NDE_ERR_ARG. */
+NDEDEF int nde_plateau_init(nde_plateau *s, double factor, int patience, char *msg);
+
+/* Feed one value of the monitored metric (e.g. validation loss); may lower
+   o->lr. Returns 1 when lr was reduced at this call, else 0. A NaN metric
+   counts as not improving. */
+NDEDEF int nde_plateau_step(nde_plateau *s, nde_optim *o, double metric);
+
+/* ===================================================================== */
+/* Early stopping, keeping the best parameters                            */
+/* ===================================================================== */
+
+/* Watches a validation loss: remembers the lowest value and a copy of the
+   parameters that gave it, and says stop after `patience` consecutive
+   updates without an improvement larger than min_delta. */
+typedef struct nde_early_stop {
+    int patience;        /* non-improving updates allowed before stopping */
+    double min_delta;    /* improvement must exceed this (absolute; 0) */
+    long P;
+    double best_loss;    /* +inf before the first update */
+    double *best;        /* (P) copy of theta at best_loss; owned */
+    long best_iter;      /* update index (0-based) of best_loss, -1 before any */
+    long n;              /* updates so far */
+    int bad;             /* consecutive non-improving updates */
+} nde_early_stop;
+
+/* Allocate the best-parameter copy for P parameters. patience >= 1.
+   Returns NDE_OK, NDE_ERR_ARG or NDE_ERR_NOMEM. */
+NDEDEF int nde_early_init(nde_early_stop *e, long P, int patience, char *msg);
+
+/* Record the loss of theta (P). When loss < best_loss - min_delta, copy
+   theta into e->best. Returns 1 when training should stop (patience
+   exhausted, or the loss is NaN/Inf), else 0. */
+NDEDEF int nde_early_update(nde_early_stop *e, double loss, const double *theta);
+
+/* Copy the best parameters seen into theta (P). Returns NDE_OK, or
+   NDE_ERR_ARG when no finite loss has been recorded (theta unchanged). */
+NDEDEF int nde_early_restore(const nde_early_stop *e, double *theta);
+
+NDEDEF void nde_early_free(nde_early_stop *e);
+
+/* ===================================================================== */
+/* Minibatches of trajectory windows                                      */
+/* ===================================================================== */
+
+/* The spiral demo's sampler (torchdiffeq examples/ode_demo.py, get_batch):
+   B distinct start indices s drawn uniformly without replacement from
+   [0, N-T) (partial Fisher-Yates on r), each the start of a window of T
+   consecutive points of the trajectory y (N,D) at times t (N):
+     s   (B)      start indices, in the order drawn
+     tb  (T)      tb[i] = t[i] - t[0], the times every window is solved at
+     y0  (B,D)    y0[b] = y[s[b]]
+     yb  (T,B,D)  yb[i][b] = y[s[b] + i]
+   One time vector serves the whole batch, so t should be a uniform grid
+   (then tb[i] = t[s[b]+i] - t[s[b]] for every b). tb, y0 and yb may be
+   NULL. Needs 2 <= T < N and 1 <= B <= N - T. Allocates (N-T) ints of
+   scratch. Returns NDE_OK, NDE_ERR_ARG or NDE_ERR_NOMEM. */
+NDEDEF int nde_sample_windows(nde_rng *r, int N, int D, const double *t, const double *y,
+                              int T, int B, int *s, double *tb, double *y0, double *yb,
+                              char *msg);
+
+/* ===================================================================== */
+/* Progress lines for a training loop                                     */
+/* ===================================================================== */
+
+/* Library code never prints: this formats the line and hands it to the
+   caller's callback, or leaves it in p->line for the caller to print. */
+typedef struct nde_progress {
+    int every;           /* report when iter % every == 0 (0 = never) */
+    void (*log)(void *ctx, const char *line); /* called with each line, or NULL */
+    void *ctx;           /* passed to log */
+    char line[NDE_MSG_LEN]; /* the last line formatted */
+    long calls;          /* updates since the last line */
+    double c_last;       /* CPU seconds at the last line (or at init) */
+    double c_start;      /* CPU seconds at init */
+    double ms_per_iter;  /* CPU ms per update over the last interval */
+    double seconds;      /* CPU seconds since init, at the last update */
+} nde_progress;
+
+/* Start a reporter: a line every `every` iterations, passed to log(ctx,
+   line) when log is not NULL. Times are CPU time from clock() (not wall
+   time: they exclude sleeping and count all threads of the process). */
+NDEDEF void nde_progress_init(nde_progress *p, int every, void (*log)(void *ctx, const char *line), void *ctx);
+
+/* Call once per iteration. When iter % every == 0, formats
+     "iter %5d  loss %.6e  nfe %ld  %.1f ms/iter"
+   (nfe as given, e.g. the evaluations of this iteration; ms/iter = mean CPU
+   milliseconds per update since the previous line) into p->line, calls
+   p->log, and returns 1; else returns 0. */
+NDEDEF int nde_progress_update(nde_progress *p, int iter, double loss, long nfe);
+
+/* ===================================================================== */
+/* Model files                                                            */
+/* ===================================================================== */
+
+/* Format version written by nde_mlp_save and the only one read. */
+#define NDE_MODEL_VERSION 1
+
+/* Save the architecture and parameters of m to path in the documented
+   binary format (see "Model files" in the implementation: magic, version,
+   architecture, parameters, FNV-1a 64 checksum; little-endian on every
+   platform). Writes "<path>.tmp" and renames it over path, so an
+   interrupted save never leaves a half-written model at path.
+   Returns NDE_OK, NDE_ERR_ARG, NDE_ERR_NOMEM or NDE_ERR_IO (no file left). */
+NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg);
+
+/* Load parameters into an already built network m whose architecture must
+   equal the file's (in_dim, flags, every layer's kind/in/out/act, P).
+   The whole file is read and validated first; on any failure m is left
+   unchanged. Returns NDE_OK, NDE_ERR_ARG, NDE_ERR_NOMEM, NDE_ERR_IO (cannot
+   open/read), NDE_ERR_FORMAT (truncated, bad magic, version or checksum,
+   invalid fields) or NDE_ERR_ARCH (a different architecture). */
+NDEDEF int nde_mlp_load(nde_mlp *m, const char *path, char *msg);
+
+/* Build a new network from the architecture stored in path and load its
+   parameters. m is overwritten only on success (free it with nde_mlp_free);
+   on failure it is left untouched and owns nothing new. Statuses as for
+   nde_mlp_load (no NDE_ERR_ARCH). */
+NDEDEF int nde_mlp_load_new(nde_mlp *m, const char *path, char *msg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NEURALODE_H */
+
+#ifdef NEURALODE_IMPLEMENTATION
+#ifndef NEURALODE_IMPLEMENTATION_DONE
+#define NEURALODE_IMPLEMENTATION_DONE
+
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Allocator overrides: define all three of NDE_MALLOC, NDE_REALLOC, NDE_FREE, or none. */
+#if defined(NDE_MALLOC) && defined(NDE_REALLOC) && defined(NDE_FREE)
+#elif !defined(NDE_MALLOC) && !defined(NDE_REALLOC) && !defined(NDE_FREE)
+#define NDE_MALLOC(sz) malloc(sz)
+#define NDE_REALLOC(p, sz) realloc(p, sz)
+#define NDE_FREE(p) free(p)
+#else
+#error "neuralode.h: define all of NDE_MALLOC, NDE_REALLOC and NDE_FREE, or none of them"
+#endif
+
+/* ===================================================================== */
+/* Status names and messages                                              */
+/* ===================================================================== */
+
+NDEDEF const char *nde_status_name(int status)
+{
+    switch (status) {
+    case NDE_OK: return "NDE_OK";
+    case NDE_ERR_ARG: return "NDE_ERR_ARG";
+    case NDE_ERR_TIMES: return "NDE_ERR_TIMES";
+    case NDE_ERR_NONFINITE: return "NDE_ERR_NONFINITE";
+    case NDE_ERR_STEP_UNDERFLOW: return "NDE_ERR_STEP_UNDERFLOW";
+    case NDE_ERR_MAX_STEPS: return "NDE_ERR_MAX_STEPS";
+    case NDE_ERR_STIFF: return "NDE_ERR_STIFF";
+    case NDE_ERR_NEWTON: return "NDE_ERR_NEWTON";
+    case NDE_ERR_SINGULAR: return "NDE_ERR_SINGULAR";
+    case NDE_ERR_NOMEM: return "NDE_ERR_NOMEM";
+    case NDE_ERR_IO: return "NDE_ERR_IO";
+    case NDE_ERR_FORMAT: return "NDE_ERR_FORMAT";
+    case NDE_ERR_ARCH: return "NDE_ERR_ARCH";
+    case NDE_ERR_CALLBACK: return "NDE_ERR_CALLBACK";
+    case NDE_ERR_UNSUPPORTED: return "NDE_ERR_UNSUPPORTED";
+    case NDE_ERR_ADJOINT_DRIFT: return "NDE_ERR_ADJOINT_DRIFT";
+    default: return "NDE_ERR_UNKNOWN";
+    }
+}
+
+/* Write a formatted one-line message into msg (NDE_MSG_LEN bytes), if given. */
+static void nde__msg(char *msg, const char *fmt, ...)
+{
+    va_list ap;
+    if (!msg) return;
+    va_start(ap, fmt);
+    vsnprintf(msg, NDE_MSG_LEN, fmt, ap);
+    va_end(ap);
+}
+
+static int nde__finite(double x) { return x - x == 0.0; }
+
+static int nde__all_finite(long n, const double *x)
+{
+    long i;
+    double s = 0.0;
+    for (i = 0; i < n; i++) s += x[i] - x[i];
+    return s == 0.0;
+}
+
+/* ===================================================================== */
+/* Random numbers                                                         */
+/* ===================================================================== */
+/* xoshiro256** [Blackman & Vigna 2018], seeded through splitmix64 so that
+   any 64-bit seed gives a well-mixed state. Integer arithmetic only: the
+   same stream on every platform. Normals by Box-Muller. */
+
+static unsigned long long nde__rotl(unsigned long long x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+NDEDEF void nde_rng_seed(nde_rng *r, unsigned long long seed)
+{
+    int i;
+    for (i = 0; i < 4; i++) {
+        unsigned long long z = (seed += 0x9E3779B97F4A7C15ULL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        r->s[i] = (z ^ (z >> 31)) & 0xFFFFFFFFFFFFFFFFULL;
+    }
+}
+
+NDEDEF unsigned long long nde_rng_u64(nde_rng *r)
+{
+    unsigned long long *s = r->s;
+    unsigned long long out = (nde__rotl((s[1] * 5) & 0xFFFFFFFFFFFFFFFFULL, 7) * 9) & 0xFFFFFFFFFFFFFFFFULL;
+    unsigned long long t = (s[1] << 17) & 0xFFFFFFFFFFFFFFFFULL;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = nde__rotl(s[3], 45) & 0xFFFFFFFFFFFFFFFFULL;
+    return out;
+}
+
+NDEDEF double nde_rng_uniform(nde_rng *r)
+{
+    return (double)(nde_rng_u64(r) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+NDEDEF double nde_rng_normal(nde_rng *r)
+{
+    double u1 = 1.0 - nde_rng_uniform(r); /* (0, 1] */
+    double u2 = nde_rng_uniform(r);
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586476925 * u2);
+}
+
+NDEDEF long nde_rng_below(nde_rng *r, long n)
+{
+    unsigned long long un = (unsigned long long)n, lim, x;
+    if (n <= 1) return 0;
+    lim = (0xFFFFFFFFFFFFFFFFULL / un) * un; /* reject the incomplete last block */
+    do x = nde_rng_u64(r); while (x >= lim);
+    return (long)(x % un);
+}
+
+/* ===================================================================== */
+/* Dense linear algebra (row-major)                                       */
+/* ===================================================================== */
+/* Plain loops ordered so that the innermost loop runs over contiguous
+   memory. LU with partial pivoting [Golub & Van Loan, Alg. 3.4.1]. */
+
+static void nde__scale_or_zero(long len, double beta, double *C)
+{
+    long i;
+    if (beta == 0.0) memset(C, 0, (size_t)len * sizeof(double));
+    else if (beta != 1.0) for (i = 0; i < len; i++) C[i] *= beta;
+}
+
+NDEDEF void nde_gemm(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C)
+{
+    int i, j, p;
+    nde__scale_or_zero((long)m * n, beta, C);
+    for (i = 0; i < m; i++) {
+        double *c = C + (long)i * n;
+        for (p = 0; p < k; p++) {
+            double aip = alpha * A[(long)i * k + p];
+            const double *b = B + (long)p * n;
+            for (j = 0; j < n; j++) c[j] += aip * b[j];
+        }
+    }
+}
+
+NDEDEF void nde_gemm_nt(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C)
+{
+    int i, j, p;
+    for (i = 0; i < m; i++) {
+        const double *a = A + (long)i * k;
+        for (j = 0; j < n; j++) {
+            const double *b = B + (long)j * k;
+            double s = 0.0;
+            for (p = 0; p < k; p++) s += a[p] * b[p];
+            C[(long)i * n + j] = alpha * s + (beta == 0.0 ? 0.0 : beta * C[(long)i * n + j]);
+        }
+    }
+}
+
+NDEDEF void nde_gemm_tn(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C)
+{
+    int i, j, p;
+    nde__scale_or_zero((long)m * n, beta, C);
+    for (p = 0; p < k; p++) {
+        const double *a = A + (long)p * m;
+        const double *b = B + (long)p * n;
+        for (i = 0; i < m; i++) {
+            double api = alpha * a[i];
+            double *c = C + (long)i * n;
+            for (j = 0; j < n; j++) c[j] += api * b[j];
+        }
+    }
+}
+
+NDEDEF void nde_gemv(int m, int n, double alpha, const double *A, const double *x, double beta, double *y)
+{
+    nde_gemm_nt(m, 1, n, alpha, A, x, beta, y);
+}
+
+NDEDEF void nde_gemv_t(int m, int n, double alpha, const double *A, const double *x, double beta, double *y)
+{
+    nde_gemm_tn(n, 1, m, alpha, A, x, beta, y);
+}
+
+NDEDEF int nde_lu_factor(int n, double *A, int *piv)
+{
+    int i, j, k;
+    for (k = 0; k < n; k++) {
+        int p = k;
+        double amax = fabs(A[(long)k * n + k]);
+        for (i = k + 1; i < n; i++)
+            if (fabs(A[(long)i * n + k]) > amax) { amax = fabs(A[(long)i * n + k]); p = i; }
+        piv[k] = p;
+        if (amax == 0.0 || !nde__finite(amax)) return NDE_ERR_SINGULAR;
+        if (p != k)
+            for (j = 0; j < n; j++) {
+                double tmp = A[(long)k * n + j];
+                A[(long)k * n + j] = A[(long)p * n + j];
+                A[(long)p * n + j] = tmp;
+            }
+        for (i = k + 1; i < n; i++) {
+            double l = A[(long)i * n + k] /= A[(long)k * n + k];
+            if (l != 0.0)
+                for (j = k + 1; j < n; j++) A[(long)i * n + j] -= l * A[(long)k * n + j];
+        }
+    }
+    return NDE_OK;
+}
+
+NDEDEF void nde_lu_solve(int n, const double *LU, const int *piv, double *b)
+{
+    int i, j;
+    for (i = 0; i < n; i++) { /* P b, then L z = P b */
+        double tmp = b[piv[i]];
+        b[piv[i]] = b[i];
+        b[i] = tmp;
+    }
+    for (i = 1; i < n; i++)
+        for (j = 0; j < i; j++) b[i] -= LU[(long)i * n + j] * b[j];
+    for (i = n - 1; i >= 0; i--) { /* U x = z */
+        for (j = i + 1; j < n; j++) b[i] -= LU[(long)i * n + j] * b[j];
+        b[i] /= LU[(long)i * n + i];
+    }
+}
+
+NDEDEF void nde_lu_solve_t(int n, const double *LU, const int *piv, double *b)
+{
+    int i, j;
+    for (i = 0; i < n; i++) { /* U^T z = b */
+        for (j = 0; j < i; j++) b[i] -= LU[(long)j * n + i] * b[j];
+        b[i] /= LU[(long)i * n + i];
+    }
+    for (i = n - 1; i >= 0; i--) /* L^T w = z */
+        for (j = i + 1; j < n; j++) b[i] -= LU[(long)j * n + i] * b[j];
+    for (i = n - 1; i >= 0; i--) { /* x = P^T w */
+        double tmp = b[piv[i]];
+        b[piv[i]] = b[i];
+        b[i] = tmp;
+    }
+}
+
+NDEDEF double nde_norm2(int n, const double *x)
+{
+    double s = 0.0;
+    int i;
+    for (i = 0; i < n; i++) s += x[i] * x[i];
+    return sqrt(s);
+}
+
+NDEDEF double nde_norm_inf(int n, const double *x)
+{
+    double m = 0.0;
+    int i;
+    for (i = 0; i < n; i++) if (!(fabs(x[i]) <= m)) m = fabs(x[i]);
+    return m;
+}
+
+NDEDEF double nde_mat_norm_inf(int m, int n, const double *A)
+{
+    double best = 0.0;
+    int i, j;
+    for (i = 0; i < m; i++) {
+        double s = 0.0;
+        for (j = 0; j < n; j++) s += fabs(A[(long)i * n + j]);
+        if (!(s <= best)) best = s;
+    }
+    return best;
+}
+
+NDEDEF double nde_mat_norm1(int m, int n, const double *A)
+{
+    double best = 0.0;
+    int i, j;
+    for (j = 0; j < n; j++) {
+        double s = 0.0;
+        for (i = 0; i < m; i++) s += fabs(A[(long)i * n + j]);
+        if (!(s <= best)) best = s;
+    }
+    return best;
+}
+
+/* ===================================================================== */
+/* Systems: Jacobians and a finite-difference check of the products       */
+/* ===================================================================== */
+
+NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const double *y, double *J)
+{
+    int D = sys->dim, b, i, j, status = NDE_OK;
+    long n = (long)B * D;
+    double *v, *out;
+    if (sys->jac) return sys->jac(sys->ctx, t, B, y, sys->params, J) ? NDE_ERR_CALLBACK : NDE_OK;
+    if (!sys->jvp && !sys->vjp) return NDE_ERR_UNSUPPORTED;
+    v = (double *)NDE_MALLOC(2 * (size_t)n * sizeof(double));
+    if (!v) return NDE_ERR_NOMEM;
+    out = v + n;
+    /* Column j of every row block at once (jvp), or row i (vjp). */
+    for (j = 0; j < D && status == NDE_OK; j++) {
+        memset(v, 0, (size_t)n * sizeof(double));
+        for (b = 0; b < B; b++) v[(long)b * D + j] = 1.0;
+        if (sys->jvp) {
+            if (sys->jvp(sys->ctx, t, B, y, sys->params, v, out)) status = NDE_ERR_CALLBACK;
+            for (b = 0; b < B; b++)
+                for (i = 0; i < D; i++) J[((long)b * D + i) * D + j] = out[(long)b * D + i];
+        } else {
+            memset(out, 0, (size_t)n * sizeof(double));
+            if (sys->vjp(sys->ctx, t, B, y, sys->params, v, out, NULL, NULL)) status = NDE_ERR_CALLBACK;
+            for (b = 0; b < B; b++)
+                for (i = 0; i < D; i++) J[((long)b * D + j) * D + i] = out[(long)b * D + i];
+        }
+    }
+    NDE_FREE(v);
+    return status;
+}
+
+/* Relative error of a against b, scaled by the largest |b| (a product error
+   measured against the size of the product). */
+static double nde__rel_err(long n, const double *a, const double *b)
+{
+    double num = 0.0, den = 0.0;
+    long i;
+    for (i = 0; i < n; i++) {
+        if (fabs(a[i] - b[i]) > num) num = fabs(a[i] - b[i]);
+        if (fabs(b[i]) > den) den = fabs(b[i]);
+    }
+    return num / (den > 1e-12 ? den : 1e-12);
+}
+
+NDEDEF int nde_system_check(const nde_system *sys, double t, int B, const double *y, double eps, double err[4])
+{
+    int D, P, i;
+    long n;
+    double *buf, *yp, *fp, *fm, *a, *gy, *gp, *fd, *v, *jv, gt = 0.0, fdt = 0.0;
+    int status = NDE_ERR_CALLBACK;
+    if (!sys || !sys->f || !y || !err || B < 1 || sys->dim < 1) return NDE_ERR_ARG;
+    D = sys->dim;
+    P = sys->nparams;
+    n = (long)B * D;
+    if (eps <= 0.0) eps = 1e-6;
+    buf = (double *)NDE_MALLOC((size_t)(8 * n + 3 * (long)P + 8) * sizeof(double));
+    if (!buf) return NDE_ERR_NOMEM;
+    yp = buf; fp = yp + n; fm = fp + n; a = fm + n; gy = a + n; fd = gy + n; v = fd + n; jv = v + n;
+    gp = jv + n; /* (P) gradient, then (P) finite differences, then (P) theta copy */
+    err[0] = err[1] = err[2] = err[3] = -1.0;
+    for (i = 0; i < n; i++) { a[i] = cos(1.0 + 0.7 * i); v[i] = sin(0.3 + 1.3 * i); }
+    if (sys->vjp) {
+        double *gpf = gp + P, *th = gp + 2 * P;
+        long k;
+        memset(gy, 0, (size_t)n * sizeof(double));
+        memset(gp, 0, (size_t)P * sizeof(double));
+        if (sys->vjp(sys->ctx, t, B, y, sys->params, a, gy, gp, &gt)) goto done;
+        /* d/dy_k of a . f, one coordinate at a time */
+        memcpy(yp, y, (size_t)n * sizeof(double));
+        for (k = 0; k < n; k++) {
+            double s = 0.0;
+            long j;
+            yp[k] = y[k] + eps;
+            if (sys->f(sys->ctx, t, B, yp, sys->params, fp)) goto done;
+            yp[k] = y[k] - eps;
+            if (sys->f(sys->ctx, t, B, yp, sys->params, fm)) goto done;
+            yp[k] = y[k];
+            for (j = 0; j < n; j++) s += a[j] * (fp[j] - fm[j]);
+            fd[k] = s / (2 * eps);
+        }
+        err[0] = nde__rel_err(n, gy, fd);
+        if (P > 0) {
+            memcpy(th, sys->params, (size_t)P * sizeof(double));
+            for (k = 0; k < P; k++) {
+                double s = 0.0;
+                long j;
+                th[k] = sys->params[k] + eps;
+                if (sys->f(sys->ctx, t, B, y, th, fp)) goto done;
+                th[k] = sys->params[k] - eps;
+                if (sys->f(sys->ctx, t, B, y, th, fm)) goto done;
+                th[k] = sys->params[k];
+                for (j = 0; j < n; j++) s += a[j] * (fp[j] - fm[j]);
+                gpf[k] = s / (2 * eps);
+            }
+            err[1] = nde__rel_err(P, gp, gpf);
+        }
+        {
+            double s = 0.0;
+            long j;
+            if (sys->f(sys->ctx, t + eps, B, y, sys->params, fp)) goto done;
+            if (sys->f(sys->ctx, t - eps, B, y, sys->params, fm)) goto done;
+            for (j = 0; j < n; j++) s += a[j] * (fp[j] - fm[j]);
+            fdt = s / (2 * eps);
+            err[2] = nde__rel_err(1, &gt, &fdt);
+        }
+    }
+    if (sys->jvp) {
+        if (sys->jvp(sys->ctx, t, B, y, sys->params, v, jv)) goto done;
+        for (i = 0; i < n; i++) yp[i] = y[i] + eps * v[i];
+        if (sys->f(sys->ctx, t, B, yp, sys->params, fp)) goto done;
+        for (i = 0; i < n; i++) yp[i] = y[i] - eps * v[i];
+        if (sys->f(sys->ctx, t, B, yp, sys->params, fm)) goto done;
+        for (i = 0; i < n; i++) fd[i] = (fp[i] - fm[i]) / (2 * eps);
+        err[3] = nde__rel_err(n, jv, fd);
+    }
+    status = NDE_OK;
+done:
+    NDE_FREE(buf);
+    return status;
+}
+
+/* ===================================================================== */
+/* Butcher tableaux                                                       */
+/* ===================================================================== */
+/* Each explicit Runge-Kutta method is data: c (S), a (S,S), b (S), the
+   error weights e = b - bhat (S), optional dense-output polynomials, and
+   the two stages the stiffness test compares. One generic step below
+   integrates all of them [Hairer-Norsett-Wanner I, II.1 and II.4]. */
+
+static const double nde__euler_c[1] = {0};
+static const double nde__euler_a[1] = {0};
+static const double nde__euler_b[1] = {1};
+
+static const double nde__midpoint_c[2] = {0, 0.5};
+static const double nde__midpoint_a[4] = {0, 0, 0.5, 0};
+static const double nde__midpoint_b[2] = {0, 1};
+
+static const double nde__heun_c[2] = {0, 1};
+static const double nde__heun_a[4] = {0, 0, 1, 0};
+static const double nde__heun_b[2] = {0.5, 0.5};
+
+static const double nde__rk4_c[4] = {0, 0.5, 0.5, 1};
+static const double nde__rk4_a[16] = {
+    0,   0,   0, 0,
+    0.5, 0,   0, 0,
+    0,   0.5, 0, 0,
+    0,   0,   1, 0};
+static const double nde__rk4_b[4] = {1.0 / 6, 1.0 / 3, 1.0 / 3, 1.0 / 6};
+
+/* Bogacki & Shampine, "A 3(2) pair of Runge-Kutta formulas", Appl. Math.
+   Lett. 2 (1989) 321-325. FSAL; Hermite dense output is its natural one. */
+static const double nde__bs32_c[4] = {0, 0.5, 0.75, 1};
+static const double nde__bs32_a[16] = {
+    0,         0,         0,         0,
+    0.5,       0,         0,         0,
+    0,         0.75,      0,         0,
+    2.0 / 9,   1.0 / 3,   4.0 / 9,   0};
+static const double nde__bs32_b[4] = {2.0 / 9, 1.0 / 3, 4.0 / 9, 0};
+static const double nde__bs32_e[4] = {2.0 / 9 - 7.0 / 24, 1.0 / 3 - 1.0 / 4, 4.0 / 9 - 1.0 / 3, -1.0 / 8};
+
+/* Dormand & Prince, "A family of embedded Runge-Kutta formulae", J. Comp.
+   Appl. Math. 6 (1980) 19-26; [Hairer-Norsett-Wanner I, Table II.5.2].
+   Dense output: Hairer's continuous extension of order 4 (dopri5 CONTD5),
+   rewritten as bi(th) = P[i][0] th + P[i][1] th^2 + P[i][2] th^3 + P[i][3] th^4. */
+static const double nde__dopri5_c[7] = {0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1};
+static const double nde__dopri5_a[49] = {
+    0, 0, 0, 0, 0, 0, 0,
+    1.0 / 5, 0, 0, 0, 0, 0, 0,
+    3.0 / 40, 9.0 / 40, 0, 0, 0, 0, 0,
+    44.0 / 45, -56.0 / 15, 32.0 / 9, 0, 0, 0, 0,
+    19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729, 0, 0, 0,
+    9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656, 0, 0,
+    35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0};
+static const double nde__dopri5_b[7] = {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84, 0};
+static const double nde__dopri5_e[7] = {
+    35.0 / 384 - 5179.0 / 57600, 0, 500.0 / 1113 - 7571.0 / 16695, 125.0 / 192 - 393.0 / 640,
+    -2187.0 / 6784 + 92097.0 / 339200, 11.0 / 84 - 187.0 / 2100, -1.0 / 40};
+static const double nde__dopri5_P[28] = {
+    1, -2.8535800653862835, 3.0717434641059005, -1.1270175653862835,
+    0, 0, 0, 0,
+    0, 4.0231333792303046, -6.2493215652889997, 2.675424484351598,
+    0, -3.7324019615885042, 10.068970589843675, -5.6855269615885042,
+    0, 2.5548038301849423, -6.3991123773510168, 3.5219323679207912,
+    0, -1.3744241142186024, 3.2726577522467291, -1.7672812570757455,
+    0, 1.3824689317781436, -3.7649378635562871, 2.3824689317781438};
+
+static const nde_tableau nde__tab_euler = {"euler", 1, 1, 0, 0, nde__euler_c, nde__euler_a, nde__euler_b, NULL, 0, NULL, 0, 0, 0};
+static const nde_tableau nde__tab_midpoint = {"midpoint", 2, 2, 0, 0, nde__midpoint_c, nde__midpoint_a, nde__midpoint_b, NULL, 0, NULL, 0, 0, 0};
+static const nde_tableau nde__tab_heun = {"heun", 2, 2, 0, 0, nde__heun_c, nde__heun_a, nde__heun_b, NULL, 0, NULL, 0, 0, 0};
+static const nde_tableau nde__tab_rk4 = {"rk4", 4, 4, 0, 0, nde__rk4_c, nde__rk4_a, nde__rk4_b, NULL, 0, NULL, 0, 0, 0};
+static const nde_tableau nde__tab_bs32 = {"bs32", 4, 3, 2, 1, nde__bs32_c, nde__bs32_a, nde__bs32_b, nde__bs32_e, 0, NULL, 3, 2, 2.5};
+static const nde_tableau nde__tab_dopri5 = {"dopri5", 7, 5, 4, 1, nde__dopri5_c, nde__dopri5_a, nde__dopri5_b, nde__dopri5_e, 4, nde__dopri5_P, 6, 5, 3.25};
+
+/* Tsitouras, "Runge-Kutta pairs of order 5(4) satisfying only the first
+   column simplifying assumption", Comput. Math. Appl. 62 (2011) 770-775;
+   coefficients (and the degree-4 interpolant) as tabulated in
+   OrdinaryDiffEq.jl, verified by tests/fixtures/check_tables.py. */
+static const double nde__tsit5_c[7] = { /* (7) */
+    0.0, 161.0/1000.0, 327.0/1000.0, 9.0/10.0, 0.98002554090450966, 1.0, 1.0
+};
+static const double nde__tsit5_a[49] = { /* (7,7) row-major */
+    0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+    161.0/1000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+    -0.0084806554923569887, 0.335480655492357, 0.0, 0.0, 0.0, 0.0, 0.0,
+    2.8971530571054935, -6.3594484899750752, 4.3622954328695815, 0.0, 0.0, 0.0, 0.0,
+    5.3258648284392569, -11.748883564062828, 7.4955393428898365, -0.092495066361755252, 0.0, 0.0, 0.0,
+    5.8614554429464203, -12.92096931784711, 8.1593678985761589, -0.071584973281400996, -0.028269050394068383, 0.0, 0.0,
+    0.09646076681806523, 1.0/100.0, 0.4798896504144996, 1.3790085741037419, -3.2900695154360808, 2.3247105240997739, 0.0
+};
+static const double nde__tsit5_b[7] = { /* (7) */
+    0.09646076681806523, 1.0/100.0, 0.4798896504144996, 1.3790085741037419, -3.2900695154360808, 2.3247105240997739, 0.0
+};
+static const double nde__tsit5_e[7] = { /* (7) b - bhat */
+    0.0017800110522257714, 0.00081643445965674691, -0.0078808780102619953, 0.14471100717326291, -0.58235716545255523, 0.45808210592918697, -1.0/66.0
+};
+static const double nde__tsit5_P[28] = { /* (7,4) row-major */
+    1.0, -2.7637061972748258, 2.9132554618219126, -1.0530884977290216,
+    0.0, 0.13169999999999998, -0.22339999999999999, 0.1017,
+    0.0, 3.9302962368947516, -5.9410338721315048, 2.4906272856512528,
+    0.0, -12.411077166933676, 30.338188630282321, -16.548102889244902,
+    0.0, 37.509313416511041, -88.178904894766404, 47.379521962819283,
+    0.0, -27.896526289197286, 65.091894674793664, -34.870657861496611,
+    0.0, 3.0/2.0, -4.0, 5.0/2.0
+};
+
+static const nde_tableau nde__tab_tsit5 = {"tsit5", 7, 5, 4, 1, nde__tsit5_c, nde__tsit5_a, nde__tsit5_b, nde__tsit5_e, 4, nde__tsit5_P, 6, 5, 3.5};
+
+/* ===================================================================== */
+/* Method registry                                                        */
+/* ===================================================================== */
+
+enum { NDE__KIND_RK = 0, NDE__KIND_OTHER = 1 };
+
+typedef struct nde__method_info {
+    const char *name;
+    int kind;                /* NDE__KIND_RK: explicit table; OTHER: see the stiff section */
+    const nde_tableau *tab;  /* explicit RK only */
+    int adaptive;            /* has an error estimate */
+    int order;               /* order of the propagated solution */
+    int err_order;           /* order of the error estimator's solution (adaptive) */
+    int nstage;              /* rows of stage storage the step needs (k and Y) */
+} nde__method_info;
+
+/* In nde_method order: one line per method. */
+static const nde__method_info nde__methods[NDE_METHOD_COUNT] = {
+    {"dopri5", NDE__KIND_RK, &nde__tab_dopri5, 1, 5, 4, 7},
+    {"euler", NDE__KIND_RK, &nde__tab_euler, 0, 1, 0, 2},
+    {"midpoint", NDE__KIND_RK, &nde__tab_midpoint, 0, 2, 0, 3},
+    {"heun", NDE__KIND_RK, &nde__tab_heun, 0, 2, 0, 3},
+    {"rk4", NDE__KIND_RK, &nde__tab_rk4, 0, 4, 0, 5},
+    {"bs32", NDE__KIND_RK, &nde__tab_bs32, 1, 3, 2, 4},
+    {"tsit5", NDE__KIND_RK, &nde__tab_tsit5, 1, 5, 4, 7},
+    {"backward_euler", NDE__KIND_OTHER, NULL, 0, 1, 0, 2},
+    {"sdirk4", NDE__KIND_OTHER, NULL, 1, 4, 3, 6},
+    {"epi2", NDE__KIND_OTHER, NULL, 0, 2, 0, 2},
+    {"leapfrog", NDE__KIND_OTHER, NULL, 0, 2, 0, 2},
+    {"gauss2", NDE__KIND_OTHER, NULL, 0, 4, 0, 4},
+};
+
+NDEDEF const char *nde_method_name(int method)
+{
+    return method >= 0 && method < NDE_METHOD_COUNT ? nde__methods[method].name : "?";
+}
+
+NDEDEF int nde_method_by_name(const char *name)
+{
+    int m;
+    if (!name) return -1;
+    for (m = 0; m < NDE_METHOD_COUNT; m++)
+        if (strcmp(name, nde__methods[m].name) == 0) return m;
+    return -1;
+}
+
+NDEDEF const nde_tableau *nde_method_tableau(int method)
+{
+    return method >= 0 && method < NDE_METHOD_COUNT ? nde__methods[method].tab : NULL;
+}
+
+/* ===================================================================== */
+/* The integrator state shared by every method                           */
+/* ===================================================================== */
+/* One accepted step maps (t, y) to (t + h, y1). Its stage derivatives k
+   and stage inputs Y stay readable until the next attempt: dense output,
+   backprop through the solver and the interpolating adjoint read them.
+   Row `end` of k always holds f(t + h, y1) after acceptance. */
+
+typedef struct nde__integ {
+    const nde_system *sys;
+    int B, D;
+    long n;                  /* state length B*D */
+    nde_options o;           /* options with the defaults filled in */
+    const nde__method_info *info;
+    double dir;              /* +1 forward in time, -1 backward */
+    double t, h;             /* current time; next step to attempt (signed) */
+    double t1;               /* end of the step being attempted (exactly t_end on the last) */
+    double *mem;             /* the one allocation behind the buffers below */
+    double *y;               /* (n) state at t */
+    double *y1;              /* (n) state at t + h after an attempt */
+    double *k;               /* (R,n) stage derivatives, R = info->nstage */
+    double *Y;               /* (R,n) stage inputs */
+    double *scr;             /* (n) scratch (error estimate) */
+    int end;                 /* row of k with f(t + h, y1) */
+    int f0_ok;               /* k row 0 holds f(t, y) */
+    double err_old;          /* last accepted error norm (PI controller) */
+    int last_rejected;
+    int stiff_run, nonstiff_run; /* counters of the stiffness test */
+    nde_stats *st;
+    void *impl;              /* workspace of the implicit/exponential/symplectic methods */
+    size_t bytes;            /* bytes allocated for this integrator (all methods add theirs) */
+} nde__integ;
+
+/* Attempt one step of size h from (ig->t, ig->y) into ig->y1, k and Y;
+   *err = error norm (0 for fixed-step methods). Returns NDE_OK, the
+   positive NDE__STEP_NONFINITE when the step produced NaN/Inf (the caller
+   shrinks h), or a negative status. Defined by every method family. */
+#define NDE__STEP_NONFINITE 1
+static int nde__rk_attempt(nde__integ *ig, double h, double *err);
+static int nde__other_attempt(nde__integ *ig, double h, double *err);
+static int nde__other_init(nde__integ *ig, char *msg);
+static void nde__other_free(nde__integ *ig);
+
+/* dydt (n) = f(t, y); counts the evaluation; non-zero return -> CALLBACK. */
+static int nde__eval(nde__integ *ig, double t, const double *y, double *dydt)
+{
+    ig->st->nfe++;
+    if (ig->sys->f(ig->sys->ctx, t, ig->B, y, ig->sys->params, dydt)) {
+        nde__msg(ig->st->msg, "the dynamics callback f returned non-zero at t = %.17g", t);
+        return NDE_ERR_CALLBACK;
+    }
+    return NDE_OK;
+}
+
+/* Mixed error norm [Hairer-Norsett-Wanner I, II.4 (4.11)]:
+   sc_i = atol + rtol max(|y0_i|, |y1_i|), err = sqrt(mean((e_i/sc_i)^2)),
+   over the first norm_n components (the seminorm of the adjoint). */
+static double nde__err_norm(const nde__integ *ig, const double *e, const double *y0, const double *y1)
+{
+    long i, m = ig->o.norm_n > 0 && ig->o.norm_n < ig->n ? ig->o.norm_n : ig->n;
+    double s = 0.0;
+    for (i = 0; i < m; i++) {
+        double a0 = fabs(y0[i]), a1 = fabs(y1[i]);
+        double sc = ig->o.atol + ig->o.rtol * (a0 > a1 ? a0 : a1);
+        double r = e[i] / sc;
+        s += r * r;
+    }
+    return sqrt(s / (double)m);
+}
+
+/* Fill zero options with the documented defaults and validate them. */
+static int nde__resolve_options(const nde_options *in, double span, nde_options *o, char *msg)
+{
+    if (in) *o = *in;
+    else memset(o, 0, sizeof *o);
+    if (o->method < 0 || o->method >= NDE_METHOD_COUNT) {
+        nde__msg(msg, "opt.method = %d is not a method (0 .. %d)", o->method, NDE_METHOD_COUNT - 1);
+        return NDE_ERR_ARG;
+    }
+#define NDE__CHECK_OPT(field, cond, what)                                                   \
+    if (!(nde__finite(o->field) && (cond))) {                                               \
+        nde__msg(msg, "opt." #field " = %g: " what, o->field);                              \
+        return NDE_ERR_ARG;                                                                  \
+    }
+    NDE__CHECK_OPT(rtol, o->rtol >= 0, "must be positive and finite (0 for the default 1e-6)")
+    NDE__CHECK_OPT(atol, o->atol >= 0, "must be positive and finite (0 for the default 1e-9)")
+    NDE__CHECK_OPT(h0, 1, "must be finite")
+    NDE__CHECK_OPT(h, o->h >= 0, "must be a non-negative step size")
+    NDE__CHECK_OPT(hmin, o->hmin >= 0, "must be non-negative")
+    NDE__CHECK_OPT(hmax, o->hmax >= 0, "must be non-negative")
+    NDE__CHECK_OPT(safety, o->safety >= 0 && o->safety <= 1, "must lie in (0, 1]")
+    NDE__CHECK_OPT(fac_min, o->fac_min >= 0 && o->fac_min < 1, "must lie in (0, 1)")
+    NDE__CHECK_OPT(fac_max, o->fac_max == 0 || o->fac_max > 1, "must exceed 1")
+    NDE__CHECK_OPT(beta, o->beta < 0.2, "must be below 0.2")
+    NDE__CHECK_OPT(newton_tol, o->newton_tol >= 0, "must be non-negative")
+#undef NDE__CHECK_OPT
+    if (o->max_steps < 0 || o->newton_max < 0 || o->norm_n < 0) {
+        nde__msg(msg, "opt.max_steps, opt.newton_max and opt.norm_n must be non-negative");
+        return NDE_ERR_ARG;
+    }
+    if (o->rtol == 0) o->rtol = 1e-6;
+    if (o->atol == 0) o->atol = 1e-9;
+    if (o->hmax == 0) o->hmax = fabs(span);
+    if (o->h == 0) o->h = fabs(span) / 100;
+    if (o->max_steps == 0) o->max_steps = 100000;
+    if (o->safety == 0) o->safety = 0.9;
+    if (o->fac_min == 0) o->fac_min = 0.2;
+    if (o->fac_max == 0) o->fac_max = 10;
+    if (o->beta == 0) o->beta = 0.04;
+    if (o->beta < 0) o->beta = 0;
+    if (o->newton_tol == 0) o->newton_tol = 0.03;
+    if (o->newton_max == 0) o->newton_max = 10;
+    return NDE_OK;
+}
+
+static void nde__integ_free(nde__integ *ig)
+{
+    if (ig->info && ig->info->kind == NDE__KIND_OTHER) nde__other_free(ig);
+    NDE_FREE(ig->mem);
+    ig->mem = NULL;
+}
+
+/* Prepare an integrator for sys over a span (t_end - t0, used for the
+   defaults). st receives the counters; opt may be NULL. */
+static int nde__integ_init(nde__integ *ig, const nde_system *sys, int B, const nde_options *opt,
+                           double span, nde_stats *st)
+{
+    long n = (long)B * sys->dim;
+    int R, status;
+    memset(ig, 0, sizeof *ig);
+    ig->st = st;
+    status = nde__resolve_options(opt, span, &ig->o, st->msg);
+    if (status) return status;
+    ig->sys = sys;
+    ig->B = B;
+    ig->D = sys->dim;
+    ig->n = n;
+    ig->info = &nde__methods[ig->o.method];
+    ig->dir = span < 0 ? -1.0 : 1.0;
+    R = ig->info->nstage;
+    ig->end = ig->info->tab && ig->info->tab->fsal ? ig->info->tab->S - 1 : ig->info->nstage - 1;
+    ig->mem = ig->y = (double *)NDE_MALLOC((size_t)(n * (3 + 2 * (long)R)) * sizeof(double));
+    if (!ig->mem) {
+        nde__msg(st->msg, "out of memory for the solver workspace (%ld doubles)", n * (3 + 2 * (long)R));
+        return NDE_ERR_NOMEM;
+    }
+    ig->bytes = (size_t)(n * (3 + 2 * (long)R)) * sizeof(double);
+    ig->y1 = ig->y + n;
+    ig->scr = ig->y1 + n;
+    ig->k = ig->scr + n;
+    ig->Y = ig->k + (long)R * n;
+    if (ig->info->kind == NDE__KIND_OTHER) {
+        status = nde__other_init(ig, st->msg);
+        if (status) {
+            NDE_FREE(ig->mem);
+            ig->mem = NULL;
+        }
+    }
+    return status;
+}
+
+/* Start (or restart) at (t, y): the next step recomputes f(t, y). */
+static void nde__integ_reset(nde__integ *ig, double t, const double *y)
+{
+    ig->t = t;
+    memcpy(ig->y, y, (size_t)ig->n * sizeof(double));
+    ig->f0_ok = 0;
+    ig->err_old = 1e-4;
+    ig->last_rejected = 0;
+    ig->stiff_run = ig->nonstiff_run = 0;
+}
+
+/* f(t, y) into k row 0 (once per accepted step; FSAL methods copy it). */
+static int nde__ensure_f0(nde__integ *ig)
+{
+    int status;
+    if (ig->f0_ok) return NDE_OK;
+    memcpy(ig->Y, ig->y, (size_t)ig->n * sizeof(double));
+    status = nde__eval(ig, ig->t, ig->y, ig->k);
+    if (status) return status;
+    if (!nde__all_finite(ig->n, ig->k)) {
+        nde__msg(ig->st->msg, "the dynamics returned NaN/Inf at t = %.17g from a finite state", ig->t);
+        return NDE_ERR_NONFINITE;
+    }
+    ig->f0_ok = 1;
+    return NDE_OK;
+}
+
+/* ===================================================================== */
+/* The explicit Runge-Kutta step                                          */
+/* ===================================================================== */
+/* Y_i = y + h sum_{j<i} a_ij k_j,  k_i = f(t + c_i h, Y_i),
+   y1 = y + h sum_i b_i k_i,        err = h sum_i e_i k_i.
+   FSAL methods have a_Sj = b_j, so their last stage input is y1. */
+
+/* out (n) = base (n) + h * sum_j w_j k_j over the first m stages. */
+static void nde__axpy_stages(long n, int m, const double *base, double h, const double *w, const double *k, double *out)
+{
+    long i;
+    int j;
+    memcpy(out, base, (size_t)n * sizeof(double));
+    for (j = 0; j < m; j++) {
+        double hw = h * w[j];
+        const double *kj = k + (long)j * n;
+        if (hw == 0.0) continue;
+        for (i = 0; i < n; i++) out[i] += hw * kj[i];
+    }
+}
+
+static int nde__rk_attempt(nde__integ *ig, double h, double *err)
+{
+    const nde_tableau *tab = ig->info->tab;
+    long n = ig->n;
+    int i, status, S = tab->S;
+    double *k = ig->k, *Y = ig->Y;
+    status = nde__ensure_f0(ig);
+    if (status) return status;
+    for (i = 1; i < S; i++) {
+        nde__axpy_stages(n, i, ig->y, h, tab->a + (long)i * S, k, Y + (long)i * n);
+        status = nde__eval(ig, tab->c[i] == 1.0 ? ig->t1 : ig->t + tab->c[i] * h, Y + (long)i * n, k + (long)i * n);
+        if (status) return status;
+    }
+    if (tab->fsal) memcpy(ig->y1, Y + (long)(S - 1) * n, (size_t)n * sizeof(double));
+    else nde__axpy_stages(n, S, ig->y, h, tab->b, k, ig->y1);
+    *err = 0.0;
+    if (tab->e) {
+        memset(ig->scr, 0, (size_t)n * sizeof(double));
+        nde__axpy_stages(n, S, ig->scr, h, tab->e, k, ig->scr);
+        *err = nde__err_norm(ig, ig->scr, ig->y, ig->y1);
+        if (!nde__finite(*err)) return NDE__STEP_NONFINITE;
+    }
+    if (!nde__all_finite(n, ig->y1)) return NDE__STEP_NONFINITE;
+    return NDE_OK;
+}
+
+/* After acceptance: make k row `end` = f(t + h, y1) (non-FSAL methods
+   evaluate it here; it is the next step's first stage anyway). */
+static int nde__finish_step(nde__integ *ig)
+{
+    double *kend = ig->k + (long)ig->end * ig->n;
+    if (ig->info->tab && !ig->info->tab->fsal) {
+        memcpy(ig->Y + (long)ig->end * ig->n, ig->y1, (size_t)ig->n * sizeof(double));
+        return nde__eval(ig, ig->t1, ig->y1, kend);
+    }
+    return NDE_OK;
+}
+
+/* ===================================================================== */
+/* Dense output                                                           */
+/* ===================================================================== */
+/* With polynomials P: y(t + th h) = y + h sum_i bi_i(th) k_i.
+   Otherwise the cubic Hermite interpolant through (y, f0) and (y1, f1):
+   y(th) = y + (3th^2 - 2th^3)(y1 - y) + h th (th-1)^2 f0 + h th^2 (th-1) f1
+   [Hairer-Norsett-Wanner I, II.6]. Linear in y, y1 and the k rows, which
+   is what backprop through the solver differentiates. */
+
+/* Weights of y (wy), y1 (wy1) and of each k row (wk (R)) at th. */
+static void nde__dense_weights(const nde__integ *ig, double h, double th, double *wy, double *wy1, double *wk)
+{
+    const nde_tableau *tab = ig->info->tab;
+    int i, R = ig->info->nstage;
+    for (i = 0; i < R; i++) wk[i] = 0.0;
+    if (tab && tab->P) {
+        int d;
+        *wy = 1.0;
+        *wy1 = 0.0;
+        for (i = 0; i < tab->S; i++) {
+            double s = 0.0, p = th;
+            for (d = 0; d < tab->dense_deg; d++, p *= th) s += tab->P[i * tab->dense_deg + d] * p;
+            wk[i] = h * s;
+        }
+    } else {
+        double s = th * th * (3.0 - 2.0 * th);
+        *wy = 1.0 - s;
+        *wy1 = s;
+        wk[0] = h * th * (th - 1.0) * (th - 1.0);
+        wk[ig->end] += h * th * th * (th - 1.0);
+    }
+}
+
+#define NDE__MAX_ROWS 16
+
+/* out (n) = the dense output at time tq inside the step [t, t1] of size h
+   that maps y (n) to y1 (n) with stage derivatives k (R,n). */
+static void nde__dense_at(const nde__integ *ig, double t, double t1, double h, const double *y, const double *y1,
+                          const double *k, double tq, double *out)
+{
+    double wk[NDE__MAX_ROWS], wy, wy1;
+    long i, n = ig->n;
+    int j, R = ig->info->nstage;
+    if (tq == t1) { /* the step end itself: exactly y1 */
+        memcpy(out, y1, (size_t)n * sizeof(double));
+        return;
+    }
+    nde__dense_weights(ig, h, (tq - t) / h, &wy, &wy1, wk);
+    for (i = 0; i < n; i++) out[i] = wy * y[i] + wy1 * y1[i];
+    for (j = 0; j < R; j++) {
+        const double *kj = k + (long)j * n;
+        if (wk[j] == 0.0) continue;
+        for (i = 0; i < n; i++) out[i] += wk[j] * kj[i];
+    }
+}
+
+/* ===================================================================== */
+/* Step-size control                                                      */
+/* ===================================================================== */
+
+/* Initial step [Hairer-Norsett-Wanner I, II.4, HINIT]: from the sizes of
+   y, f and an estimate of the second derivative. Costs one evaluation. */
+static int nde__initial_step(nde__integ *ig, double *h_out)
+{
+    long i, n = ig->n;
+    double d0 = 0, d1 = 0, d2 = 0, h0, h1, hmax = ig->o.hmax;
+    double *y1 = ig->y1, *f1 = ig->scr, *f0 = ig->k;
+    int status, order = ig->info->order;
+    for (i = 0; i < n; i++) {
+        double sc = ig->o.atol + ig->o.rtol * fabs(ig->y[i]);
+        d0 += (ig->y[i] / sc) * (ig->y[i] / sc);
+        d1 += (f0[i] / sc) * (f0[i] / sc);
+    }
+    d0 = sqrt(d0 / n);
+    d1 = sqrt(d1 / n);
+    h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+    if (h0 > hmax) h0 = hmax;
+    for (i = 0; i < n; i++) y1[i] = ig->y[i] + ig->dir * h0 * f0[i];
+    status = nde__eval(ig, ig->t + ig->dir * h0, y1, f1);
+    if (status) return status;
+    for (i = 0; i < n; i++) {
+        double sc = ig->o.atol + ig->o.rtol * fabs(ig->y[i]);
+        d2 += ((f1[i] - f0[i]) / sc) * ((f1[i] - f0[i]) / sc);
+    }
+    d2 = sqrt(d2 / n) / h0;
+    if (!nde__finite(d2)) d2 = 1e300;
+    {
+        double dm = d1 > d2 ? d1 : d2;
+        h1 = dm <= 1e-15 ? (h0 * 1e-3 > 1e-6 ? h0 * 1e-3 : 1e-6) : pow(0.01 / dm, 1.0 / order);
+    }
+    *h_out = 100 * h0 < h1 ? 100 * h0 : h1;
+    if (*h_out > hmax) *h_out = hmax;
+    *h_out *= ig->dir;
+    return NDE_OK;
+}
+
+/* Hairer's stiffness test on an accepted step: h*|lambda| estimated from
+   |k_i - k_j| / |Y_i - Y_j| for two stages at (nearly) the same time; 15
+   estimates beyond the stability boundary in a row mean stiffness
+   [Hairer-Wanner II, IV.2; dopri5.f]. Returns NDE_ERR_STIFF only when the
+   options ask to stop on it. */
+static int nde__stiffness_test(nde__integ *ig, double h)
+{
+    const nde_tableau *tab = ig->info->tab;
+    long i, n = ig->n;
+    double num = 0.0, den = 0.0;
+    const double *ki, *kj, *Yi, *Yj;
+    if (ig->o.stiff_check < 0 || !tab || tab->stiff_bound <= 0.0) return NDE_OK;
+    ki = ig->k + (long)tab->stiff_i * n;
+    kj = ig->k + (long)tab->stiff_j * n;
+    Yi = ig->Y + (long)tab->stiff_i * n;
+    Yj = ig->Y + (long)tab->stiff_j * n;
+    for (i = 0; i < n; i++) {
+        num += (ki[i] - kj[i]) * (ki[i] - kj[i]);
+        den += (Yi[i] - Yj[i]) * (Yi[i] - Yj[i]);
+    }
+    if (den > 0.0 && fabs(h) * sqrt(num / den) > tab->stiff_bound) {
+        ig->nonstiff_run = 0;
+        if (++ig->stiff_run == 15 && !ig->st->stiff) {
+            ig->st->stiff = 1;
+            ig->st->t_stiff = ig->t;
+            nde__msg(ig->st->msg,
+                     "stiffness detected at t = %.10g (h*|lambda| ~ %.3g above the stability boundary %.3g "
+                     "for 15 steps): use an implicit method (sdirk4 or backward_euler)",
+                     ig->t, fabs(h) * sqrt(num / den), tab->stiff_bound);
+            if (ig->o.stiff_check == 1) return NDE_ERR_STIFF;
+        }
+    } else if (++ig->nonstiff_run == 6) {
+        ig->stiff_run = 0;
+    }
+    return NDE_OK;
+}
+
+/* ===================================================================== */
+/* The driver                                                             */
+/* ===================================================================== */
+
+/* Called after every accepted step, before the state moves on: outputs
+   [j0, j1) of the current output list fell inside this step. */
+typedef int (*nde__step_hook)(void *ctx, nde__integ *ig, double h, int j0, int j1);
+
+/* Integrate from (ig->t, ig->y) through the output times tout (N) (tout[0]
+   must equal ig->t) writing yout (N,n); yout row 0 = y. */
+static int nde__integrate(nde__integ *ig, int N, const double *tout, double *yout, nde__step_hook hook, void *hctx)
+{
+    const nde__method_info *info = ig->info;
+    nde_stats *st = ig->st;
+    long n = ig->n, nsteps_fixed = 0, kstep = 0;
+    double t0 = ig->t, t_end = tout[N - 1], hfix = 0.0;
+    int j = 1, status = NDE_OK, q = info->err_order + 1, nan_run = 0;
+    memcpy(yout, ig->y, (size_t)n * sizeof(double));
+    st->n_out = 1;
+    st->t_last = ig->t;
+    if (N == 1) return NDE_OK;
+    if (info->adaptive) {
+        if (ig->o.h0 != 0.0) ig->h = ig->dir * fabs(ig->o.h0);
+        else if (ig->h * ig->dir <= 0.0) { /* no step carried over from an earlier segment */
+            status = nde__ensure_f0(ig);
+            if (!status) status = nde__initial_step(ig, &ig->h);
+        }
+    } else {
+        nsteps_fixed = (long)ceil(fabs(t_end - t0) / ig->o.h - 1e-9);
+        if (nsteps_fixed < 1) nsteps_fixed = 1;
+        hfix = ig->dir * ig->o.h;
+    }
+    while (status == NDE_OK && j < N) {
+        double h, err = 0.0;
+        if (st->naccept + st->nreject >= ig->o.max_steps) {
+            nde__msg(st->msg, "step limit opt.max_steps = %ld reached at t = %.17g before t = %.17g",
+                     ig->o.max_steps, ig->t, tout[j]);
+            status = NDE_ERR_MAX_STEPS;
+            break;
+        }
+        if (info->adaptive) {
+            h = ig->h;
+            if (fabs(h) > ig->o.hmax) h = ig->dir * ig->o.hmax;
+            ig->t1 = ig->t + h;
+            if ((ig->t1 - t_end) * ig->dir >= 0.0) { /* land on the last output time */
+                ig->t1 = t_end;
+                h = t_end - ig->t;
+            }
+        } else { /* grid t0 + k*h, computed without accumulating rounding */
+            ig->t1 = kstep + 1 == nsteps_fixed ? t_end : t0 + (double)(kstep + 1) * hfix;
+            h = ig->t1 - ig->t;
+        }
+        st->h_last = h;
+        if (fabs(h) < ig->o.hmin || fabs(h) <= 8.0 * DBL_EPSILON * fabs(ig->t)) {
+            if (nan_run) {
+                nde__msg(st->msg, "the solution is NaN/Inf for every step tried from t = %.17g (down to |h| = %.3g)", ig->t, fabs(h));
+                status = NDE_ERR_NONFINITE;
+                break;
+            }
+            nde__msg(st->msg, "step size underflow at t = %.17g: |h| = %.3g %s", ig->t, fabs(h),
+                     ig->o.hmin > 0 ? "is below opt.hmin" : "is at the rounding level of t");
+            status = NDE_ERR_STEP_UNDERFLOW;
+            break;
+        }
+        status = info->kind == NDE__KIND_RK ? nde__rk_attempt(ig, h, &err) : nde__other_attempt(ig, h, &err);
+        if (status == NDE__STEP_NONFINITE) {
+            status = NDE_OK;
+            st->nreject++;
+            if (!info->adaptive) {
+                nde__msg(st->msg, "the solution became NaN/Inf in the step from t = %.17g to %.17g", ig->t, ig->t + h);
+                status = NDE_ERR_NONFINITE;
+                break;
+            }
+            ig->h = h * ig->o.fac_min; /* a step too large for the dynamics: shrink and retry */
+            ig->last_rejected = 1;
+            nan_run = 1;
+            continue;
+        }
+        if (status) break;
+        if (info->adaptive && err > 1.0) { /* reject: shrink by the error, at least fac_min */
+            double fac = ig->o.safety * pow(err, -1.0 / q);
+            ig->h = h * (fac > ig->o.fac_min ? fac : ig->o.fac_min);
+            ig->last_rejected = 1;
+            st->nreject++;
+            continue;
+        }
+        /* accept */
+        nan_run = 0;
+        st->naccept++;
+        status = nde__finish_step(ig);
+        if (!status) status = nde__stiffness_test(ig, h);
+        if (status) break;
+        {
+            int j0 = j;
+            while (j < N && (tout[j] - ig->t1) * ig->dir <= 0.0) {
+                nde__dense_at(ig, ig->t, ig->t1, h, ig->y, ig->y1, ig->k, tout[j], yout + (long)j * n);
+                j++;
+            }
+            if (hook) status = hook(hctx, ig, h, j0, j);
+            if (status) break;
+        }
+        if (info->adaptive) { /* PI controller [Hairer-Norsett-Wanner I, IV.2 (2.43c); dopri5.f] */
+            double e = err > 1e-10 ? err : 1e-10;
+            double fac = ig->o.safety * pow(e, -1.0 / q + 0.75 * ig->o.beta) * pow(ig->err_old, ig->o.beta);
+            if (fac < ig->o.fac_min) fac = ig->o.fac_min;
+            if (fac > ig->o.fac_max) fac = ig->o.fac_max;
+            if (ig->last_rejected && fac > 1.0) fac = 1.0;
+            ig->h = h * fac;
+            ig->err_old = err > 1e-4 ? err : 1e-4;
+            ig->last_rejected = 0;
+        }
+        kstep++;
+        ig->t = ig->t1;
+        {   /* the step end becomes the new start; f(t, y) is known (row end) */
+            double *tmp = ig->y;
+            ig->y = ig->y1;
+            ig->y1 = tmp;
+            memcpy(ig->k, ig->k + (long)ig->end * n, (size_t)n * sizeof(double));
+            memcpy(ig->Y, ig->y, (size_t)n * sizeof(double));
+            ig->f0_ok = 1;
+        }
+        st->t_last = ig->t;
+        st->n_out = j;
+    }
+    st->n_out = j;
+    if (status && j < N) memcpy(yout + (long)j * n, ig->y, (size_t)n * sizeof(double));
+    return status;
+}
+
+/* Validate the arguments common to nde_solve and the gradient calls. */
+static int nde__check_problem(const nde_system *sys, int B, const double *y0, int N, const double *t, char *msg)
+{
+    long i, n;
+    if (!sys) { nde__msg(msg, "sys is NULL"); return NDE_ERR_ARG; }
+    if (!sys->f) { nde__msg(msg, "sys->f is NULL: the dynamics callback is required"); return NDE_ERR_ARG; }
+    if (sys->dim < 1) { nde__msg(msg, "sys->dim = %d must be at least 1", sys->dim); return NDE_ERR_ARG; }
+    if (sys->nparams < 0 || (sys->nparams > 0 && !sys->params)) {
+        nde__msg(msg, "sys->nparams = %d but sys->params is %s", sys->nparams, sys->params ? "set" : "NULL");
+        return NDE_ERR_ARG;
+    }
+    if (B < 1) { nde__msg(msg, "B = %d: the batch needs at least 1 row", B); return NDE_ERR_ARG; }
+    if (!y0) { nde__msg(msg, "y0 is NULL"); return NDE_ERR_ARG; }
+    if (N < 1) { nde__msg(msg, "N = %d: at least one output time (t[0], the start) is needed", N); return NDE_ERR_ARG; }
+    if (!t) { nde__msg(msg, "t (the output times) is NULL"); return NDE_ERR_ARG; }
+    for (i = 0; i < N; i++)
+        if (!nde__finite(t[i])) { nde__msg(msg, "t[%ld] = %g is not finite", i, t[i]); return NDE_ERR_TIMES; }
+    for (i = 2; i < N; i++)
+        if ((t[i] - t[i - 1]) * (t[1] - t[0]) <= 0.0) {
+            nde__msg(msg, "t[%ld] = %.17g does not continue the direction of t[0] -> t[1]: "
+                          "output times must be strictly increasing or strictly decreasing", i, t[i]);
+            return NDE_ERR_TIMES;
+        }
+    if (N > 1 && t[1] == t[0]) { nde__msg(msg, "t[1] = t[0] = %.17g: output times must be strictly monotonic", t[0]); return NDE_ERR_TIMES; }
+    n = (long)B * sys->dim;
+    for (i = 0; i < n; i++)
+        if (!nde__finite(y0[i])) {
+            nde__msg(msg, "y0[%ld] (row %ld, component %ld) = %g is not finite", i, i / sys->dim, i % sys->dim, y0[i]);
+            return NDE_ERR_NONFINITE;
+        }
+    return NDE_OK;
+}
+
+NDEDEF int nde_solve(const nde_system *sys, int B, const double *y0, int N, const double *t,
+                     const nde_options *opt, double *yout, nde_stats *st)
+{
+    nde_stats local;
+    nde__integ ig;
+    int status;
+    if (!st) st = &local;
+    memset(st, 0, sizeof *st);
+    status = nde__check_problem(sys, B, y0, N, t, st->msg);
+    if (status) return status;
+    if (!yout) { nde__msg(st->msg, "yout is NULL"); return NDE_ERR_ARG; }
+    st->t_last = t[0];
+    status = nde__integ_init(&ig, sys, B, opt, t[N - 1] - t[0], st);
+    if (status) return status;
+    nde__integ_reset(&ig, t[0], y0);
+    status = nde__integrate(&ig, N, t, yout, NULL, NULL);
+    nde__integ_free(&ig);
+    return status;
+}
+
+/* ===================================================================== */
+/* MLP: activations                                                       */
+/* ===================================================================== */
+/*
+   s(x)        s'(x)                  s''(x)
+   tanh x      1 - y^2                -2 y (1 - y^2)          (y = tanh x)
+   sigmoid x   y (1 - y)              y (1 - y)(1 - 2y)       (y = sigmoid x)
+   softplus x  sigmoid x = q          q (1 - q)               (log(1 + e^x))
+   relu x      [x > 0]                0
+   x           1                      0
+   Derivatives take both the input x and the output y = s(x), whichever is
+   cheaper; the second derivatives serve forward-over-reverse products.
+*/
+
+/* sigmoid without overflow: only exp of a non-positive number. */
+static double nde__mlp_sigmoid(double x)
+{
+    double e;
+    if (x >= 0.0) return 1.0 / (1.0 + exp(-x));
+    e = exp(x);
+    return e / (1.0 + e);
+}
+
+/* softplus log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, no
+   cancellation for large negative x. */
+static double nde__mlp_softplus(double x)
+{
+    return x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
+
+/* y (n) = s(x) elementwise; y may alias x. The switch sits outside the loop. */
+static void nde__mlp_act_forward(int act, long n, const double *x, double *y)
+{
+    long i;
+    switch (act) {
+    case NDE_ACT_TANH:
+        for (i = 0; i < n; i++) y[i] = tanh(x[i]);
+        break;
+    case NDE_ACT_SOFTPLUS:
+        for (i = 0; i < n; i++) y[i] = nde__mlp_softplus(x[i]);
+        break;
+    case NDE_ACT_RELU:
+        for (i = 0; i < n; i++) y[i] = x[i] > 0.0 ? x[i] : 0.0;
+        break;
+    case NDE_ACT_SIGMOID:
+        for (i = 0; i < n; i++) y[i] = nde__mlp_sigmoid(x[i]);
+        break;
+    default: /* identity */
+        if (y != x) memcpy(y, x, (size_t)n * sizeof(double));
+        break;
+    }
+}
+
+/* s'(x), from the input x and the output y = s(x). */
+static double nde__mlp_act_d1(int act, double x, double y)
+{
+    switch (act) {
+    case NDE_ACT_TANH: return 1.0 - y * y;
+    case NDE_ACT_SOFTPLUS: return nde__mlp_sigmoid(x);
+    case NDE_ACT_RELU: return x > 0.0 ? 1.0 : 0.0;
+    case NDE_ACT_SIGMOID: return y * (1.0 - y);
+    default: return 1.0;
+    }
+}
+
+/* s''(x), from the input x and the output y = s(x). */
+static double nde__mlp_act_d2(int act, double x, double y)
+{
+    double q;
+    switch (act) {
+    case NDE_ACT_TANH: return -2.0 * y * (1.0 - y * y);
+    case NDE_ACT_SOFTPLUS: q = nde__mlp_sigmoid(x); return q * (1.0 - q);
+    case NDE_ACT_SIGMOID: return y * (1.0 - y) * (1.0 - 2.0 * y);
+    default: return 0.0; /* relu (away from its kink) and identity */
+    }
+}
+
+/* out (n) = s'(x) * g elementwise. With g = gy this is the backward of
+   y = s(x) (gx = s'(x) gy); with g = dx it is its tangent (dy = s'(x) dx).
+   out may alias g. */
+static void nde__mlp_act_mul_d1(int act, long n, const double *x, const double *y,
+                                const double *g, double *out)
+{
+    long i;
+    switch (act) {
+    case NDE_ACT_TANH:
+        for (i = 0; i < n; i++) out[i] = (1.0 - y[i] * y[i]) * g[i];
+        break;
+    case NDE_ACT_SOFTPLUS:
+        for (i = 0; i < n; i++) out[i] = nde__mlp_sigmoid(x[i]) * g[i];
+        break;
+    case NDE_ACT_RELU:
+        for (i = 0; i < n; i++) out[i] = x[i] > 0.0 ? g[i] : 0.0;
+        break;
+    case NDE_ACT_SIGMOID:
+        for (i = 0; i < n; i++) out[i] = y[i] * (1.0 - y[i]) * g[i];
+        break;
+    default:
+        if (out != g) memcpy(out, g, (size_t)n * sizeof(double));
+        break;
+    }
+}
+
+/* Tangent of the backward gx = s'(x) gy along dx (gy moving by dgy):
+     dgx (n) = s''(x) dx gy + s'(x) dgy                 (product rule) */
+static void nde__mlp_act_tangent_backward(int act, long n, const double *x, const double *y,
+                                          const double *dx, const double *gy,
+                                          const double *dgy, double *dgx)
+{
+    long i;
+    for (i = 0; i < n; i++)
+        dgx[i] = nde__mlp_act_d2(act, x[i], y[i]) * dx[i] * gy[i]
+               + nde__mlp_act_d1(act, x[i], y[i]) * dgy[i];
+}
+
+/* ===================================================================== */
+/* MLP: the linear map y = W x + b and its products                       */
+/* ===================================================================== */
+/*
+   forward   y (B,out) = x (B,in) W^T + b       W (out,in) row-major
+   tangent   dy = W dx                          (the forward without b)
+   backward  gx = W^T gy,  gW += gy x^T,  gb += gy   (summed over rows)
+   tangent of the backward (W fixed, x and gy moving):
+             dgx = W^T dgy,  dgW += dgy x^T + gy dx^T,  dgb += dgy
+   i.e. the backward applied twice: (x, dgy) and (dx, gy).
+*/
+
+/* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
+   dy = W dx). Dot products along the rows of W with four partial sums. */
+static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
+                                    const double *x, double *y)
+{
+    int r, o, i;
+    for (r = 0; r < B; r++) {
+        const double *xr = x + (size_t)r * in;
+        double *yr = y + (size_t)r * out;
+        for (o = 0; o < out; o++) {
+            const double *Wo = W + (size_t)o * in;
+            double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+            for (i = 0; i + 4 <= in; i += 4) {
+                s0 += Wo[i] * xr[i];
+                s1 += Wo[i + 1] * xr[i + 1];
+                s2 += Wo[i + 2] * xr[i + 2];
+                s3 += Wo[i + 3] * xr[i + 3];
+            }
+            for (; i < in; i++) s0 += Wo[i] * xr[i];
+            yr[o] = (b ? b[o] : 0.0) + ((s0 + s1) + (s2 + s3));
+        }
+    }
+}
+
+/* Backward of y = W x + b for a cotangent gy (B,out):
+     gx (B,in)   = gy W                 written; skipped when gx is NULL
+     gW (out,in) += gy^T x              when gW is not NULL
+     gb (out)    += sum over rows of gy when gb is not NULL */
+static void nde__mlp_linear_backward(int B, int in, int out, const double *W, const double *x,
+                                     const double *gy, double *gx, double *gW, double *gb)
+{
+    int r, o, i;
+    for (r = 0; r < B; r++) {
+        const double *xr = x + (size_t)r * in;
+        const double *gyr = gy + (size_t)r * out;
+        if (gx) {
+            double *gxr = gx + (size_t)r * in;
+            for (i = 0; i < in; i++) gxr[i] = 0.0;
+            for (o = 0; o < out; o++) {
+                const double *Wo = W + (size_t)o * in;
+                double g = gyr[o];
+                for (i = 0; i < in; i++) gxr[i] += g * Wo[i];
+            }
+        }
+        if (gW) {
+            for (o = 0; o < out; o++) {
+                double *gWo = gW + (size_t)o * in;
+                double g = gyr[o];
+                for (i = 0; i < in; i++) gWo[i] += g * xr[i];
+            }
+        }
+        if (gb)
+            for (o = 0; o < out; o++) gb[o] += gyr[o];
+    }
+}
+
+/* ===================================================================== */
+/* MLP: construction and initialisation                                   */
+/* ===================================================================== */
+/*
+   Layers are appended to a list, then nde_mlp_build lays all W and b out
+   in one flat block (W before b, layer after layer) so that optimizers,
+   gradient checks and files see a single vector theta (P).
+   Glorot/Xavier uniform: W ~ U(-s, s), s = sqrt(6 / (in + out))
+   [Glorot & Bengio 2010, eq 16]; biases start at zero.
+*/
+
+#define NDE__MLP_MAX_WIDTH (1 << 24)
+
+/* Width of the network input: y, plus one column for t with NDE_INPUT_TIME. */
+static int nde__mlp_n0(const nde_mlp *m)
+{
+    return m->in_dim + ((m->flags & NDE_INPUT_TIME) ? 1 : 0);
+}
+
+NDEDEF int nde_mlp_init(nde_mlp *m, int in_dim, int flags, char *msg)
+{
+    if (!m) { nde__msg(msg, "nde_mlp_init: m is NULL"); return NDE_ERR_ARG; }
+    memset(m, 0, sizeof *m);
+    if (in_dim < 1 || in_dim > NDE__MLP_MAX_WIDTH) {
+        nde__msg(msg, "nde_mlp_init: in_dim = %d must be in [1, %d]", in_dim, NDE__MLP_MAX_WIDTH);
+        return NDE_ERR_ARG;
+    }
+    if (flags & ~(NDE_INPUT_CUBE | NDE_INPUT_TIME)) {
+        nde__msg(msg, "nde_mlp_init: flags = %d has bits other than NDE_INPUT_CUBE | NDE_INPUT_TIME", flags);
+        return NDE_ERR_ARG;
+    }
+    m->in_dim = in_dim;
+    m->flags = flags;
+    m->out_dim = nde__mlp_n0(m); /* the width the next layer receives */
+    return NDE_OK;
+}
+
+/* Common checks of the nde_mlp_add_* calls; returns the new layer or NULL. */
+static nde_layer *nde__mlp_append(nde_mlp *m, int kind, const char *fn, char *msg)
+{
+    nde_layer *L;
+    if (!m) { nde__msg(msg, "%s: m is NULL", fn); return NULL; }
+    if (m->in_dim < 1) { nde__msg(msg, "%s: m is not initialised (call nde_mlp_init first)", fn); return NULL; }
+    if (m->params) { nde__msg(msg, "%s: m is already built; add layers before nde_mlp_build", fn); return NULL; }
+    if (m->nlayers >= NDE_MLP_MAX_LAYERS) {
+        nde__msg(msg, "%s: too many layers (NDE_MLP_MAX_LAYERS = %d)", fn, NDE_MLP_MAX_LAYERS);
+        return NULL;
+    }
+    L = &m->layer[m->nlayers];
+    memset(L, 0, sizeof *L);
+    L->kind = kind;
+    L->in = m->out_dim;
+    L->out = m->out_dim;
+    L->act = NDE_ACT_IDENTITY;
+    L->off = -1;
+    snprintf(L->name, sizeof L->name, "L%d", m->nlayers);
+    return L;
+}
+
+NDEDEF int nde_mlp_add_linear(nde_mlp *m, int out, char *msg)
+{
+    nde_layer *L;
+    if (out < 1 || out > NDE__MLP_MAX_WIDTH) {
+        nde__msg(msg, "nde_mlp_add_linear: out = %d must be in [1, %d]", out, NDE__MLP_MAX_WIDTH);
+        return NDE_ERR_ARG;
+    }
+    L = nde__mlp_append(m, NDE_LAYER_LINEAR, "nde_mlp_add_linear", msg);
+    if (!L) return NDE_ERR_ARG;
+    L->out = out;
+    m->out_dim = out;
+    m->nlayers++;
+    return NDE_OK;
+}
+
+NDEDEF int nde_mlp_add_act(nde_mlp *m, int act, char *msg)
+{
+    nde_layer *L;
+    if (act < 0 || act >= NDE_ACT_COUNT) {
+        nde__msg(msg, "nde_mlp_add_act: act = %d is not an nde_act", act);
+        return NDE_ERR_ARG;
+    }
+    L = nde__mlp_append(m, NDE_LAYER_ACT, "nde_mlp_add_act", msg);
+    if (!L) return NDE_ERR_ARG;
+    L->act = act;
+    m->nlayers++;
+    return NDE_OK;
+}
+
+NDEDEF int nde_mlp_add_residual(nde_mlp *m, int act, char *msg)
+{
+    nde_layer *L;
+    if (act < 0 || act >= NDE_ACT_COUNT) {
+        nde__msg(msg, "nde_mlp_add_residual: act = %d is not an nde_act", act);
+        return NDE_ERR_ARG;
+    }
+    L = nde__mlp_append(m, NDE_LAYER_RESIDUAL, "nde_mlp_add_residual", msg);
+    if (!L) return NDE_ERR_ARG;
+    L->act = act;
+    m->nlayers++;
+    return NDE_OK;
+}
+
+NDEDEF int nde_mlp_build(nde_mlp *m, char *msg)
+{
+    int l, w;
+    double P = 0.0; /* counted in double first: no overflow on the way */
+    if (!m) { nde__msg(msg, "nde_mlp_build: m is NULL"); return NDE_ERR_ARG; }
+    if (m->in_dim < 1) { nde__msg(msg, "nde_mlp_build: m is not initialised (call nde_mlp_init first)"); return NDE_ERR_ARG; }
+    if (m->params) { nde__msg(msg, "nde_mlp_build: m is already built"); return NDE_ERR_ARG; }
+    if (m->nlayers < 1 || m->nlayers > NDE_MLP_MAX_LAYERS) {
+        nde__msg(msg, "nde_mlp_build: nlayers = %d: add 1 to %d layers before building",
+                 m->nlayers, NDE_MLP_MAX_LAYERS);
+        return NDE_ERR_ARG;
+    }
+    /* validate the chain of widths (the list may have been filled by hand) */
+    w = nde__mlp_n0(m);
+    for (l = 0; l < m->nlayers; l++) {
+        nde_layer *L = &m->layer[l];
+        if (L->in != w || L->out < 1 || L->out > NDE__MLP_MAX_WIDTH) {
+            nde__msg(msg, "nde_mlp_build: layer L%d has in = %d, out = %d; expected in = %d, out >= 1",
+                     l, L->in, L->out, w);
+            return NDE_ERR_ARG;
+        }
+        if (L->kind != NDE_LAYER_LINEAR && L->kind != NDE_LAYER_ACT && L->kind != NDE_LAYER_RESIDUAL) {
+            nde__msg(msg, "nde_mlp_build: layer L%d has kind = %d, not an nde_layer_kind", l, L->kind);
+            return NDE_ERR_ARG;
+        }
+        if (L->kind != NDE_LAYER_LINEAR && L->out != L->in) {
+            nde__msg(msg, "nde_mlp_build: layer L%d (%s) is not square: in = %d, out = %d", l,
+                     L->kind == NDE_LAYER_ACT ? "activation" : "residual", L->in, L->out);
+            return NDE_ERR_ARG;
+        }
+        if (L->kind != NDE_LAYER_LINEAR && (L->act < 0 || L->act >= NDE_ACT_COUNT)) {
+            nde__msg(msg, "nde_mlp_build: layer L%d has act = %d, not an nde_act", l, L->act);
+            return NDE_ERR_ARG;
+        }
+        if (L->kind != NDE_LAYER_ACT) P += (double)L->out * (L->in + 1);
+        w = L->out;
+    }
+    if (P > 2147483647.0) {
+        nde__msg(msg, "nde_mlp_build: %.0f parameters exceed the limit 2^31 - 1", P);
+        return NDE_ERR_ARG;
+    }
+    m->out_dim = w;
+    m->nparams = (long)P;
+    m->params = (double *)NDE_MALLOC((size_t)(m->nparams > 0 ? m->nparams : 1) * sizeof(double));
+    if (!m->params) {
+        nde__msg(msg, "nde_mlp_build: out of memory for %ld parameters", m->nparams);
+        m->nparams = 0;
+        return NDE_ERR_NOMEM;
+    }
+    memset(m->params, 0, (size_t)m->nparams * sizeof(double));
+    /* views: W (out,in) then b (out), layer after layer */
+    {
+        long off = 0;
+        for (l = 0; l < m->nlayers; l++) {
+            nde_layer *L = &m->layer[l];
+            if (L->kind == NDE_LAYER_ACT) {
+                L->off = -1; L->W = NULL; L->b = NULL;
+                continue;
+            }
+            L->off = off;
+            L->W = m->params + off;
+            L->b = L->W + (long)L->out * L->in;
+            off += (long)L->out * (L->in + 1);
+        }
+    }
+    return NDE_OK;
+}
+
+NDEDEF int nde_mlp_dense(nde_mlp *m, int n, const int *widths, int act, int flags, char *msg)
+{
+    int k, st;
+    if (!m) { nde__msg(msg, "nde_mlp_dense: m is NULL"); return NDE_ERR_ARG; }
+    memset(m, 0, sizeof *m);
+    if (!widths) { nde__msg(msg, "nde_mlp_dense: widths is NULL"); return NDE_ERR_ARG; }
+    if (n < 2 || n > NDE_MLP_MAX_LAYERS / 2 + 1) {
+        nde__msg(msg, "nde_mlp_dense: n = %d widths; need 2 to %d", n, NDE_MLP_MAX_LAYERS / 2 + 1);
+        return NDE_ERR_ARG;
+    }
+    if (act < 0 || act >= NDE_ACT_COUNT) {
+        nde__msg(msg, "nde_mlp_dense: act = %d is not an nde_act", act);
+        return NDE_ERR_ARG;
+    }
+    st = nde_mlp_init(m, widths[0], flags, msg);
+    for (k = 1; st == NDE_OK && k < n; k++) {
+        st = nde_mlp_add_linear(m, widths[k], msg);
+        if (st == NDE_OK && k < n - 1) st = nde_mlp_add_act(m, act, msg);
+    }
+    if (st == NDE_OK) st = nde_mlp_build(m, msg);
+    if (st != NDE_OK) nde_mlp_free(m);
+    return st;
+}
+
+NDEDEF void nde_mlp_free(nde_mlp *m)
+{
+    int l;
+    if (!m) return;
+    if (m->params) NDE_FREE(m->params);
+    if (m->work) NDE_FREE(m->work);
+    m->params = NULL;
+    m->work = NULL;
+    m->nparams = 0;
+    m->cap = 0;
+    m->work_len = 0;
+    for (l = 0; l < m->nlayers && l < NDE_MLP_MAX_LAYERS; l++) {
+        m->layer[l].W = NULL;
+        m->layer[l].b = NULL;
+    }
+}
+
+NDEDEF void nde_mlp_init_glorot(nde_mlp *m, nde_rng *r)
+{
+    int l;
+    long k;
+    if (!m || !m->params || !r) return;
+    for (l = 0; l < m->nlayers; l++) {
+        nde_layer *L = &m->layer[l];
+        long nW = (long)L->out * L->in;
+        double s = sqrt(6.0 / (double)(L->in + L->out));
+        if (L->kind == NDE_LAYER_ACT) continue;
+        for (k = 0; k < nW; k++) L->W[k] = s * (2.0 * nde_rng_uniform(r) - 1.0);
+        for (k = 0; k < L->out; k++) L->b[k] = 0.0;
+    }
+}
+
+NDEDEF void nde_mlp_init_normal(nde_mlp *m, nde_rng *r, double sigma)
+{
+    int l;
+    long k;
+    if (!m || !m->params || !r) return;
+    for (l = 0; l < m->nlayers; l++) {
+        nde_layer *L = &m->layer[l];
+        long nW = (long)L->out * L->in;
+        if (L->kind == NDE_LAYER_ACT) continue;
+        for (k = 0; k < nW; k++) L->W[k] = sigma * nde_rng_normal(r);
+        for (k = 0; k < L->out; k++) L->b[k] = 0.0;
+    }
+}
+
+/* ===================================================================== */
+/* MLP: workspace (the tape of one batch)                                 */
+/* ===================================================================== */
+/*
+   One block of doubles, grown on demand to B rows and reused by every call
+   (no allocation in the steady state). For a batch of B rows it holds:
+     a0, da0       (B,n0)          network input y or y^3 (+ t) and its tangent
+     Y[l], dY[l]   (B,out_l)       output of layer l and its tangent
+     Z[l], S[l]    (B,w)           residual layers: z = W x + b and s(z)
+     dZ[l]         (B,w)           tangent of z
+     G[3], dG[3]   (B,maxw)        reverse-mode cotangents and their tangents
+     scratch       (B,4*n0)        for the nde_system callbacks
+   The layer input X[l] is X[0] = a0 (or the caller's x when there is no
+   input transform) and X[l+1] = Y[l]. Not thread-safe: one nde_mlp per thread.
+*/
+
+typedef struct nde__mlp_tape {
+    const double *X[NDE_MLP_MAX_LAYERS + 1];  /* (B,in_l) layer inputs */
+    double *Y[NDE_MLP_MAX_LAYERS];            /* (B,out_l) layer outputs */
+    double *Z[NDE_MLP_MAX_LAYERS];            /* (B,w) residual pre-activations */
+    double *S[NDE_MLP_MAX_LAYERS];            /* (B,w) residual s(z) */
+    const double *dX[NDE_MLP_MAX_LAYERS + 1]; /* tangents of X, Y, Z */
+    double *dY[NDE_MLP_MAX_LAYERS];
+    double *dZ[NDE_MLP_MAX_LAYERS];
+    double *a0, *da0;                         /* (B,n0) */
+    double *G[3], *dG[3];                     /* (B,maxw) */
+    double *scratch;                          /* (B,4*n0) */
+} nde__mlp_tape;
+
+/* Ensure the workspace holds B rows and point the tape into it.
+   Returns NDE_OK or NDE_ERR_NOMEM (the old workspace is kept). */
+static int nde__mlp_setup(nde_mlp *m, int B, nde__mlp_tape *tp)
+{
+    int l, n0 = nde__mlp_n0(m), maxw = n0;
+    size_t row = 0, Bs = (size_t)B;
+    double *w;
+    for (l = 0; l < m->nlayers; l++) {
+        const nde_layer *L = &m->layer[l];
+        row += (size_t)L->out * (L->kind == NDE_LAYER_RESIDUAL ? 5 : 2); /* Y dY (Z S dZ) */
+        if (L->out > maxw) maxw = L->out;
+    }
+    row += 2 * (size_t)n0 + 6 * (size_t)maxw + 4 * (size_t)n0;
+    if (B > m->cap || !m->work) {
+        double *nw;
+        if (Bs > ((size_t)-1 / sizeof(double)) / row) return NDE_ERR_NOMEM;
+        nw = (double *)NDE_MALLOC(Bs * row * sizeof(double));
+        if (!nw) return NDE_ERR_NOMEM;
+        if (m->work) NDE_FREE(m->work);
+        m->work = nw;
+        m->cap = B;
+        m->work_len = (long)(Bs * row);
+    }
+    w = m->work;
+    tp->a0 = w; w += Bs * n0;
+    tp->da0 = w; w += Bs * n0;
+    for (l = 0; l < m->nlayers; l++) {
+        const nde_layer *L = &m->layer[l];
+        size_t n = Bs * L->out;
+        tp->Y[l] = w; w += n;
+        tp->dY[l] = w; w += n;
+        if (L->kind == NDE_LAYER_RESIDUAL) {
+            tp->Z[l] = w; w += n;
+            tp->S[l] = w; w += n;
+            tp->dZ[l] = w; w += n;
+        } else {
+            tp->Z[l] = tp->S[l] = tp->dZ[l] = NULL;
+        }
+    }
+    for (l = 0; l < 3; l++) { tp->G[l] = w; w += Bs * maxw; }
+    for (l = 0; l < 3; l++) { tp->dG[l] = w; w += Bs * maxw; }
+    tp->scratch = w;
+    return NDE_OK;
+}
+
+/* ===================================================================== */
+/* MLP: the input layer a0 = (y or y^3, t)                                */
+/* ===================================================================== */
+/*
+   forward   a0 = y^3 (NDE_INPUT_CUBE, else y), then t (NDE_INPUT_TIME)
+   tangent   da0 = 3 y^2 u, then 0       (t is not a direction of u)
+   backward  gy += 3 y^2 ga0,  gt += sum over rows of ga0[t column]
+   tangent of the backward: hy += 6 y u ga0 + 3 y^2 dga0,  ht += dga0[t]
+   Source: the tutorial's cubic input (eq 18, h^3); the chain rule.
+*/
+
+/* a0 (B,n0) from x (B,D) and t; returns x itself when there is no transform. */
+static const double *nde__mlp_input_forward(const nde_mlp *m, int B, const double *x, double t,
+                                            double *a0)
+{
+    int r, i, D = m->in_dim, n0 = nde__mlp_n0(m), cube = m->flags & NDE_INPUT_CUBE;
+    if (!m->flags) return x;
+    for (r = 0; r < B; r++) {
+        const double *xr = x + (size_t)r * D;
+        double *ar = a0 + (size_t)r * n0;
+        if (cube) for (i = 0; i < D; i++) ar[i] = xr[i] * xr[i] * xr[i];
+        else for (i = 0; i < D; i++) ar[i] = xr[i];
+        if (n0 > D) ar[D] = t;
+    }
+    return a0;
+}
+
+/* da0 (B,n0) = d a0 / dx along u (B,D); returns u itself without a transform. */
+static const double *nde__mlp_input_tangent(const nde_mlp *m, int B, const double *x,
+                                            const double *u, double *da0)
+{
+    int r, i, D = m->in_dim, n0 = nde__mlp_n0(m), cube = m->flags & NDE_INPUT_CUBE;
+    if (!m->flags) return u;
+    for (r = 0; r < B; r++) {
+        const double *xr = x + (size_t)r * D, *ur = u + (size_t)r * D;
+        double *dr = da0 + (size_t)r * n0;
+        if (cube) for (i = 0; i < D; i++) dr[i] = 3.0 * xr[i] * xr[i] * ur[i];
+        else for (i = 0; i < D; i++) dr[i] = ur[i];
+        if (n0 > D) dr[D] = 0.0;
+    }
+    return da0;
+}
+
+/* Backward of the input layer for ga0 (B,n0): gx (B,D) += ..., gt += ...
+   With tangents (dga0 and u not NULL): hx (B,D) += ..., ht += ...
+   Any output may be NULL. */
+static void nde__mlp_input_backward(const nde_mlp *m, int B, const double *x, const double *ga0,
+                                    double *gx, double *gt, const double *u, const double *dga0,
+                                    double *hx, double *ht)
+{
+    int r, i, D = m->in_dim, n0 = nde__mlp_n0(m), cube = m->flags & NDE_INPUT_CUBE;
+    for (r = 0; r < B; r++) {
+        const double *xr = x + (size_t)r * D, *gr = ga0 + (size_t)r * n0;
+        if (gx) {
+            double *gxr = gx + (size_t)r * D;
+            if (cube) for (i = 0; i < D; i++) gxr[i] += 3.0 * xr[i] * xr[i] * gr[i];
+            else for (i = 0; i < D; i++) gxr[i] += gr[i];
+        }
+        if (gt && n0 > D) *gt += gr[D];
+        if (dga0) {
+            const double *ur = u + (size_t)r * D, *dr = dga0 + (size_t)r * n0;
+            if (hx) {
+                double *hxr = hx + (size_t)r * D;
+                if (cube)
+                    for (i = 0; i < D; i++)
+                        hxr[i] += 6.0 * xr[i] * ur[i] * gr[i] + 3.0 * xr[i] * xr[i] * dr[i];
+                else for (i = 0; i < D; i++) hxr[i] += dr[i];
+            }
+            if (ht && n0 > D) *ht += dr[D];
+        }
+    }
+}
+
+/* ===================================================================== */
+/* MLP: forward, tangent and reverse passes over the layers               */
+/* ===================================================================== */
+/*
+   layer      forward                 tangent (dx -> dy)          backward (gy -> gx)
+   linear     y = W x + b             dy = W dx                   gx = W^T gy
+   act        y = s(x)                dy = s'(x) dx               gx = s'(x) gy
+   residual   z = W x + b             dz = W dx                   gz = s'(z) gy
+              y = x + s(z)            dy = dx + s'(z) dz          gx = gy + W^T gz
+   Parameter gradients: gW += gz x^T (gy x^T for linear), gb += gz.
+   Forward-over-reverse differentiates each backward along the tangent
+   (product rule; gout is fixed so its tangent is zero):
+     act       dgx = s''(x) dx gy + s'(x) dgy
+     residual  dgz = s''(z) dz gy + s'(z) dgy,  dgx = dgy + W^T dgz,
+               dgW += dgz x^T + gz dx^T,  dgb += dgz
+   Every kernel takes the parameter block p (P) explicitly, so a solver may
+   evaluate the network at any theta without touching m->params.
+*/
+
+/* Forward only, keeping nothing: activations run in place and the layers
+   alternate between two buffers; the last layer writes into out (B,out_dim)
+   directly. out must not overlap x. */
+static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, const double *x,
+                                  double t, nde__mlp_tape *tp, double *out)
+{
+    const double *cur = nde__mlp_input_forward(m, B, x, t, tp->a0);
+    double *own = cur == x ? NULL : tp->a0; /* cur when it is a workspace buffer */
+    int l;
+    for (l = 0; l < m->nlayers; l++) {
+        const nde_layer *L = &m->layer[l];
+        long n = (long)B * L->out, k;
+        double *dst;
+        if (l == m->nlayers - 1) dst = out;
+        else if (L->kind == NDE_LAYER_ACT && own) dst = own;
+        else dst = own == tp->G[0] ? tp->G[1] : tp->G[0];
+        switch (L->kind) {
+        case NDE_LAYER_LINEAR:
+            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, dst);
+            break;
+        case NDE_LAYER_ACT:
+            nde__mlp_act_forward(L->act, n, cur, dst);
+            break;
+        default: /* residual: dst = z, then dst = x + s(z) */
+            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, dst);
+            nde__mlp_act_forward(L->act, n, dst, dst);
+            for (k = 0; k < n; k++) dst[k] += cur[k];
+            break;
+        }
+        cur = own = dst;
+    }
+}
+
+/* Forward, keeping every activation on the tape for the products. */
+static void nde__mlp_primal(const nde_mlp *m, const double *p, int B, const double *x, double t,
+                            nde__mlp_tape *tp)
+{
+    int l;
+    tp->X[0] = nde__mlp_input_forward(m, B, x, t, tp->a0);
+    for (l = 0; l < m->nlayers; l++) {
+        const nde_layer *L = &m->layer[l];
+        long n = (long)B * L->out, k;
+        const double *W = p + L->off, *b = p + L->off + (long)L->out * L->in;
+        const double *X = tp->X[l];
+        double *Y = tp->Y[l];
+        switch (L->kind) {
+        case NDE_LAYER_LINEAR:
+            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, Y);
+            break;
+        case NDE_LAYER_ACT:
+            nde__mlp_act_forward(L->act, n, X, Y);
+            break;
+        default:
+            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, tp->Z[l]);
+            nde__mlp_act_forward(L->act, n, tp->Z[l], tp->S[l]);
+            for (k = 0; k < n; k++) Y[k] = X[k] + tp->S[l][k];
+            break;
+        }
+        tp->X[l + 1] = Y;
+    }
+}
+
+/* Tangent pass along u (B,D) after nde__mlp_primal: fills dX, dY, dZ. */
+static void nde__mlp_tangent(const nde_mlp *m, const double *p, int B, const double *x,
+                             const double *u, nde__mlp_tape *tp)
+{
+    int l;
+    tp->dX[0] = nde__mlp_input_tangent(m, B, x, u, tp->da0);
+    for (l = 0; l < m->nlayers; l++) {
+        const nde_layer *L = &m->layer[l];
+        long n = (long)B * L->out, k;
+        const double *W = p + L->off;
+        const double *dX = tp->dX[l];
+        double *dY = tp->dY[l];
+        switch (L->kind) {
+        case NDE_LAYER_LINEAR:
+            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, dY);
+            break;
+        case NDE_LAYER_ACT:
+            nde__mlp_act_mul_d1(L->act, n, tp->X[l], tp->Y[l], dX, dY);
+            break;
+        default:
+            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, tp->dZ[l]);
+            nde__mlp_act_mul_d1(L->act, n, tp->Z[l], tp->S[l], tp->dZ[l], dY);
+            for (k = 0; k < n; k++) dY[k] += dX[k];
+            break;
+        }
+        tp->dX[l + 1] = dY;
+    }
+}
+
+/* Reverse pass for the cotangent gout (B,out_dim) after nde__mlp_primal,
+   ADDING into gx (B,D), gp (P), gt (1). With tangent set (after
+   nde__mlp_tangent along u) it also carries the tangents of every
+   cotangent and ADDS hx (B,D) = (dg/dx) u, hp (P) = d/dp (g . u) and
+   ht (1) = d/dx (dnet/dt . gout) u. Any output may be NULL. */
+static void nde__mlp_reverse(const nde_mlp *m, const double *p, int B, const double *x,
+                             const double *gout, int tangent, const double *u, nde__mlp_tape *tp,
+                             double *gx, double *gp, double *gt, double *hx, double *hp, double *ht)
+{
+    const double *gy = gout, *dgy = NULL;
+    int l, c = 0;
+    int need_in = gx || gt || (tangent && (hx || ht));
+    if (tangent) {
+        memset(tp->dG[1], 0, (size_t)B * m->out_dim * sizeof(double)); /* d gout = 0 */
+        dgy = tp->dG[1];
+    }
+    for (l = m->nlayers - 1; l >= 0; l--) {
+        const nde_layer *L = &m->layer[l];
+        long n = (long)B * L->out, k;
+        long offb = L->off + (long)L->out * L->in;
+        const double *W = p + L->off, *X = tp->X[l];
+        double *gxb = (l > 0 || need_in) ? tp->G[c] : NULL;
+        double *dgxb = (tangent && gxb) ? tp->dG[c] : NULL;
+        double *gW = gp && L->off >= 0 ? gp + L->off : NULL, *gb = gW ? gp + offb : NULL;
+        double *hW = tangent && hp && L->off >= 0 ? hp + L->off : NULL, *hb = hW ? hp + offb : NULL;
+        switch (L->kind) {
+        case NDE_LAYER_LINEAR:
+            nde__mlp_linear_backward(B, L->in, L->out, W, X, gy, gxb, gW, gb);
+            if (tangent) {
+                nde__mlp_linear_backward(B, L->in, L->out, W, X, dgy, dgxb, hW, hb);
+                if (hW) nde__mlp_linear_backward(B, L->in, L->out, W, tp->dX[l], gy, NULL, hW, NULL);
+            }
+            break;
+        case NDE_LAYER_ACT:
+            if (gxb) nde__mlp_act_mul_d1(L->act, n, X, tp->Y[l], gy, gxb);
+            if (dgxb)
+                nde__mlp_act_tangent_backward(L->act, n, X, tp->Y[l], tp->dX[l], gy, dgy, dgxb);
+            break;
+        default: { /* residual */
+            double *gz = tp->G[2], *dgz = tp->dG[2];
+            nde__mlp_act_mul_d1(L->act, n, tp->Z[l], tp->S[l], gy, gz);
+            nde__mlp_linear_backward(B, L->in, L->out, W, X, gz, gxb, gW, gb);
+            if (gxb) for (k = 0; k < n; k++) gxb[k] += gy[k];
+            if (tangent && (dgxb || hW)) {
+                nde__mlp_act_tangent_backward(L->act, n, tp->Z[l], tp->S[l], tp->dZ[l], gy, dgy, dgz);
+                nde__mlp_linear_backward(B, L->in, L->out, W, X, dgz, dgxb, hW, hb);
+                if (dgxb) for (k = 0; k < n; k++) dgxb[k] += dgy[k];
+                if (hW) nde__mlp_linear_backward(B, L->in, L->out, W, tp->dX[l], gz, NULL, hW, NULL);
+            }
+            break;
+        }
+        }
+        if (!gxb) return; /* first layer, input gradient not wanted */
+        gy = gxb;
+        dgy = dgxb;
+        c ^= 1;
+    }
+    nde__mlp_input_backward(m, B, x, gy, gx, gt, tangent ? u : NULL, dgy, hx, ht);
+}
+
+/* ===================================================================== */
+/* MLP: public products                                                   */
+/* ===================================================================== */
+
+/* Common argument checks of the products: NDE_ERR_ARG, or NDE_OK. */
+static int nde__mlp_check(const nde_mlp *m, int B, const double *x)
+{
+    if (!m || !m->params || m->nlayers < 1 || B < 0 || (B > 0 && !x)) return NDE_ERR_ARG;
+    return NDE_OK;
+}
+
+static int nde__mlp_forward_p(nde_mlp *m, const double *p, int B, const double *x, double t, double *out)
+{
+    nde__mlp_tape tp;
+    int st;
+    if (B == 0) return NDE_OK;
+    st = nde__mlp_setup(m, B, &tp);
+    if (st) return st;
+    nde__mlp_forward_lean(m, p, B, x, t, &tp, out);
+    return NDE_OK;
+}
+
+static int nde__mlp_vjp_p(nde_mlp *m, const double *p, int B, const double *x, double t,
+                          const double *gout, double *gx, double *gp, double *gt)
+{
+    nde__mlp_tape tp;
+    int st;
+    if (B == 0 || (!gx && !gp && !gt)) return NDE_OK;
+    st = nde__mlp_setup(m, B, &tp);
+    if (st) return st;
+    nde__mlp_primal(m, p, B, x, t, &tp);
+    nde__mlp_reverse(m, p, B, x, gout, 0, NULL, &tp, gx, gp, gt, NULL, NULL, NULL);
+    return NDE_OK;
+}
+
+static int nde__mlp_jvp_p(nde_mlp *m, const double *p, int B, const double *x, double t,
+                          const double *v, double *out, double *jv)
+{
+    nde__mlp_tape tp;
+    int st;
+    size_t n = (size_t)B * m->out_dim;
+    if (B == 0) return NDE_OK;
+    st = nde__mlp_setup(m, B, &tp);
+    if (st) return st;
+    nde__mlp_primal(m, p, B, x, t, &tp);
+    nde__mlp_tangent(m, p, B, x, v, &tp);
+    if (out) memcpy(out, tp.Y[m->nlayers - 1], n * sizeof(double));
+    memcpy(jv, tp.dY[m->nlayers - 1], n * sizeof(double));
+    return NDE_OK;
+}
+
+/* grad_tangent with every output ADDED, including ht (the t column). */
+static int nde__mlp_grad_tangent_p(nde_mlp *m, const double *p, int B, const double *x, double t,
+                                   const double *gout, const double *u, double *gx, double *hx,
+                                   double *hp, double *ht)
+{
+    nde__mlp_tape tp;
+    int st;
+    if (B == 0) return NDE_OK;
+    st = nde__mlp_setup(m, B, &tp);
+    if (st) return st;
+    nde__mlp_primal(m, p, B, x, t, &tp);
+    nde__mlp_tangent(m, p, B, x, u, &tp);
+    nde__mlp_reverse(m, p, B, x, gout, 1, u, &tp, gx, NULL, NULL, hx, hp, ht);
+    return NDE_OK;
+}
+
+NDEDEF int nde_mlp_forward(nde_mlp *m, int B, const double *x, double t, double *out)
+{
+    if (nde__mlp_check(m, B, x) || (B > 0 && !out)) return NDE_ERR_ARG;
+    return nde__mlp_forward_p(m, m->params, B, x, t, out);
+}
+
+NDEDEF int nde_mlp_vjp(nde_mlp *m, int B, const double *x, double t, const double *gout,
+                       double *gx, double *gp, double *gt)
+{
+    if (nde__mlp_check(m, B, x) || (B > 0 && !gout)) return NDE_ERR_ARG;
+    return nde__mlp_vjp_p(m, m->params, B, x, t, gout, gx, gp, gt);
+}
+
+NDEDEF int nde_mlp_jvp(nde_mlp *m, int B, const double *x, double t, const double *v,
+                       double *out, double *jv)
+{
+    if (nde__mlp_check(m, B, x) || (B > 0 && (!v || !jv))) return NDE_ERR_ARG;
+    return nde__mlp_jvp_p(m, m->params, B, x, t, v, out, jv);
+}
+
+NDEDEF int nde_mlp_grad_tangent(nde_mlp *m, int B, const double *x, double t, const double *gout,
+                                const double *u, double *gx, double *hx, double *hp)
+{
+    if (nde__mlp_check(m, B, x) || (B > 0 && (!gout || !u))) return NDE_ERR_ARG;
+    if (gx && B > 0) memset(gx, 0, (size_t)B * m->in_dim * sizeof(double));
+    return nde__mlp_grad_tangent_p(m, m->params, B, x, t, gout, u, gx, hx, hp, NULL);
+}
+
+/* ===================================================================== */
+/* MLP as an nde_system: the Neural ODE dy/dt = net(y, t)                 */
+/* ===================================================================== */
+/*
+   f = net, vjp = reverse pass, jvp = tangent pass, and the Jacobian from
+   one forward pass plus D tangent passes along the unit vectors e_j
+   (column j of J for every row at once). ctx is the nde_mlp; theta is
+   the parameter block the solver passes (normally m->params).
+*/
+
+static int nde__mlp_sys_f(void *ctx, double t, int B, const double *y, const double *theta, double *dydt)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    return nde__mlp_forward_p(m, theta ? theta : m->params, B, y, t, dydt);
+}
+
+static int nde__mlp_sys_vjp(void *ctx, double t, int B, const double *y, const double *theta,
+                            const double *a, double *gy, double *gth, double *gt)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    return nde__mlp_vjp_p(m, theta ? theta : m->params, B, y, t, a, gy, gth, gt);
+}
+
+static int nde__mlp_sys_jvp(void *ctx, double t, int B, const double *y, const double *theta,
+                            const double *v, double *out)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    return nde__mlp_jvp_p(m, theta ? theta : m->params, B, y, t, v, NULL, out);
+}
+
+static int nde__mlp_sys_jac(void *ctx, double t, int B, const double *y, const double *theta, double *J)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    const double *p = theta ? theta : m->params;
+    nde__mlp_tape tp;
+    int st, D = m->in_dim, r, i, j;
+    double *u; /* (B,D) unit direction e_j in every row */
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    st = nde__mlp_setup(m, B, &tp);
+    if (st) return st;
+    u = tp.scratch;
+    nde__mlp_primal(m, p, B, y, t, &tp);
+    memset(u, 0, (size_t)B * D * sizeof(double));
+    for (j = 0; j < D; j++) {
+        const double *col;
+        for (r = 0; r < B; r++) {
+            if (j > 0) u[(size_t)r * D + j - 1] = 0.0;
+            u[(size_t)r * D + j] = 1.0;
+        }
+        nde__mlp_tangent(m, p, B, y, u, &tp);
+        col = tp.dY[m->nlayers - 1];
+        for (r = 0; r < B; r++)
+            for (i = 0; i < D; i++) J[((size_t)r * D + i) * D + j] = col[(size_t)r * D + i];
+    }
+    return NDE_OK;
+}
+
+NDEDEF int nde_mlp_system(nde_mlp *m, nde_system *sys, char *msg)
+{
+    if (!m || !sys) { nde__msg(msg, "nde_mlp_system: %s is NULL", m ? "sys" : "m"); return NDE_ERR_ARG; }
+    if (!m->params) { nde__msg(msg, "nde_mlp_system: m is not built (call nde_mlp_build)"); return NDE_ERR_ARG; }
+    if (m->out_dim != m->in_dim) {
+        nde__msg(msg, "nde_mlp_system: out_dim = %d must equal in_dim = %d for dy/dt = net(y, t)",
+                 m->out_dim, m->in_dim);
+        return NDE_ERR_ARG;
+    }
+    sys->dim = m->in_dim;
+    sys->nparams = (int)m->nparams;
+    sys->params = m->params;
+    sys->ctx = m;
+    sys->f = nde__mlp_sys_f;
+    sys->vjp = nde__mlp_sys_vjp;
+    sys->jvp = nde__mlp_sys_jvp;
+    sys->jac = nde__mlp_sys_jac;
+    return NDE_OK;
+}
+
+/* ===================================================================== */
+/* Hamiltonian network as an nde_system                                   */
+/* ===================================================================== */
+/*
+   H = net(q, p), y = (q, p), D = 2h:   f = Jsym grad H,  Jsym = [[0, I], [-I, 0]]
+     dq/dt = dH/dp,  dp/dt = -dH/dq           (the Julia report, eqs 4.1-4.2)
+   f:    one reverse pass with gout = 1 gives grad H.
+   vjp:  a . f = grad H . u with u = Jsym^T a = (-a_p, a_q), so
+         gy += (Hess H) u, gth += d/dtheta (grad H . u), gt += d/dt (grad H . u),
+         all three from one forward-over-reverse pass along u.
+   jvp:  (df/dy) v = Jsym (Hess H) v;  jac: D such columns, one forward pass.
+*/
+
+/* Scratch of the HNN callbacks, inside the workspace: g, u, h (B,D), ones (B). */
+static int nde__hnn_setup(nde_mlp *m, int B, nde__mlp_tape *tp, double **g, double **u,
+                          double **h, double **ones)
+{
+    int st = nde__mlp_setup(m, B, tp), r;
+    size_t n = (size_t)B * m->in_dim;
+    if (st) return st;
+    *g = tp->scratch;
+    *u = *g + n;
+    *h = *u + n;
+    *ones = *h + n;
+    for (r = 0; r < B; r++) (*ones)[r] = 1.0;
+    return NDE_OK;
+}
+
+/* out (B,D) = Jsym g (B,D) row by row: (g_p, -g_q). */
+static void nde__hnn_jsym(int B, int D, const double *g, double *out)
+{
+    int r, i, h = D / 2;
+    for (r = 0; r < B; r++) {
+        const double *gr = g + (size_t)r * D;
+        double *o = out + (size_t)r * D;
+        for (i = 0; i < h; i++) {
+            o[i] = gr[h + i];
+            o[h + i] = -gr[i];
+        }
+    }
+}
+
+static int nde__hnn_f(void *ctx, double t, int B, const double *y, const double *theta, double *dydt)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    const double *p = theta ? theta : m->params;
+    nde__mlp_tape tp;
+    double *g, *u, *h, *ones;
+    int st, D = m->in_dim;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    st = nde__hnn_setup(m, B, &tp, &g, &u, &h, &ones);
+    if (st) return st;
+    memset(g, 0, (size_t)B * D * sizeof(double));
+    nde__mlp_primal(m, p, B, y, t, &tp);
+    nde__mlp_reverse(m, p, B, y, ones, 0, NULL, &tp, g, NULL, NULL, NULL, NULL, NULL);
+    nde__hnn_jsym(B, D, g, dydt);
+    return NDE_OK;
+}
+
+static int nde__hnn_vjp(void *ctx, double t, int B, const double *y, const double *theta,
+                        const double *a, double *gy, double *gth, double *gt)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    const double *p = theta ? theta : m->params;
+    nde__mlp_tape tp;
+    double *g, *u, *h, *ones;
+    int st, D = m->in_dim, hD = D / 2, r, i;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    if (!gy && !gth && !gt) return NDE_OK;
+    st = nde__hnn_setup(m, B, &tp, &g, &u, &h, &ones);
+    if (st) return st;
+    for (r = 0; r < B; r++) { /* u = Jsym^T a = (-a_p, a_q) */
+        const double *ar = a + (size_t)r * D;
+        double *ur = u + (size_t)r * D;
+        for (i = 0; i < hD; i++) {
+            ur[i] = -ar[hD + i];
+            ur[hD + i] = ar[i];
+        }
+    }
+    return nde__mlp_grad_tangent_p(m, p, B, y, t, ones, u, NULL, gy, gth, gt);
+}
+
+static int nde__hnn_jvp(void *ctx, double t, int B, const double *y, const double *theta,
+                        const double *v, double *out)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    const double *p = theta ? theta : m->params;
+    nde__mlp_tape tp;
+    double *g, *u, *h, *ones;
+    int st, D = m->in_dim;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    st = nde__hnn_setup(m, B, &tp, &g, &u, &h, &ones);
+    if (st) return st;
+    memset(h, 0, (size_t)B * D * sizeof(double));
+    st = nde__mlp_grad_tangent_p(m, p, B, y, t, ones, v, NULL, h, NULL, NULL);
+    if (st) return st;
+    nde__hnn_jsym(B, D, h, out); /* Jsym (Hess H) v */
+    return NDE_OK;
+}
+
+static int nde__hnn_jac(void *ctx, double t, int B, const double *y, const double *theta, double *J)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    const double *p = theta ? theta : m->params;
+    nde__mlp_tape tp;
+    double *g, *u, *h, *ones;
+    int st, D = m->in_dim, r, i, j;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    st = nde__hnn_setup(m, B, &tp, &g, &u, &h, &ones);
+    if (st) return st;
+    nde__mlp_primal(m, p, B, y, t, &tp);
+    memset(u, 0, (size_t)B * D * sizeof(double));
+    for (j = 0; j < D; j++) {
+        for (r = 0; r < B; r++) {
+            if (j > 0) u[(size_t)r * D + j - 1] = 0.0;
+            u[(size_t)r * D + j] = 1.0;
+        }
+        memset(h, 0, (size_t)B * D * sizeof(double));
+        nde__mlp_tangent(m, p, B, y, u, &tp);
+        nde__mlp_reverse(m, p, B, y, ones, 1, u, &tp, NULL, NULL, NULL, h, NULL, NULL);
+        nde__hnn_jsym(B, D, h, g); /* column j of df/dy for every row */
+        for (r = 0; r < B; r++)
+            for (i = 0; i < D; i++) J[((size_t)r * D + i) * D + j] = g[(size_t)r * D + i];
+    }
+    return NDE_OK;
+}
+
+NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg)
+{
+    if (!m || !sys) { nde__msg(msg, "nde_hnn_system: %s is NULL", m ? "sys" : "m"); return NDE_ERR_ARG; }
+    if (!m->params) { nde__msg(msg, "nde_hnn_system: m is not built (call nde_mlp_build)"); return NDE_ERR_ARG; }
+    if (m->in_dim < 2 || m->in_dim % 2) {
+        nde__msg(msg, "nde_hnn_system: in_dim = %d must be even, y = (q, p)", m->in_dim);
+        return NDE_ERR_ARG;
+    }
+    if (m->out_dim != 1) {
+        nde__msg(msg, "nde_hnn_system: out_dim = %d must be 1 (the network is the scalar H)", m->out_dim);
+        return NDE_ERR_ARG;
+    }
+    sys->dim = m->in_dim;
+    sys->nparams = (int)m->nparams;
+    sys->params = m->params;
+    sys->ctx = m;
+    sys->f = nde__hnn_f;
+    sys->vjp = nde__hnn_vjp;
+    sys->jvp = nde__hnn_jvp;
+    sys->jac = nde__hnn_jac;
+    return NDE_OK;
+}
+
+/* ===================================================================== */
+/* Implicit, exponential and symplectic methods (placeholder, in progress) */
+/* ===================================================================== */
+
+static int nde__other_init(nde__integ *ig, char *msg)
+{
+    nde__msg(msg, "method %s is not available yet", ig->info->name);
+    return NDE_ERR_UNSUPPORTED;
+}
+static void nde__other_free(nde__integ *ig) { (void)ig; }
+static int nde__other_attempt(nde__integ *ig, double h, double *err)
+{
+    (void)ig; (void)h; (void)err;
+    return NDE_ERR_UNSUPPORTED;
+}
+static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *ybar, double *scr, double *gth, long *nvjp)
+{
+    (void)ig; (void)rec; (void)ybar; (void)scr; (void)gth; (void)nvjp;
+    return NDE_ERR_UNSUPPORTED;
+}
+
+/* ===================================================================== */
+/* Losses                                                                 */
+/* ===================================================================== */
+/* L = mean_{n,b,d} w_n (y - target)^2 or w_n |y - target|; dL/dy is the
+   jump that every gradient method adds to the adjoint at t_n. */
+
+NDEDEF double nde_loss_mse(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
+{
+    const nde_target *tg = (const nde_target *)ctx;
+    long i, m = (long)B * D, cnt = (long)N * m;
+    double L = 0.0;
+    int k;
+    (void)t;
+    for (k = 0; k < N; k++) {
+        double w = tg->w ? tg->w[k] : 1.0;
+        for (i = k * m; i < (k + 1) * m; i++) {
+            double r = y[i] - tg->y[i];
+            L += w * r * r;
+            g[i] = 2.0 * w * r / (double)cnt;
+        }
+    }
+    return L / (double)cnt;
+}
+
+NDEDEF double nde_loss_mae(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
+{
+    const nde_target *tg = (const nde_target *)ctx;
+    long i, m = (long)B * D, cnt = (long)N * m;
+    double L = 0.0;
+    int k;
+    (void)t;
+    for (k = 0; k < N; k++) {
+        double w = tg->w ? tg->w[k] : 1.0;
+        for (i = k * m; i < (k + 1) * m; i++) {
+            double r = y[i] - tg->y[i];
+            L += w * fabs(r);
+            g[i] = (r > 0 ? w : r < 0 ? -w : 0.0) / (double)cnt;
+        }
+    }
+    return L / (double)cnt;
+}
+
+NDEDEF void nde_time_weights(int N, const double *t, double alpha, double *w)
+{
+    int k;
+    for (k = 0; k < N; k++)
+        w[k] = 1.0 + (N > 1 ? alpha * (t[k] - t[0]) / (t[N - 1] - t[0]) : 0.0);
+}
+
+NDEDEF double nde_mse(long n, const double *a, const double *b)
+{
+    double s = 0.0;
+    long i;
+    for (i = 0; i < n; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
+    return n > 0 ? s / (double)n : 0.0;
+}
+
+/* ===================================================================== */
+/* Running losses as a quadrature state                                   */
+/* ===================================================================== */
+/* G = integral of sum_b g(t, y_b) dt becomes one more state per row,
+   q_b' = g(t, y_b), q_b(t0) = 0, so that G = sum_b q_b(t_end). Backprop
+   differentiates it with the rest of the state; in the adjoint methods
+   a_q stays constant and -a_q dg/dy is exactly the source term of the
+   adjoint equation (the Julia report, eq 2.4a). */
+
+typedef struct nde__runsys {
+    const nde_system *sys;
+    const nde_loss *loss;
+    int cap;         /* rows the buffers hold */
+    double *buf;     /* (B,D) state, (B,D) cotangent/derivative, (B,D) dg/dy, (B) g */
+} nde__runsys;
+
+static int nde__run_reserve(nde__runsys *r, int B)
+{
+    double *nb;
+    if (B <= r->cap) return 0;
+    nb = (double *)NDE_REALLOC(r->buf, (size_t)B * (3 * r->sys->dim + 1) * sizeof(double));
+    if (!nb) return 1;
+    r->buf = nb;
+    r->cap = B;
+    return 0;
+}
+
+/* Copy the first D of every D+1 numbers (strip q) from src (B,D+1) into dst (B,D). */
+static void nde__strip_q(int B, int D, const double *src, double *dst)
+{
+    int b;
+    for (b = 0; b < B; b++) memcpy(dst + (long)b * D, src + (long)b * (D + 1), (size_t)D * sizeof(double));
+}
+
+static int nde__run_f(void *ctx, double t, int B, const double *z, const double *th, double *dz)
+{
+    nde__runsys *r = (nde__runsys *)ctx;
+    int D = r->sys->dim, b;
+    double *y, *fy, *gy, *g;
+    if (nde__run_reserve(r, B)) return 1;
+    y = r->buf; fy = y + (long)B * D; gy = fy + (long)B * D; g = gy + (long)B * D;
+    nde__strip_q(B, D, z, y);
+    if (r->sys->f(r->sys->ctx, t, B, y, th, fy)) return 1;
+    if (r->loss->running(r->loss->ctx, t, B, D, y, g, gy)) return 1;
+    for (b = 0; b < B; b++) {
+        memcpy(dz + (long)b * (D + 1), fy + (long)b * D, (size_t)D * sizeof(double));
+        dz[(long)b * (D + 1) + D] = g[b];
+    }
+    return 0;
+}
+
+/* (a_y, a_q) -> gy += a_y^T f_y + a_q dg/dy, gth += a_y^T f_theta. */
+static int nde__run_vjp(void *ctx, double t, int B, const double *z, const double *th, const double *a,
+                        double *gz, double *gth, double *gt)
+{
+    nde__runsys *r = (nde__runsys *)ctx;
+    int D = r->sys->dim, b, i;
+    double *y, *ay, *gy, *g;
+    if (nde__run_reserve(r, B)) return 1;
+    y = r->buf; ay = y + (long)B * D; gy = ay + (long)B * D; g = gy + (long)B * D;
+    nde__strip_q(B, D, z, y);
+    nde__strip_q(B, D, a, ay);
+    if (gz) {
+        if (r->loss->running(r->loss->ctx, t, B, D, y, g, gy)) return 1;
+        for (b = 0; b < B; b++)
+            for (i = 0; i < D; i++) gz[(long)b * (D + 1) + i] += a[(long)b * (D + 1) + D] * gy[(long)b * D + i];
+        /* a_y^T f_y lands in gy (reused as the row-compact buffer), then spreads out */
+        memset(gy, 0, (size_t)B * D * sizeof(double));
+    }
+    if (r->sys->vjp(r->sys->ctx, t, B, y, th, ay, gz ? gy : NULL, gth, gt)) return 1;
+    if (gz)
+        for (b = 0; b < B; b++)
+            for (i = 0; i < D; i++) gz[(long)b * (D + 1) + i] += gy[(long)b * D + i];
+    return 0;
+}
+
+/* ===================================================================== */
+/* Backprop through the solver (discretize-then-optimize)                 */
+/* ===================================================================== */
+/* Each accepted step is recorded on a tape: its t, h, t1, the outputs it
+   produced and its stage inputs Y (R,n). The reverse sweep runs the steps
+   backwards; for an explicit RK step [y1 = y + h sum b_i k_i,
+   Y_i = y + h sum_{j<i} a_ij k_j, k_i = f(t + c_i h, Y_i)]:
+     kbar_i += h b_i ybar1;  for i = S-1..0: Ybar_i = kbar_i^T df/dy(Y_i),
+     thbar += kbar_i^T df/dtheta(Y_i), ybar += Ybar_i, kbar_j += h a_ij Ybar_i.
+   Dense outputs inside a step add w * gbar to y, y1 and the k rows.
+   Step sizes count as constants: this is the exact gradient of the
+   computed solution for the accepted step sequence. */
+
+#define NDE__TAPE_HEAD 5  /* t, h, t1, j0, j1 */
+
+typedef struct nde__tape {
+    double *d;         /* records of NDE__TAPE_HEAD + R*n doubles */
+    long len, cap;     /* doubles used / allocated */
+    long nrec;
+    long rec_len;
+} nde__tape;
+
+static int nde__tape_hook(void *ctx, nde__integ *ig, double h, int j0, int j1)
+{
+    nde__tape *tp = (nde__tape *)ctx;
+    double *r;
+    if (tp->len + tp->rec_len > tp->cap) {
+        long nc = tp->cap ? tp->cap + tp->cap / 4 + tp->rec_len : 64 * tp->rec_len; /* grow by 1/4 */
+        double *nd = (double *)NDE_REALLOC(tp->d, (size_t)nc * sizeof(double));
+        if (!nd) {
+            nde__msg(ig->st->msg, "out of memory for the backprop tape after %ld steps", tp->nrec);
+            return NDE_ERR_NOMEM;
+        }
+        tp->d = nd;
+        tp->cap = nc;
+    }
+    r = tp->d + tp->len;
+    r[0] = ig->t;
+    r[1] = h;
+    r[2] = ig->t1;
+    r[3] = j0;
+    r[4] = j1;
+    memcpy(r + NDE__TAPE_HEAD, ig->Y, (size_t)(tp->rec_len - NDE__TAPE_HEAD) * sizeof(double));
+    tp->len += tp->rec_len;
+    tp->nrec++;
+    return NDE_OK;
+}
+
+/* ybar (n) += a^T df/dy at (t, Y); gth += a^T df/dtheta; skipped when a = 0. */
+static int nde__vjp_add(const nde_system *sys, int B, long n, double t, const double *Y, const double *a,
+                        double *ybar, double *gth, long *nvjp)
+{
+    long i;
+    for (i = 0; i < n && a[i] == 0.0; i++) {}
+    if (i == n) return NDE_OK;
+    ++*nvjp;
+    return sys->vjp(sys->ctx, t, B, Y, sys->params, a, ybar, gth, NULL) ? NDE_ERR_CALLBACK : NDE_OK;
+}
+
+/* Reverse of one explicit RK step: ybar (n) in = dL/dy1, out = dL/dy;
+   kbar (R,n) the k-row adjoints from dense outputs (consumed); scr (n). */
+static int nde__rk_step_vjp(const nde__integ *ig, const double *rec, double *ybar, double *kbar,
+                            double *scr, double *gth, long *nvjp)
+{
+    const nde_tableau *tab = ig->info->tab;
+    const double *Y = rec + NDE__TAPE_HEAD;
+    double t = rec[0], h = rec[1], t1 = rec[2];
+    long n = ig->n, r;
+    int i, j, S = tab->S, status;
+    if (!tab->fsal) { /* k_end = f(t1, y1), read by the dense output only */
+        status = nde__vjp_add(ig->sys, ig->B, n, t1, Y + (long)ig->end * n, kbar + (long)ig->end * n, ybar, gth, nvjp);
+        if (status) return status;
+    }
+    for (i = 0; i < S; i++) {
+        double hb = h * tab->b[i];
+        double *ki = kbar + (long)i * n;
+        if (hb != 0.0)
+            for (r = 0; r < n; r++) ki[r] += hb * ybar[r];
+    }
+    for (i = S - 1; i >= 0; i--) {
+        double ti = tab->c[i] == 1.0 ? t1 : t + tab->c[i] * h;
+        memset(scr, 0, (size_t)n * sizeof(double));
+        status = nde__vjp_add(ig->sys, ig->B, n, ti, Y + (long)i * n, kbar + (long)i * n, scr, gth, nvjp);
+        if (status) return status;
+        for (r = 0; r < n; r++) ybar[r] += scr[r];
+        for (j = 0; j < i; j++) {
+            double ha = h * tab->a[i * S + j];
+            double *kj = kbar + (long)j * n;
+            if (ha != 0.0)
+                for (r = 0; r < n; r++) kj[r] += ha * scr[r];
+        }
+    }
+    return NDE_OK;
+}
+
+/* Reverse of one step of an implicit/exponential/symplectic method (their section). */
+static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *ybar, double *scr, double *gth, long *nvjp);
+
+/* The reverse sweep over the tape. g (N,n) = dL/dy(t_j); ybar (n) out = dL/dy0. */
+static int nde__backprop_sweep(const nde__integ *ig, const nde__tape *tp, const double *tout, const double *g,
+                               double *ybar, double *gth, long *nvjp, double *work)
+{
+    long n = ig->n, s, r;
+    int R = ig->info->nstage, status = NDE_OK;
+    double *kbar = work, *ydir = kbar + (long)R * n, *scr = ydir + n;
+    memset(ybar, 0, (size_t)n * sizeof(double));
+    for (s = tp->nrec - 1; s >= 0 && status == NDE_OK; s--) {
+        const double *rec = tp->d + s * tp->rec_len;
+        double t = rec[0], h = rec[1], t1 = rec[2], wk[NDE__MAX_ROWS], wy, wy1;
+        int j, q, j0 = (int)rec[3], j1 = (int)rec[4];
+        memset(kbar, 0, (size_t)R * n * sizeof(double));
+        memset(ydir, 0, (size_t)n * sizeof(double));
+        for (j = j0; j < j1; j++) { /* dense outputs of this step */
+            const double *gj = g + (long)j * n;
+            if (tout[j] == t1) {
+                for (r = 0; r < n; r++) ybar[r] += gj[r];
+                continue;
+            }
+            nde__dense_weights(ig, h, (tout[j] - t) / h, &wy, &wy1, wk);
+            for (r = 0; r < n; r++) { ybar[r] += wy1 * gj[r]; ydir[r] += wy * gj[r]; }
+            for (q = 0; q < R; q++)
+                if (wk[q] != 0.0)
+                    for (r = 0; r < n; r++) kbar[(long)q * n + r] += wk[q] * gj[r];
+        }
+        if (ig->info->kind == NDE__KIND_RK) {
+            status = nde__rk_step_vjp(ig, rec, ybar, kbar, scr, gth, nvjp);
+        } else { /* Hermite rows: k0 = f(t, y), k_end = f(t1, y1) around the step map */
+            const double *Y = rec + NDE__TAPE_HEAD;
+            status = nde__vjp_add(ig->sys, ig->B, n, t1, Y + (long)ig->end * n, kbar + (long)ig->end * n, ybar, gth, nvjp);
+            if (!status) status = nde__other_step_vjp(ig, rec, ybar, scr, gth, nvjp);
+            if (!status) status = nde__vjp_add(ig->sys, ig->B, n, t, Y, kbar, ybar, gth, nvjp);
+        }
+        for (r = 0; r < n; r++) ybar[r] += ydir[r];
+    }
+    for (r = 0; r < n; r++) ybar[r] += g[r]; /* the output at t0 is y0 itself */
+    return status;
+}
+
+/* ===================================================================== */
+/* Adjoint methods                                                        */
+/* ===================================================================== */
+/* The adjoint a(t) = dL/dy(t) obeys, backwards from t_{N-1} to t_0,
+     da/dt = -a^T df/dy,   dg/dt = -a^T df/dtheta,   g(t_{N-1}) = 0,
+   with the jump a += dL/dy(t_j) at every output time (the crash course,
+   eq 13; the spiral report, eqs 15-29; the Julia report, eqs 2.3-2.5).
+   Backsolve (method B of the Julia report) integrates y backwards with
+   them, resetting it to the stored forward value at each output time;
+   interp (method A) reads y(t) from the forward dense output instead. */
+
+/* Dense store of the forward solution for the interpolating adjoint:
+   records t, h, t1, then y (n), y1 (n) and the k rows (R,n). */
+typedef struct nde__dense_store {
+    const nde__integ *ig;  /* the forward integrator (method, sizes) */
+    nde__tape tape;        /* records of 3 + (2 + R) n doubles */
+    long cursor;           /* last record used: the backward sweep moves monotonically */
+} nde__dense_store;
+
+static int nde__dense_hook(void *ctx, nde__integ *ig, double h, int j0, int j1)
+{
+    nde__dense_store *ds = (nde__dense_store *)ctx;
+    nde__tape *tp = &ds->tape;
+    long n = ig->n;
+    double *r;
+    (void)j0; (void)j1;
+    if (tp->len + tp->rec_len > tp->cap) {
+        long nc = tp->cap ? tp->cap + tp->cap / 4 + tp->rec_len : 64 * tp->rec_len;
+        double *nd = (double *)NDE_REALLOC(tp->d, (size_t)nc * sizeof(double));
+        if (!nd) {
+            nde__msg(ig->st->msg, "out of memory for the dense store after %ld steps", tp->nrec);
+            return NDE_ERR_NOMEM;
+        }
+        tp->d = nd;
+        tp->cap = nc;
+    }
+    r = tp->d + tp->len;
+    r[0] = ig->t;
+    r[1] = h;
+    r[2] = ig->t1;
+    memcpy(r + 3, ig->y, (size_t)n * sizeof(double));
+    memcpy(r + 3 + n, ig->y1, (size_t)n * sizeof(double));
+    memcpy(r + 3 + 2 * n, ig->k, (size_t)((long)ig->info->nstage * n) * sizeof(double));
+    tp->len += tp->rec_len;
+    tp->nrec++;
+    return NDE_OK;
+}
+
+/* y (n) = forward solution at time tq (within the forward span). */
+static void nde__dense_lookup(nde__dense_store *ds, double tq, double *y)
+{
+    const nde__integ *ig = ds->ig;
+    long n = ig->n, s = ds->cursor;
+    const double *r;
+    double dir = ig->dir;
+    if (s < 0 || s >= ds->tape.nrec) s = ds->tape.nrec - 1;
+    while (s > 0 && (tq - ds->tape.d[s * ds->tape.rec_len]) * dir < 0.0) s--;
+    while (s < ds->tape.nrec - 1 && (tq - ds->tape.d[s * ds->tape.rec_len + 2]) * dir > 0.0) s++;
+    ds->cursor = s;
+    r = ds->tape.d + s * ds->tape.rec_len;
+    nde__dense_at(ig, r[0], r[2], r[1], r + 3, r + 3 + n, r + 3 + 2 * n, tq, y);
+}
+
+/* The augmented backward system, as an nde_system with B = 1:
+   backsolve z = [y (n), a (n), g (P)]; interp z = [a (n), g (P)]. */
+typedef struct nde__adjsys {
+    const nde_system *sys;
+    int B;
+    long n;
+    int P;
+    nde__dense_store *ds;  /* interp: the forward dense output; NULL for backsolve */
+    double *y;             /* (n) scratch: y(t) for interp */
+    double *J;             /* (B,D,D) scratch for the Jacobian */
+    long nvjp;
+} nde__adjsys;
+
+static int nde__adj_f(void *ctx, double t, int one, const double *z, const double *th, double *dz)
+{
+    nde__adjsys *A = (nde__adjsys *)ctx;
+    long n = A->n, i, m;
+    const double *y, *a;
+    double *da;
+    (void)one; (void)th;
+    if (A->ds) { /* interp */
+        nde__dense_lookup(A->ds, t, A->y);
+        y = A->y;
+        a = z;
+        da = dz;
+    } else {
+        y = z;
+        a = z + n;
+        da = dz + n;
+        if (A->sys->f(A->sys->ctx, t, A->B, y, A->sys->params, dz)) return 1;
+    }
+    m = n + A->P;
+    memset(da, 0, (size_t)m * sizeof(double));
+    A->nvjp++;
+    if (A->sys->vjp(A->sys->ctx, t, A->B, y, A->sys->params, a, da, da + n, NULL)) return 1;
+    for (i = 0; i < m; i++) da[i] = -da[i];
+    return 0;
+}
+
+/* Jacobian of the backward system for the implicit methods: the blocks
+   df/dy (y rows) and -(df/dy)^T (a rows); the second-derivative coupling
+   of a to y and the g rows are left out (a simplified-Newton matrix: the
+   iteration still converges to the implicit solution). J is (1,M,M). */
+static int nde__adj_jac(void *ctx, double t, int one, const double *z, const double *th, double *J)
+{
+    nde__adjsys *A = (nde__adjsys *)ctx;
+    int D = A->sys->dim, b, i, j, status;
+    long n = A->n, M = (A->ds ? 1 : 2) * n + A->P, ya = A->ds ? -1 : 0, aa = A->ds ? 0 : n;
+    const double *y = z;
+    (void)one; (void)th;
+    if (A->ds) {
+        nde__dense_lookup(A->ds, t, A->y);
+        y = A->y;
+    }
+    status = nde_system_jacobian(A->sys, t, A->B, y, A->J);
+    if (status) return 1;
+    memset(J, 0, (size_t)(M * M) * sizeof(double));
+    for (b = 0; b < A->B; b++)
+        for (i = 0; i < D; i++)
+            for (j = 0; j < D; j++) {
+                double v = A->J[((long)b * D + i) * D + j];
+                long r = (long)b * D + i, c = (long)b * D + j;
+                if (ya >= 0) J[(ya + r) * M + ya + c] = v;
+                J[(aa + c) * M + aa + r] = -v;
+            }
+    return 0;
+}
+
+/* ===================================================================== */
+/* nde_grad                                                               */
+/* ===================================================================== */
+
+static void nde__bytes(nde_grad_stats *gs, size_t *now, long delta)
+{
+    *now = (size_t)((long)*now + delta);
+    if (*now > gs->peak_bytes) gs->peak_bytes = *now;
+}
+
+/* The adjoint methods: integrate the augmented system backwards segment by
+   segment, adding the loss gradient g (N,n) at every output time.
+   yfw (N,n) is the forward solution; ybar (n) out = dL/dy0. */
+static int nde__adjoint_sweep(const nde_system *sys, int B, int N, const double *t, const double *yfw, const double *g,
+                              const nde_options *aopt_in, const nde_grad_options *gopt, nde__dense_store *ds,
+                              double *ybar, double *gth, nde_grad_stats *gs, size_t *bytes)
+{
+    long n = (long)B * sys->dim, M, i, off_a;
+    int P = sys->nparams, j, status;
+    nde_options aopt;
+    nde__adjsys A;
+    nde_system asys;
+    nde__integ ig;
+    double *z, *zout, *yrec, worst = 0.0, tseg[2], limit;
+    size_t zbytes;
+    memset(&A, 0, sizeof A);
+    A.sys = sys; A.B = B; A.n = n; A.P = P; A.ds = ds;
+    M = (ds ? 1 : 2) * n + P;
+    off_a = ds ? 0 : n;
+    aopt = *aopt_in;
+    if (gopt->seminorm) aopt.norm_n = (int)(ds ? n : 2 * n);
+    memset(&asys, 0, sizeof asys);
+    asys.dim = (int)M;
+    asys.ctx = &A;
+    asys.f = nde__adj_f;
+    asys.jac = nde__adj_jac;
+    zbytes = (size_t)(3 * M + n + (long)B * sys->dim * sys->dim) * sizeof(double);
+    z = (double *)NDE_MALLOC(zbytes);
+    if (!z) { nde__msg(gs->msg, "out of memory for the adjoint state (%ld numbers)", M); return NDE_ERR_NOMEM; }
+    zout = z + M;              /* (2,M) segment output */
+    A.y = zout + 2 * M;        /* (n) */
+    A.J = A.y + n;             /* (B,D,D) */
+    yrec = NULL;
+    nde__bytes(gs, bytes, (long)zbytes);
+    status = nde__integ_init(&ig, &asys, 1, &aopt, t[0] - t[N - 1], &gs->bwd);
+    if (status) { NDE_FREE(z); return status; }
+    nde__bytes(gs, bytes, (long)ig.bytes);
+    /* start at t_{N-1}: y = forward end state, a = dL/dy(t_{N-1}), g = 0 */
+    memset(z, 0, (size_t)M * sizeof(double));
+    if (!ds) memcpy(z, yfw + (long)(N - 1) * n, (size_t)n * sizeof(double));
+    memcpy(z + off_a, g + (long)(N - 1) * n, (size_t)n * sizeof(double));
+    limit = gopt->drift_limit > 0 ? gopt->drift_limit : 100.0;
+    for (j = N - 1; j >= 1; j--) {
+        tseg[0] = t[j];
+        tseg[1] = t[j - 1];
+        nde__integ_reset(&ig, t[j], z);
+        status = nde__integrate(&ig, 2, tseg, zout, NULL, NULL);
+        if (status && !ds && (status == NDE_ERR_NONFINITE || status == NDE_ERR_STEP_UNDERFLOW)) {
+            /* the re-integrated y ran away: the forward solve is not reversible here */
+            gs->recon_err = INFINITY;
+            gs->drift = 1;
+            nde__msg(gs->msg,
+                     "backsolve adjoint: the re-integrated state ran away (NaN/Inf) between t = %.10g and %.10g: "
+                     "the forward dynamics cannot be reversed, no gradient; use the interpolating adjoint or backprop",
+                     t[j], t[j - 1]);
+            status = NDE_ERR_ADJOINT_DRIFT;
+            break;
+        }
+        if (status) {
+            nde__msg(gs->msg, "adjoint solve from t = %.17g to %.17g: %s", t[j], t[j - 1], gs->bwd.msg);
+            break;
+        }
+        memcpy(z, zout + M, (size_t)M * sizeof(double));
+        if (!ds) { /* backsolve: how far the re-integrated y is from the forward one */
+            const double *yf = yfw + (long)(j - 1) * n;
+            for (i = 0; i < n; i++) {
+                double sc = aopt.atol + aopt.rtol * fabs(yf[i]);
+                double e = fabs(z[i] - yf[i]) / sc;
+                if (!(e <= worst)) worst = e;
+            }
+            memcpy(z, yf, (size_t)n * sizeof(double));
+        }
+        for (i = 0; i < n; i++) z[off_a + i] += g[(long)(j - 1) * n + i];
+    }
+    gs->nvjp += A.nvjp;
+    if (!status) {
+        memcpy(ybar, z + off_a, (size_t)n * sizeof(double));
+        for (i = 0; i < P; i++) gth[i] = z[off_a + n + i];
+        if (!ds) {
+            gs->recon_err = worst;
+            if (!(worst <= limit)) {
+                gs->drift = 1;
+                nde__msg(gs->msg,
+                         "backsolve adjoint: the re-integrated state misses the forward one by %.3g error scales "
+                         "(limit %.3g): the backward solve is not reversible here, the gradient is unreliable; "
+                         "use the interpolating adjoint or backprop",
+                         worst, limit);
+                if (gopt->drift_is_error) status = NDE_ERR_ADJOINT_DRIFT;
+            }
+        }
+    }
+    (void)yrec;
+    nde__integ_free(&ig);
+    NDE_FREE(z);
+    return status;
+}
+
+NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const double *t,
+                    const nde_options *opt, const nde_grad_options *gopt, const nde_loss *loss,
+                    double *L, double *yout, double *gth, double *gy0, nde_grad_stats *gs)
+{
+    nde_grad_stats lgs;
+    nde_grad_options go;
+    nde__runsys run;
+    nde_system rsys;
+    const nde_system *S;
+    nde__integ ig;
+    nde__tape tape;
+    nde__dense_store ds;
+    nde__step_hook hook = NULL;
+    void *hctx = NULL;
+    double *mem = NULL, *ya, *ga, *yp, *gp, *ybar, *work, Lval = 0.0;
+    long n, na, i;
+    int D, Da, P, status, R, b, k;
+    size_t bytes = 0, membytes;
+    if (!gs) gs = &lgs;
+    memset(gs, 0, sizeof *gs);
+    gs->recon_err = -1.0;
+    if (gopt) go = *gopt;
+    else memset(&go, 0, sizeof go);
+    status = nde__check_problem(sys, B, y0, N, t, gs->msg);
+    if (status) return status;
+    if (!loss || (!loss->point && !loss->running)) { nde__msg(gs->msg, "loss is NULL or has neither a point nor a running part"); return NDE_ERR_ARG; }
+    if (!L || (sys->nparams > 0 && !gth)) { nde__msg(gs->msg, "%s is NULL", !L ? "L" : "gth"); return NDE_ERR_ARG; }
+    if (!sys->vjp) { nde__msg(gs->msg, "sys->vjp is NULL: every gradient method needs the reverse-mode product"); return NDE_ERR_UNSUPPORTED; }
+    if (go.method < NDE_GRAD_BACKPROP || go.method > NDE_GRAD_INTERP) { nde__msg(gs->msg, "gopt->method = %d is not a gradient method", go.method); return NDE_ERR_ARG; }
+    D = sys->dim;
+    P = sys->nparams;
+    n = (long)B * D;
+    /* a running loss adds the quadrature state q: rows of D + 1 */
+    S = sys;
+    Da = D;
+    memset(&run, 0, sizeof run);
+    if (loss->running) {
+        run.sys = sys;
+        run.loss = loss;
+        rsys = *sys;
+        rsys.dim = D + 1;
+        rsys.ctx = &run;
+        rsys.f = nde__run_f;
+        rsys.vjp = nde__run_vjp;
+        rsys.jvp = NULL;
+        rsys.jac = NULL;
+        S = &rsys;
+        Da = D + 1;
+    }
+    na = (long)B * Da;
+    /* ya (N,na) forward states; ga (N,na) loss gradients; yp, gp (N,n) plain views; ybar (na); work */
+    R = nde__methods[opt ? (opt->method >= 0 && opt->method < NDE_METHOD_COUNT ? opt->method : 0) : 0].nstage;
+    membytes = (size_t)(2 * (long)N * na + 2 * (long)N * n + na + ((long)R + 2) * na + (long)B * Da) * sizeof(double);
+    mem = (double *)NDE_MALLOC(membytes);
+    if (!mem) { nde__msg(gs->msg, "out of memory for the gradient buffers"); return NDE_ERR_NOMEM; }
+    nde__bytes(gs, &bytes, (long)membytes);
+    ya = mem; ga = ya + (long)N * na; yp = ga + (long)N * na; gp = yp + (long)N * n; ybar = gp + (long)N * n;
+    work = ybar + na;
+    /* the initial state, with q = 0 */
+    for (b = 0; b < B; b++) {
+        memcpy(work + (long)b * Da, y0 + (long)b * D, (size_t)D * sizeof(double));
+        if (Da > D) work[(long)b * Da + D] = 0.0;
+    }
+    status = nde__integ_init(&ig, S, B, opt, t[N - 1] - t[0], &gs->fwd);
+    if (status) { memcpy(gs->msg, gs->fwd.msg, NDE_MSG_LEN); NDE_FREE(mem); return status; }
+    nde__bytes(gs, &bytes, (long)ig.bytes);
+    memset(&tape, 0, sizeof tape);
+    memset(&ds, 0, sizeof ds);
+    if (go.method == NDE_GRAD_BACKPROP) {
+        tape.rec_len = NDE__TAPE_HEAD + (long)ig.info->nstage * na;
+        hook = nde__tape_hook;
+        hctx = &tape;
+    } else if (go.method == NDE_GRAD_INTERP) {
+        ds.ig = &ig;
+        ds.tape.rec_len = 3 + (2 + (long)ig.info->nstage) * na;
+        ds.cursor = -1;
+        hook = nde__dense_hook;
+        hctx = &ds;
+    }
+    nde__integ_reset(&ig, t[0], work);
+    status = nde__integrate(&ig, N, t, ya, hook, hctx);
+    gs->nsteps = gs->fwd.naccept;
+    nde__bytes(gs, &bytes, (long)((tape.cap + ds.tape.cap) * sizeof(double)));
+    if (status) {
+        nde__msg(gs->msg, "forward solve: %s", gs->fwd.msg);
+        goto done;
+    }
+    /* the loss and its gradient at the output times */
+    for (k = 0; k < N; k++)
+        for (b = 0; b < B; b++)
+            memcpy(yp + ((long)k * B + b) * D, ya + ((long)k * B + b) * Da, (size_t)D * sizeof(double));
+    if (yout) memcpy(yout, yp, (size_t)(N * n) * sizeof(double));
+    memset(ga, 0, (size_t)(N * na) * sizeof(double));
+    if (loss->point) {
+        Lval = loss->point(loss->ctx, N, B, D, t, yp, gp);
+        for (k = 0; k < N; k++)
+            for (b = 0; b < B; b++)
+                memcpy(ga + ((long)k * B + b) * Da, gp + ((long)k * B + b) * D, (size_t)D * sizeof(double));
+    }
+    if (Da > D)
+        for (b = 0; b < B; b++) {
+            Lval += ya[((long)(N - 1) * B + b) * Da + D];
+            ga[((long)(N - 1) * B + b) * Da + D] = 1.0;
+        }
+    *L = Lval;
+    if (P > 0) memset(gth, 0, (size_t)P * sizeof(double));
+    if (go.method == NDE_GRAD_BACKPROP) {
+        status = nde__backprop_sweep(&ig, &tape, t, ga, ybar, gth, &gs->nvjp, work);
+        if (status) nde__msg(gs->msg, "backprop sweep: a vjp callback failed");
+    } else {
+        status = nde__adjoint_sweep(S, B, N, t, ya, ga, go.adjoint ? go.adjoint : &ig.o, &go,
+                                    go.method == NDE_GRAD_INTERP ? &ds : NULL, ybar, gth, gs, &bytes);
+    }
+    if (gy0 && (status == NDE_OK || status == NDE_ERR_ADJOINT_DRIFT))
+        for (b = 0; b < B; b++) memcpy(gy0 + (long)b * D, ybar + (long)b * Da, (size_t)D * sizeof(double));
+done:
+    for (i = 0; i < 1; i++) {}
+    NDE_FREE(tape.d);
+    NDE_FREE(ds.tape.d);
+    NDE_FREE(run.buf);
+    nde__integ_free(&ig);
+    NDE_FREE(mem);
+    return status;
+}
+
+/* ===================================================================== */
+/* Optimizers                                                             */
+/* ===================================================================== */
+/* Adam [Kingma & Ba, "Adam: A Method for Stochastic Optimization", 2015,
+   Algorithm 1]; AdamW [Loshchilov & Hutter, "Decoupled Weight Decay
+   Regularization", 2019, Algorithm 2: the decay theta *= 1 - lr*wd is
+   applied to theta directly instead of being added to g, so it is not
+   rescaled by the second moment]; RMSprop and SGD momentum as torch.optim
+   computes them. One loop over the flat block per step. */
+
+#include <errno.h>
+#include <limits.h>
+#include <time.h>
+
+NDEDEF int nde_optim_init(nde_optim *o, int kind, long P, double lr, char *msg)
+{
+    if (!o) { nde__msg(msg, "nde_optim_init: o is NULL"); return NDE_ERR_ARG; }
+    memset(o, 0, sizeof *o);
+    if (kind < 0 || kind >= NDE_OPT_COUNT) {
+        nde__msg(msg, "nde_optim_init: unknown kind %d", kind);
+        return NDE_ERR_ARG;
+    }
+    if (P < 1) { nde__msg(msg, "nde_optim_init: P = %ld, need P >= 1", P); return NDE_ERR_ARG; }
+    if (!(lr >= 0.0) || !nde__finite(lr)) {
+        nde__msg(msg, "nde_optim_init: lr = %g, need a finite lr >= 0", lr);
+        return NDE_ERR_ARG;
+    }
+    o->kind = kind;
+    o->P = P;
+    o->lr = lr > 0.0 ? lr : (kind == NDE_OPT_ADAM || kind == NDE_OPT_ADAMW ? 1e-3 : 1e-2);
+    o->beta1 = 0.9;
+    o->beta2 = 0.999;
+    o->eps = 1e-8;
+    o->alpha = 0.99;
+    o->momentum = kind == NDE_OPT_SGD ? 0.9 : 0.0;
+    o->nesterov = 0;
+    o->weight_decay = kind == NDE_OPT_ADAMW ? 0.01 : 0.0;
+    o->t = 0;
+    o->m = (double *)NDE_MALLOC((size_t)P * sizeof(double));
+    if (kind != NDE_OPT_SGD) o->v = (double *)NDE_MALLOC((size_t)P * sizeof(double));
+    if (!o->m || (kind != NDE_OPT_SGD && !o->v)) {
+        nde_optim_free(o);
+        nde__msg(msg, "nde_optim_init: out of memory for %ld parameters", P);
+        return NDE_ERR_NOMEM;
+    }
+    nde_optim_reset(o);
+    return NDE_OK;
+}
+
+NDEDEF void nde_optim_reset(nde_optim *o)
+{
+    long i;
+    if (!o) return;
+    o->t = 0;
+    for (i = 0; i < o->P; i++) {
+        if (o->m) o->m[i] = 0.0;
+        if (o->v) o->v[i] = 0.0;
+    }
+}
+
+NDEDEF void nde_optim_free(nde_optim *o)
+{
+    if (!o) return;
+    if (o->m) NDE_FREE(o->m);
+    if (o->v) NDE_FREE(o->v);
+    o->m = NULL;
+    o->v = NULL;
+}
+
+NDEDEF int nde_optim_step(nde_optim *o, double *theta, const double *g)
+{
+    long i, P;
+    double lr, wd, mu;
+    if (!o || !theta || !g || !o->m || (o->kind != NDE_OPT_SGD && !o->v)) return NDE_ERR_ARG;
+    if (!nde__all_finite(o->P, g)) return NDE_ERR_NONFINITE;
+    P = o->P;
+    lr = o->lr;
+    wd = o->weight_decay;
+    mu = o->momentum;
+    o->t++;
+    switch (o->kind) {
+    case NDE_OPT_SGD:
+        for (i = 0; i < P; i++) {
+            double gw = g[i] + wd * theta[i];   /* L2 term */
+            if (mu != 0.0) {
+                o->m[i] = mu * o->m[i] + gw;     /* buffer b; b_1 = gw since b_0 = 0 */
+                gw = o->nesterov ? gw + mu * o->m[i] : o->m[i];
+            }
+            theta[i] -= lr * gw;
+        }
+        break;
+    case NDE_OPT_ADAM:
+    case NDE_OPT_ADAMW: {
+        double b1 = o->beta1, b2 = o->beta2;
+        double bc1 = 1.0 - pow(b1, (double)o->t);          /* bias corrections */
+        double bc2 = 1.0 - pow(b2, (double)o->t);
+        double step = lr / bc1, rbc2 = 1.0 / sqrt(bc2);
+        int decoupled = o->kind == NDE_OPT_ADAMW;
+        for (i = 0; i < P; i++) {
+            double gw = g[i];
+            if (decoupled) theta[i] *= 1.0 - lr * wd;      /* AdamW: decay theta itself */
+            else gw += wd * theta[i];                      /* Adam: L2 in the gradient */
+            o->m[i] = b1 * o->m[i] + (1.0 - b1) * gw;
+            o->v[i] = b2 * o->v[i] + (1.0 - b2) * gw * gw;
+            theta[i] -= step * o->m[i] / (sqrt(o->v[i]) * rbc2 + o->eps);
+        }
+        break;
+    }
+    case NDE_OPT_RMSPROP: {
+        double a = o->alpha;
+        for (i = 0; i < P; i++) {
+            double gw = g[i] + wd * theta[i], u;
+            o->v[i] = a * o->v[i] + (1.0 - a) * gw * gw;
+            u = gw / (sqrt(o->v[i]) + o->eps);
+            if (mu != 0.0) {
+                o->m[i] = mu * o->m[i] + u;
+                u = o->m[i];
+            }
+            theta[i] -= lr * u;
+        }
+        break;
+    }
+    default:
+        o->t--;
+        return NDE_ERR_ARG;
+    }
+    return NDE_OK;
+}
+
+/* Global-norm clipping [Pascanu, Mikolov & Bengio 2013, Algorithm 2]:
+   g <- g * max_norm / ||g|| when ||g|| > max_norm. */
+NDEDEF double nde_clip_grad_norm(long P, double *g, double max_norm)
+{
+    long i;
+    double s = 0.0, n, c;
+    if (!g || P < 1) return 0.0;
+    for (i = 0; i < P; i++) s += g[i] * g[i];
+    n = sqrt(s);
+    if (!nde__finite(n) || !(max_norm > 0.0) || n <= max_norm) return n;
+    c = max_norm / n;
+    for (i = 0; i < P; i++) g[i] *= c;
+    return n;
+}
+
+/* ===================================================================== */
+/* Learning-rate schedules                                                */
+/* ===================================================================== */
+/* Step decay lr_k = lr0 * gamma^floor(k/every); reduce-on-plateau as
+   torch.optim.lr_scheduler.ReduceLROnPlateau (mode "min", threshold_mode
+   "rel"): lower lr by `factor` once the metric has not improved by a
+   relative `threshold` for more than `patience` steps. */
+
+NDEDEF double nde_lr_step_decay(double lr0, long step, long every, double gamma)
+{
+    if (every <= 0 || step < every) return lr0;
+    return lr0 * pow(gamma, (double)(step / every));
+}
+
+NDEDEF int nde_plateau_init(nde_plateau *s, double factor, int patience, char *msg)
+{
+    if (!s) { nde__msg(msg, "nde_plateau_init: s is NULL"); return NDE_ERR_ARG; }
+    memset(s, 0, sizeof *s);
+    if (factor == 0.0) factor = 0.1;
+    if (!(factor > 0.0 && factor < 1.0)) {
+        nde__msg(msg, "nde_plateau_init: factor = %g, need 0 < factor < 1", factor);
+        return NDE_ERR_ARG;
+    }
+    if (patience < 0) {
+        nde__msg(msg, "nde_plateau_init: patience = %d, need >= 0", patience);
+        return NDE_ERR_ARG;
+    }
+    s->factor = factor;
+    s->patience = patience;
+    s->threshold = 1e-4;
+    s->cooldown = 0;
+    s->min_lr = 0.0;
+    s->eps = 1e-8;
+    s->best = HUGE_VAL;
+    return NDE_OK;
+}
+
+NDEDEF int nde_plateau_step(nde_plateau *s, nde_optim *o, double metric)
+{
+    int reduced = 0;
+    if (!s || !o) return 0;
+    if (metric < s->best * (1.0 - s->threshold)) {   /* relative improvement */
+        s->best = metric;
+        s->bad = 0;
+    } else {
+        s->bad++;
+    }
+    if (s->cooldown_left > 0) {                      /* bad steps in cooldown do not count */
+        s->cooldown_left--;
+        s->bad = 0;
+    }
+    if (s->bad > s->patience) {
+        double old = o->lr, lr = old * s->factor;
+        if (lr < s->min_lr) lr = s->min_lr;
+        if (old - lr > s->eps) {
+            o->lr = lr;
+            s->nreduce++;
+            reduced = 1;
+        }
+        s->cooldown_left = s->cooldown;
+        s->bad = 0;
+    }
+    return reduced;
+}
+
+/* ===================================================================== */
+/* Early stopping                                                         */
+/* ===================================================================== */
+/* Stop after `patience` consecutive validation losses that do not beat the
+   best by more than min_delta; keep a copy of the best parameters so the
+   model returned is the best one seen, not the last one. */
+
+NDEDEF int nde_early_init(nde_early_stop *e, long P, int patience, char *msg)
+{
+    if (!e) { nde__msg(msg, "nde_early_init: e is NULL"); return NDE_ERR_ARG; }
+    memset(e, 0, sizeof *e);
+    if (P < 1) { nde__msg(msg, "nde_early_init: P = %ld, need P >= 1", P); return NDE_ERR_ARG; }
+    if (patience < 1) {
+        nde__msg(msg, "nde_early_init: patience = %d, need >= 1", patience);
+        return NDE_ERR_ARG;
+    }
+    e->best = (double *)NDE_MALLOC((size_t)P * sizeof(double));
+    if (!e->best) {
+        nde__msg(msg, "nde_early_init: out of memory for %ld parameters", P);
+        return NDE_ERR_NOMEM;
+    }
+    e->P = P;
+    e->patience = patience;
+    e->min_delta = 0.0;
+    e->best_loss = HUGE_VAL;
+    e->best_iter = -1;
+    e->n = 0;
+    e->bad = 0;
+    return NDE_OK;
+}
+
+NDEDEF int nde_early_update(nde_early_stop *e, double loss, const double *theta)
+{
+    if (!e || !e->best || !theta) return 1;
+    if (!nde__finite(loss)) {                 /* diverged: no point going on */
+        e->n++;
+        e->bad++;
+        return 1;
+    }
+    if (loss < e->best_loss - e->min_delta) {
+        e->best_loss = loss;
+        e->best_iter = e->n;
+        memcpy(e->best, theta, (size_t)e->P * sizeof(double));
+        e->bad = 0;
+    } else {
+        e->bad++;
+    }
+    e->n++;
+    return e->bad >= e->patience;
+}
+
+NDEDEF int nde_early_restore(const nde_early_stop *e, double *theta)
+{
+    if (!e || !e->best || !theta || e->best_iter < 0) return NDE_ERR_ARG;
+    memcpy(theta, e->best, (size_t)e->P * sizeof(double));
+    return NDE_OK;
+}
+
+NDEDEF void nde_early_free(nde_early_stop *e)
+{
+    if (!e) return;
+    if (e->best) NDE_FREE(e->best);
+    e->best = NULL;
+}
+
+/* ===================================================================== */
+/* Minibatches of trajectory windows                                      */
+/* ===================================================================== */
+/* torchdiffeq examples/ode_demo.py get_batch:
+     s = choice(arange(N - T), B, replace=False)
+     batch_y0 = y[s] (B,D); batch_t = t[:T]; batch_y = stack(y[s + i]) (T,B,D)
+   Sampling without replacement by a partial Fisher-Yates shuffle [Knuth
+   TAOCP 2, 3.4.2, Algorithm P stopped after B swaps]. */
+
+NDEDEF int nde_sample_windows(nde_rng *r, int N, int D, const double *t, const double *y,
+                              int T, int B, int *s, double *tb, double *y0, double *yb,
+                              char *msg)
+{
+    int M, b, i, *idx;
+    if (!r || !y || !s || (tb && !t)) {
+        nde__msg(msg, "nde_sample_windows: %s is NULL", !r ? "r" : !y ? "y" : !s ? "s" : "t");
+        return NDE_ERR_ARG;
+    }
+    if (D < 1 || T < 2 || T >= N) {
+        nde__msg(msg, "nde_sample_windows: need D >= 1 and 2 <= T < N (D = %d, T = %d, N = %d)", D, T, N);
+        return NDE_ERR_ARG;
+    }
+    M = N - T;                                   /* number of admissible starts */
+    if (B < 1 || B > M) {
+        nde__msg(msg, "nde_sample_windows: B = %d, need 1 <= B <= N - T = %d", B, M);
+        return NDE_ERR_ARG;
+    }
+    idx = (int *)NDE_MALLOC((size_t)M * sizeof(int)); /* (M) */
+    if (!idx) { nde__msg(msg, "nde_sample_windows: out of memory"); return NDE_ERR_NOMEM; }
+    for (i = 0; i < M; i++) idx[i] = i;
+    for (b = 0; b < B; b++) {                    /* swap a random later entry into place b */
+        int j = b + (int)nde_rng_below(r, (long)(M - b));
+        int tmp = idx[b];
+        idx[b] = idx[j];
+        idx[j] = tmp;
+        s[b] = idx[b];
+    }
+    NDE_FREE(idx);
+    if (tb) for (i = 0; i < T; i++) tb[i] = t[i] - t[0];
+    if (y0) for (b = 0; b < B; b++) memcpy(y0 + (size_t)b * D, y + (size_t)s[b] * D, (size_t)D * sizeof(double));
+    if (yb)
+        for (i = 0; i < T; i++)
+            for (b = 0; b < B; b++)
+                memcpy(yb + ((size_t)i * B + b) * D, y + ((size_t)s[b] + i) * D, (size_t)D * sizeof(double));
+    return NDE_OK;
+}
+
+/* ===================================================================== */
+/* Progress lines                                                         */
+/* ===================================================================== */
+/* CPU time from clock() differences: portable C99, no wall clock. */
+
+static double nde__train_cpu_seconds(void)
+{
+    clock_t c = clock();
+    if (c == (clock_t)-1) return 0.0;          /* no processor time available */
+    return (double)c / (double)CLOCKS_PER_SEC;
+}
+
+NDEDEF void nde_progress_init(nde_progress *p, int every, void (*log)(void *ctx, const char *line), void *ctx)
+{
+    if (!p) return;
+    memset(p, 0, sizeof *p);
+    p->every = every;
+    p->log = log;
+    p->ctx = ctx;
+    p->c_start = p->c_last = nde__train_cpu_seconds();
+}
+
+NDEDEF int nde_progress_update(nde_progress *p, int iter, double loss, long nfe)
+{
+    double now;
+    if (!p) return 0;
+    now = nde__train_cpu_seconds();
+    p->calls++;
+    p->seconds = now - p->c_start;
+    if (p->every <= 0 || iter % p->every != 0) return 0;
+    p->ms_per_iter = 1000.0 * (now - p->c_last) / (double)p->calls;
+    snprintf(p->line, sizeof p->line, "iter %5d  loss %.6e  nfe %ld  %.1f ms/iter",
+             iter, loss, nfe, p->ms_per_iter);
+    p->calls = 0;
+    p->c_last = now;
+    if (p->log) p->log(p->ctx, p->line);
+    return 1;
+}
+
+/* ===================================================================== */
+/* Model files                                                            */
+/* ===================================================================== */
+/*
+   Format version 1. Every integer is unsigned little-endian; every double
+   is its IEEE-754 binary64 bit pattern written as a little-endian uint64,
+   so a file reads the same on every platform. With L layers and P params:
+
+     offset        bytes  field
+     0             8      magic "NDEMODEL" (ASCII, no terminator)
+     8             4      format version = 1
+     12            4      in_dim
+     16            4      flags (NDE_INPUT_CUBE = 1 | NDE_INPUT_TIME = 2)
+     20            4      L, number of layers (1..NDE_MLP_MAX_LAYERS)
+     24            16*L   per layer: kind, in, out, act (4 x uint32;
+                          act is 0 for linear layers)
+     24+16L        8      P (uint64)
+     32+16L        8*P    parameters, the flat block in nde_mlp order
+     32+16L+8P     8      FNV-1a 64 of bytes [0, 32+16L+8P)
+   Total size 40 + 16L + 8P bytes, exactly. FNV-1a [Fowler, Noll, Vo]:
+   h = 14695981039346656037; for each byte: h = (h ^ byte) * 1099511628211
+   mod 2^64. Each step is a bijection of h, so any one changed byte changes
+   the checksum. Readers check, in order: magic, version, size, checksum,
+   fields, architecture; nothing is written into a network before all pass.
+*/
+
+#define NDE__FILE_MAGIC "NDEMODEL"
+#define NDE__FILE_HEAD 24      /* bytes before the layer table */
+
+/* The format stores binary64 bit patterns: double must be 64 bits. */
+typedef char nde__file_double_is_64bit[sizeof(double) == 8 ? 1 : -1];
+
+/* The decoded header of a model file. */
+typedef struct nde__mlp_file {
+    int in_dim, flags, nlayers;
+    int kind[NDE_MLP_MAX_LAYERS], in[NDE_MLP_MAX_LAYERS], out[NDE_MLP_MAX_LAYERS], act[NDE_MLP_MAX_LAYERS];
+    long nparams;
+    const unsigned char *params;  /* (8P) encoded parameters inside the file buffer */
+} nde__mlp_file;
+
+static void nde__file_put_u32(unsigned char *p, unsigned long x)
+{
+    int k;
+    for (k = 0; k < 4; k++) p[k] = (unsigned char)((x >> (8 * k)) & 0xffu);
+}
+
+static void nde__file_put_u64(unsigned char *p, unsigned long long x)
+{
+    int k;
+    for (k = 0; k < 8; k++) p[k] = (unsigned char)((x >> (8 * k)) & 0xffu);
+}
+
+static unsigned long nde__file_get_u32(const unsigned char *p)
+{
+    unsigned long x = 0;
+    int k;
+    for (k = 3; k >= 0; k--) x = (x << 8) | p[k];
+    return x;
+}
+
+static unsigned long long nde__file_get_u64(const unsigned char *p)
+{
+    unsigned long long x = 0;
+    int k;
+    for (k = 7; k >= 0; k--) x = (x << 8) | p[k];
+    return x;
+}
+
+static unsigned long long nde__file_fnv1a(const unsigned char *p, size_t n)
+{
+    unsigned long long h = 14695981039346656037ULL;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* "linear 3->8", "tanh 8->8", "residual(tanh) 8->8": one layer for a message. */
+static void nde__file_layer_desc(char *buf, size_t cap, int kind, int in, int out, int act)
+{
+    static const char *const acts[NDE_ACT_COUNT] = {"identity", "tanh", "softplus", "relu", "sigmoid"};
+    const char *a = act >= 0 && act < NDE_ACT_COUNT ? acts[act] : "?";
+    if (kind == NDE_LAYER_LINEAR) snprintf(buf, cap, "linear %d->%d", in, out);
+    else if (kind == NDE_LAYER_ACT) snprintf(buf, cap, "%s %d->%d", a, in, out);
+    else snprintf(buf, cap, "residual(%s) %d->%d", a, in, out);
+}
+
+/* Read the whole file at path into a new buffer (*buf, *n); the caller frees. */
+static int nde__file_read_all(const char *path, unsigned char **buf, size_t *n, char *msg)
+{
+    FILE *f;
+    size_t cap = 4096, len = 0, got;
+    unsigned char *b;
+    int err;
+    *buf = NULL;
+    *n = 0;
+    f = fopen(path, "rb");
+    if (!f) {
+        err = errno;
+        nde__msg(msg, "%s: cannot open for reading: %s", path, strerror(err));
+        return NDE_ERR_IO;
+    }
+    b = (unsigned char *)NDE_MALLOC(cap);
+    if (!b) { fclose(f); nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
+    for (;;) {
+        if (len == cap) {
+            unsigned char *nb = (unsigned char *)NDE_REALLOC(b, 2 * cap);
+            if (!nb) { NDE_FREE(b); fclose(f); nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
+            b = nb;
+            cap *= 2;
+        }
+        got = fread(b + len, 1, cap - len, f);
+        len += got;
+        if (got == 0) break;
+    }
+    if (ferror(f)) {
+        err = errno;
+        NDE_FREE(b);
+        fclose(f);
+        nde__msg(msg, "%s: read error: %s", path, strerror(err));
+        return NDE_ERR_IO;
+    }
+    fclose(f);
+    *buf = b;
+    *n = len;
+    return NDE_OK;
+}
+
+/* Validate a file image buf (n) and decode its header into h. */
+static int nde__file_parse(const unsigned char *buf, size_t n, const char *path, nde__mlp_file *h, char *msg)
+{
+    unsigned long version, L, x;
+    unsigned long long P, need, stored, computed;
+    size_t mlen = sizeof(NDE__FILE_MAGIC) - 1, k;
+    int i;
+    if (memcmp(buf, NDE__FILE_MAGIC, n < mlen ? n : mlen) != 0) {
+        nde__msg(msg, "%s: not a neuralode model file (bad magic)", path);
+        return NDE_ERR_FORMAT;
+    }
+    if (n < NDE__FILE_HEAD) {
+        nde__msg(msg, "%s: truncated: %lu bytes, the header alone needs %d", path, (unsigned long)n, NDE__FILE_HEAD);
+        return NDE_ERR_FORMAT;
+    }
+    version = nde__file_get_u32(buf + 8);
+    if (version != NDE_MODEL_VERSION) {
+        nde__msg(msg, "%s: format version %lu, this library reads version %d", path, version, NDE_MODEL_VERSION);
+        return NDE_ERR_FORMAT;
+    }
+    L = nde__file_get_u32(buf + 20);
+    if (L < 1 || L > NDE_MLP_MAX_LAYERS) {
+        nde__msg(msg, "%s: %lu layers, need 1..%d", path, L, NDE_MLP_MAX_LAYERS);
+        return NDE_ERR_FORMAT;
+    }
+    if (n < NDE__FILE_HEAD + 16 * L + 8) {
+        nde__msg(msg, "%s: truncated: %lu bytes, the layer table needs %lu", path,
+                 (unsigned long)n, (unsigned long)(NDE__FILE_HEAD + 16 * L + 8));
+        return NDE_ERR_FORMAT;
+    }
+    P = nde__file_get_u64(buf + NDE__FILE_HEAD + 16 * L);
+    if (P > (unsigned long long)LONG_MAX / 16) {
+        nde__msg(msg, "%s: implausible parameter count %llu", path, P);
+        return NDE_ERR_FORMAT;
+    }
+    need = NDE__FILE_HEAD + 16 * (unsigned long long)L + 8 + 8 * P + 8;
+    if ((unsigned long long)n != need) {
+        nde__msg(msg, "%s: %s: %lu bytes, the header says %llu", path,
+                 (unsigned long long)n < need ? "truncated" : "trailing bytes", (unsigned long)n, need);
+        return NDE_ERR_FORMAT;
+    }
+    stored = nde__file_get_u64(buf + n - 8);
+    computed = nde__file_fnv1a(buf, n - 8);
+    if (stored != computed) {
+        nde__msg(msg, "%s: checksum mismatch (stored 0x%016llx, computed 0x%016llx)", path, stored, computed);
+        return NDE_ERR_FORMAT;
+    }
+    x = nde__file_get_u32(buf + 12);
+    if (x < 1 || x > (unsigned long)INT_MAX) {
+        nde__msg(msg, "%s: invalid in_dim %lu", path, x);
+        return NDE_ERR_FORMAT;
+    }
+    h->in_dim = (int)x;
+    x = nde__file_get_u32(buf + 16);
+    if (x & ~(unsigned long)(NDE_INPUT_CUBE | NDE_INPUT_TIME)) {
+        nde__msg(msg, "%s: unknown input flags 0x%lx", path, x);
+        return NDE_ERR_FORMAT;
+    }
+    h->flags = (int)x;
+    h->nlayers = (int)L;
+    for (i = 0; i < (int)L; i++) {
+        const unsigned char *q = buf + NDE__FILE_HEAD + 16 * (size_t)i;
+        unsigned long kind = nde__file_get_u32(q), in = nde__file_get_u32(q + 4);
+        unsigned long out = nde__file_get_u32(q + 8), act = nde__file_get_u32(q + 12);
+        if (kind > NDE_LAYER_RESIDUAL || act >= NDE_ACT_COUNT || in < 1 || out < 1 ||
+            in > (unsigned long)INT_MAX || out > (unsigned long)INT_MAX) {
+            nde__msg(msg, "%s: invalid layer %d (kind %lu, in %lu, out %lu, act %lu)", path, i, kind, in, out, act);
+            return NDE_ERR_FORMAT;
+        }
+        h->kind[i] = (int)kind;
+        h->in[i] = (int)in;
+        h->out[i] = (int)out;
+        h->act[i] = (int)act;
+    }
+    h->nparams = (long)P;
+    k = NDE__FILE_HEAD + 16 * (size_t)L + 8;
+    h->params = buf + k;
+    return NDE_OK;
+}
+
+/* 0 when network m has the architecture in h, else 1 with a description. */
+static int nde__file_arch_differs(const nde__mlp_file *h, const nde_mlp *m, char *what, size_t cap)
+{
+    int i;
+    if (h->in_dim != m->in_dim || h->flags != m->flags) {
+        snprintf(what, cap, "file has in_dim %d flags %d, network has in_dim %d flags %d",
+                 h->in_dim, h->flags, m->in_dim, m->flags);
+        return 1;
+    }
+    if (h->nlayers != m->nlayers) {
+        snprintf(what, cap, "file has %d layers, network has %d", h->nlayers, m->nlayers);
+        return 1;
+    }
+    for (i = 0; i < h->nlayers; i++) {
+        const nde_layer *l = &m->layer[i];
+        int lact = l->kind == NDE_LAYER_LINEAR ? 0 : l->act;
+        if (h->kind[i] != l->kind || h->in[i] != l->in || h->out[i] != l->out || h->act[i] != lact) {
+            char fa[64], na[64];
+            nde__file_layer_desc(fa, sizeof fa, h->kind[i], h->in[i], h->out[i], h->act[i]);
+            nde__file_layer_desc(na, sizeof na, l->kind, l->in, l->out, lact);
+            snprintf(what, cap, "layer %d: file has %s, network has %s", i, fa, na);
+            return 1;
+        }
+    }
+    if (h->nparams != m->nparams) {
+        snprintf(what, cap, "file has %ld parameters, network has %ld", h->nparams, m->nparams);
+        return 1;
+    }
+    return 0;
+}
+
+/* Decode the P parameters of h into theta (P). */
+static void nde__file_get_params(const nde__mlp_file *h, double *theta)
+{
+    long i;
+    for (i = 0; i < h->nparams; i++) {
+        unsigned long long bits = nde__file_get_u64(h->params + 8 * (size_t)i);
+        memcpy(&theta[i], &bits, sizeof(double));
+    }
+}
+
+NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
+{
+    size_t n, off, plen;
+    unsigned char *buf;
+    char *tmp;
+    FILE *f;
+    long i;
+    int L, bad, err;
+    if (!m || !path) { nde__msg(msg, "nde_mlp_save: %s is NULL", !m ? "m" : "path"); return NDE_ERR_ARG; }
+    L = m->nlayers;
+    if (L < 1 || L > NDE_MLP_MAX_LAYERS || m->nparams < 0 || (m->nparams > 0 && !m->params)) {
+        nde__msg(msg, "nde_mlp_save: %s: the network is not built", path);
+        return NDE_ERR_ARG;
+    }
+    n = NDE__FILE_HEAD + 16 * (size_t)L + 8 + 8 * (size_t)m->nparams + 8;
+    buf = (unsigned char *)NDE_MALLOC(n);
+    plen = strlen(path);
+    tmp = (char *)NDE_MALLOC(plen + 5);
+    if (!buf || !tmp) {
+        if (buf) NDE_FREE(buf);
+        if (tmp) NDE_FREE(tmp);
+        nde__msg(msg, "%s: out of memory", path);
+        return NDE_ERR_NOMEM;
+    }
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp", 5);
+
+    /* the image */
+    memcpy(buf, NDE__FILE_MAGIC, 8);
+    nde__file_put_u32(buf + 8, NDE_MODEL_VERSION);
+    nde__file_put_u32(buf + 12, (unsigned long)m->in_dim);
+    nde__file_put_u32(buf + 16, (unsigned long)m->flags);
+    nde__file_put_u32(buf + 20, (unsigned long)L);
+    off = NDE__FILE_HEAD;
+    for (i = 0; i < L; i++) {
+        const nde_layer *l = &m->layer[i];
+        nde__file_put_u32(buf + off, (unsigned long)l->kind);
+        nde__file_put_u32(buf + off + 4, (unsigned long)l->in);
+        nde__file_put_u32(buf + off + 8, (unsigned long)l->out);
+        nde__file_put_u32(buf + off + 12, l->kind == NDE_LAYER_LINEAR ? 0ul : (unsigned long)l->act);
+        off += 16;
+    }
+    nde__file_put_u64(buf + off, (unsigned long long)m->nparams);
+    off += 8;
+    for (i = 0; i < m->nparams; i++) {
+        unsigned long long bits;
+        memcpy(&bits, &m->params[i], sizeof(double));
+        nde__file_put_u64(buf + off, bits);
+        off += 8;
+    }
+    nde__file_put_u64(buf + off, nde__file_fnv1a(buf, off));
+
+    /* write <path>.tmp, then rename it over path */
+    f = fopen(tmp, "wb");
+    if (!f) {
+        err = errno;
+        nde__msg(msg, "%s: cannot create %s: %s", path, tmp, strerror(err));
+        NDE_FREE(buf);
+        NDE_FREE(tmp);
+        return NDE_ERR_IO;
+    }
+    bad = fwrite(buf, 1, n, f) != n;
+    err = errno;
+    if (fflush(f) != 0) { bad = 1; err = errno; }
+    if (fclose(f) != 0) { bad = 1; err = errno; }
+    if (!bad && rename(tmp, path) != 0) {
+        err = errno;
+#ifdef _WIN32
+        /* Windows' rename does not replace an existing file */
+        if (remove(path) != 0 || rename(tmp, path) != 0) bad = 2;
+#else
+        bad = 2;
+#endif
+    }
+    if (bad) {
+        remove(tmp);
+        if (bad == 2) nde__msg(msg, "%s: cannot rename %s over it: %s", path, tmp, strerror(err));
+        else nde__msg(msg, "%s: error writing %s: %s", path, tmp, strerror(err));
+    }
+    NDE_FREE(buf);
+    NDE_FREE(tmp);
+    return bad ? NDE_ERR_IO : NDE_OK;
+}
+
+NDEDEF int nde_mlp_load(nde_mlp *m, const char *path, char *msg)
+{
+    unsigned char *buf;
+    size_t n;
+    nde__mlp_file h;
+    char what[200];
+    int rc;
+    if (!m || !path) { nde__msg(msg, "nde_mlp_load: %s is NULL", !m ? "m" : "path"); return NDE_ERR_ARG; }
+    if (m->nparams > 0 && !m->params) { nde__msg(msg, "nde_mlp_load: %s: the network is not built", path); return NDE_ERR_ARG; }
+    rc = nde__file_read_all(path, &buf, &n, msg);
+    if (rc != NDE_OK) return rc;
+    rc = nde__file_parse(buf, n, path, &h, msg);
+    if (rc == NDE_OK && nde__file_arch_differs(&h, m, what, sizeof what)) {
+        nde__msg(msg, "%s: architecture mismatch: %s", path, what);
+        rc = NDE_ERR_ARCH;
+    }
+    if (rc == NDE_OK) nde__file_get_params(&h, m->params);
+    NDE_FREE(buf);
+    return rc;
+}
+
+NDEDEF int nde_mlp_load_new(nde_mlp *m, const char *path, char *msg)
+{
+    unsigned char *buf;
+    size_t n;
+    nde__mlp_file h;
+    nde_mlp net;
+    char what[200], sub[NDE_MSG_LEN];
+    int rc, i;
+    if (!m || !path) { nde__msg(msg, "nde_mlp_load_new: %s is NULL", !m ? "m" : "path"); return NDE_ERR_ARG; }
+    rc = nde__file_read_all(path, &buf, &n, msg);
+    if (rc != NDE_OK) return rc;
+    rc = nde__file_parse(buf, n, path, &h, msg);
+    if (rc != NDE_OK) { NDE_FREE(buf); return rc; }
+
+    /* rebuild the network the header describes */
+    sub[0] = 0;
+    memset(&net, 0, sizeof net);
+    rc = nde_mlp_init(&net, h.in_dim, h.flags, sub);
+    for (i = 0; rc == NDE_OK && i < h.nlayers; i++) {
+        if (h.kind[i] == NDE_LAYER_LINEAR) rc = nde_mlp_add_linear(&net, h.out[i], sub);
+        else if (h.kind[i] == NDE_LAYER_ACT) rc = nde_mlp_add_act(&net, h.act[i], sub);
+        else rc = nde_mlp_add_residual(&net, h.act[i], sub);
+    }
+    if (rc == NDE_OK) rc = nde_mlp_build(&net, sub);
+    if (rc != NDE_OK) {
+        nde_mlp_free(&net);
+        NDE_FREE(buf);
+        if (rc == NDE_ERR_NOMEM) { nde__msg(msg, "%s: out of memory: %s", path, sub); return rc; }
+        nde__msg(msg, "%s: the stored architecture cannot be built: %s", path, sub);
+        return NDE_ERR_FORMAT;
+    }
+    if (nde__file_arch_differs(&h, &net, what, sizeof what)) {
+        nde_mlp_free(&net);
+        NDE_FREE(buf);
+        nde__msg(msg, "%s: inconsistent stored architecture: %s", path, what);
+        return NDE_ERR_FORMAT;
+    }
+    nde__file_get_params(&h, net.params);
+    NDE_FREE(buf);
+    *m = net;
+    return NDE_OK;
+}
+
+#endif /* NEURALODE_IMPLEMENTATION_DONE */
+#endif /* NEURALODE_IMPLEMENTATION */
+
+/*
+   ------------------------------------------------------------------------------
+   MIT License
+
+   Copyright (c) 2026 the neuralode.h developers
+
+   Permission is hereby granted, free of charge, to any person obtaining a copy
+   of this software and associated documentation files (the "Software"), to deal
+   in the Software without restriction, including without limitation the rights
+   to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+   copies of the Software, and to permit persons to whom the Software is
+   furnished to do so, subject to the following conditions:
+
+   The above copyright notice and this permission notice shall be included in
+   all copies or substantial portions of the Software.
+
+   THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+   IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+   FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+   AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+   LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+   OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+   SOFTWARE.
+   ------------------------------------------------------------------------------
+*/

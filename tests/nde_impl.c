@@ -1,0 +1,3 @@
+/* The one translation unit that compiles the implementation of neuralode.h. */
+#define NEURALODE_IMPLEMENTATION
+#include "../neuralode.h"

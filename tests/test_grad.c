@@ -1,0 +1,296 @@
+/* Tests of the gradient methods: backprop through the solver, backsolve and
+   interpolating adjoints, each against independent values (forward
+   sensitivities from scipy, closed forms, central finite differences). */
+#include "check.h"
+#include "fixtures/refs.h"
+#include "../neuralode.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *gname[3] = {"backprop", "backsolve", "interp"};
+
+/* Lotka-Volterra with trainable theta = (alpha, beta, delta, gamma). */
+static int lv_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
+{
+    int b;
+    (void)ctx; (void)t;
+    for (b = 0; b < B; b++) {
+        double x = y[2 * b], v = y[2 * b + 1];
+        dy[2 * b] = th[0] * x - th[1] * x * v;
+        dy[2 * b + 1] = th[2] * x * v - th[3] * v;
+    }
+    return 0;
+}
+
+/* a^T df/dy and a^T df/dtheta of lv_f, by hand. */
+static int lv_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                  double *gy, double *gth, double *gt)
+{
+    int b;
+    (void)ctx; (void)t; (void)gt;
+    for (b = 0; b < B; b++) {
+        double x = y[2 * b], v = y[2 * b + 1], a0 = a[2 * b], a1 = a[2 * b + 1];
+        if (gy) {
+            gy[2 * b] += a0 * (th[0] - th[1] * v) + a1 * th[2] * v;
+            gy[2 * b + 1] += a0 * (-th[1] * x) + a1 * (th[2] * x - th[3]);
+        }
+        if (gth) {
+            gth[0] += a0 * x;
+            gth[1] += -a0 * x * v;
+            gth[2] += a1 * x * v;
+            gth[3] += -a1 * v;
+        }
+    }
+    return 0;
+}
+
+/* G = sum_n (x_n^2 + y_n^2), the issue's check. */
+static double sumsq_loss(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
+{
+    long i, m = (long)N * B * D;
+    double L = 0;
+    (void)ctx; (void)t;
+    for (i = 0; i < m; i++) { L += y[i] * y[i]; g[i] = 2 * y[i]; }
+    return L;
+}
+
+static void test_lv_gradient(void)
+{
+    double th[4] = {2.0 / 3, 4.0 / 3, 1, 1}, u0[2] = {1, 1}, t[101], gth[4], gy0[2], L;
+    nde_system sys;
+    nde_options o;
+    nde_grad_options go;
+    nde_grad_stats gs;
+    nde_loss loss = {sumsq_loss, NULL, NULL};
+    int m, i;
+    memset(&sys, 0, sizeof sys);
+    sys.dim = 2; sys.nparams = 4; sys.params = th; sys.f = lv_f; sys.vjp = lv_vjp;
+    for (i = 0; i <= 100; i++) t[i] = 0.1 * i;
+    memset(&o, 0, sizeof o);
+    o.rtol = 1e-12;
+    o.atol = 1e-12;
+    {
+        double err[4];
+        nde_system_check(&sys, 0.3, 1, u0, 1e-6, err);
+        CHECK_LE("system check: hand-written LV vjp_y vs finite differences", err[0], 1e-8);
+        CHECK_LE("system check: hand-written LV vjp_theta vs finite differences", err[1], 1e-8);
+    }
+    for (m = 0; m < 3; m++) {
+        char name[128];
+        memset(&go, 0, sizeof go);
+        go.method = m;
+        i = nde_grad(&sys, 1, u0, 101, t, &o, &go, &loss, &L, NULL, gth, gy0, &gs);
+        snprintf(name, sizeof name, "LV dG/dtheta by %s (status %s): max rel err vs forward sensitivities", gname[m], nde_status_name(i));
+        CHECK_LE(name, i == NDE_OK ? max_rel_diff(4, gth, ref_lv_dG, 1e-300) : 1.0, 1e-6);
+        snprintf(name, sizeof name, "LV G by %s", gname[m]);
+        CHECK_REL(name, L, ref_lv_G, 1e-9);
+        if (m == 1) {
+            snprintf(name, sizeof name, "LV backsolve: reconstruction error (error scales) %.3g, no drift flag", gs.recon_err);
+            CHECK(name, gs.recon_err >= 0 && gs.drift == 0);
+        }
+        printf("     %s: nfe fwd %ld bwd %ld, vjp %ld, steps %ld, peak %zu bytes\n", gname[m], gs.fwd.nfe, gs.bwd.nfe, gs.nvjp, gs.nsteps, gs.peak_bytes);
+    }
+    {   /* the issue's rounded values */
+        static const double issue[4] = {-66.3134, 7.6747, -186.5458, 123.7421};
+        double worst = 0;
+        for (i = 0; i < 4; i++) if (fabs(gth[i] - issue[i]) > worst) worst = fabs(gth[i] - issue[i]);
+        CHECK_LE("LV dG/dtheta agrees with the issue's values to their 4 decimals (abs diff)", worst, 5e-5);
+    }
+    {   /* dL/dy0 against central differences */
+        double fd[2], Lp, Lm, e = 1e-6, up[2];
+        memset(&go, 0, sizeof go);
+        nde_grad(&sys, 1, u0, 101, t, &o, &go, &loss, &L, NULL, gth, gy0, &gs);
+        for (i = 0; i < 2; i++) {
+            memcpy(up, u0, sizeof up);
+            up[i] += e;
+            nde_grad(&sys, 1, up, 101, t, &o, &go, &loss, &Lp, NULL, gth, NULL, &gs);
+            up[i] -= 2 * e;
+            nde_grad(&sys, 1, up, 101, t, &o, &go, &loss, &Lm, NULL, gth, NULL, &gs);
+            fd[i] = (Lp - Lm) / (2 * e);
+        }
+        CHECK_LE("LV dG/dy0 (backprop) vs central differences", max_rel_diff(2, gy0, fd, 1e-300), 1e-6);
+    }
+}
+
+/* y' = -lambda y with theta = (lambda); running loss g = y. */
+static int decay_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
+{
+    int b;
+    (void)ctx; (void)t;
+    for (b = 0; b < B; b++) dy[b] = -th[0] * y[b];
+    return 0;
+}
+static int decay_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                     double *gy, double *gth, double *gt)
+{
+    int b;
+    (void)ctx; (void)t; (void)gt;
+    for (b = 0; b < B; b++) {
+        if (gy) gy[b] += -th[0] * a[b];
+        if (gth) gth[0] += -y[b] * a[b];
+    }
+    return 0;
+}
+static int run_y(void *ctx, double t, int B, int D, const double *y, double *g, double *gy)
+{
+    int b;
+    (void)ctx; (void)t; (void)D;
+    for (b = 0; b < B; b++) { g[b] = y[b]; gy[b] = 1.0; }
+    return 0;
+}
+
+static void test_running_loss(void)
+{
+    double lam = 1.0, y0 = 1, t[2] = {0, 1}, g, L;
+    nde_system sys;
+    nde_options o;
+    nde_grad_options go;
+    nde_grad_stats gs;
+    nde_loss loss = {NULL, run_y, NULL};
+    int m, s;
+    memset(&sys, 0, sizeof sys);
+    sys.dim = 1; sys.nparams = 1; sys.params = &lam; sys.f = decay_f; sys.vjp = decay_vjp;
+    memset(&o, 0, sizeof o);
+    o.rtol = 1e-12;
+    o.atol = 1e-14;
+    for (m = 0; m < 3; m++) {
+        char name[128];
+        memset(&go, 0, sizeof go);
+        go.method = m;
+        s = nde_grad(&sys, 1, &y0, 2, t, &o, &go, &loss, &L, NULL, &g, NULL, &gs);
+        snprintf(name, sizeof name, "running loss int_0^1 y, lambda = 1, %s: dL/dlambda vs closed form", gname[m]);
+        CHECK_REL(name, s == NDE_OK ? g : 0.0, ref_decay_dL[0], 1e-8);
+        snprintf(name, sizeof name, "running loss int_0^1 y, lambda = 1, %s: L = (1 - e^-1)", gname[m]);
+        CHECK_REL(name, L, ref_decay_L[0], 1e-9);
+    }
+}
+
+/* Backprop through fixed-step RK4 on y' = -lambda y is the exact derivative
+   of the discrete map y_N = R(-lambda h)^N y0, R(z) = 1 + z + z^2/2 + z^3/6 + z^4/24:
+   d y_N / d lambda = N R^(N-1) R'(z) (-h) y0. */
+static double y_last_loss(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
+{
+    long i, m = (long)N * B * D;
+    (void)ctx; (void)t;
+    for (i = 0; i < m; i++) g[i] = 0;
+    g[m - 1] = 1;
+    return y[m - 1];
+}
+
+static void test_rk4_discrete(void)
+{
+    double lam = 3.0, y0 = 1, t[2] = {0, 1}, g, L, h = 0.1, z = -3.0 * 0.1;
+    double R = 1 + z + z * z / 2 + z * z * z / 6 + z * z * z * z / 24, dR = 1 + z + z * z / 2 + z * z * z / 6;
+    double exact = 10 * pow(R, 9) * dR * (-h);
+    nde_system sys;
+    nde_options o;
+    nde_loss loss = {y_last_loss, NULL, NULL};
+    memset(&sys, 0, sizeof sys);
+    sys.dim = 1; sys.nparams = 1; sys.params = &lam; sys.f = decay_f; sys.vjp = decay_vjp;
+    memset(&o, 0, sizeof o);
+    o.method = NDE_RK4;
+    o.h = h;
+    nde_grad(&sys, 1, &y0, 2, t, &o, NULL, &loss, &L, NULL, &g, NULL, NULL);
+    CHECK_ABS("rk4 h = 0.1: y_N equals R^N exactly", L, pow(R, 10), 1e-14);
+    CHECK_ABS("rk4 h = 0.1: backprop dy_N/dlambda equals the discrete-map derivative", g, exact, 1e-10);
+}
+
+/* Memory: backsolve holds the same bytes when the steps grow tenfold,
+   backprop about ten times more. */
+static void test_memory(void)
+{
+    double th[4] = {2.0 / 3, 4.0 / 3, 1, 1}, u0[2] = {1, 1}, t[11], gth[4], L;
+    size_t peak[2][2];
+    long steps[2];
+    nde_system sys;
+    nde_loss loss = {sumsq_loss, NULL, NULL};
+    int m, k, i;
+    memset(&sys, 0, sizeof sys);
+    sys.dim = 2; sys.nparams = 4; sys.params = th; sys.f = lv_f; sys.vjp = lv_vjp;
+    for (i = 0; i <= 10; i++) t[i] = i;
+    for (m = 0; m < 2; m++)
+        for (k = 0; k < 2; k++) {
+            nde_options o;
+            nde_grad_options go;
+            nde_grad_stats gs;
+            memset(&o, 0, sizeof o);
+            memset(&go, 0, sizeof go);
+            o.method = NDE_RK4;
+            o.h = k == 0 ? 0.01 : 0.001;
+            go.method = m == 0 ? NDE_GRAD_BACKPROP : NDE_GRAD_BACKSOLVE;
+            nde_grad(&sys, 1, u0, 11, t, &o, &go, &loss, &L, NULL, gth, NULL, &gs);
+            peak[m][k] = gs.peak_bytes;
+            steps[k] = gs.nsteps;
+        }
+    printf("     steps %ld -> %ld: backprop peak %zu -> %zu bytes, backsolve %zu -> %zu bytes\n",
+           steps[0], steps[1], peak[0][0], peak[0][1], peak[1][0], peak[1][1]);
+    CHECK("memory: backsolve peak bytes unchanged when the steps grow tenfold", peak[1][0] == peak[1][1] && steps[1] == 10 * steps[0]);
+    CHECK_ABS("memory: backprop peak bytes ratio when the steps grow tenfold", (double)peak[0][1] / peak[0][0], 10.0, 3.0);
+}
+
+static void test_grad_statuses(void)
+{
+    double th[4] = {2.0 / 3, 4.0 / 3, 1, 1}, u0[2] = {1, 1}, t[3] = {0, 1, 2}, gth[4], L;
+    nde_system sys;
+    nde_grad_stats gs;
+    nde_grad_options go;
+    nde_loss loss = {sumsq_loss, NULL, NULL}, none = {NULL, NULL, NULL};
+    int s;
+    memset(&sys, 0, sizeof sys);
+    sys.dim = 2; sys.nparams = 4; sys.params = th; sys.f = lv_f;
+    s = nde_grad(&sys, 1, u0, 3, t, NULL, NULL, &loss, &L, NULL, gth, NULL, &gs);
+    CHECK("grad status: no vjp -> NDE_ERR_UNSUPPORTED naming sys->vjp", s == NDE_ERR_UNSUPPORTED && strstr(gs.msg, "sys->vjp") != NULL);
+    sys.vjp = lv_vjp;
+    s = nde_grad(&sys, 1, u0, 3, t, NULL, NULL, &none, &L, NULL, gth, NULL, &gs);
+    CHECK("grad status: empty loss -> NDE_ERR_ARG", s == NDE_ERR_ARG && strstr(gs.msg, "loss") != NULL);
+    s = nde_grad(&sys, 1, u0, 3, t, NULL, NULL, &loss, &L, NULL, NULL, NULL, &gs);
+    CHECK("grad status: gth NULL with parameters -> NDE_ERR_ARG", s == NDE_ERR_ARG && strstr(gs.msg, "gth") != NULL);
+    memset(&go, 0, sizeof go);
+    go.method = 9;
+    s = nde_grad(&sys, 1, u0, 3, t, NULL, &go, &loss, &L, NULL, gth, NULL, &gs);
+    CHECK("grad status: unknown gradient method -> NDE_ERR_ARG", s == NDE_ERR_ARG && strstr(gs.msg, "gopt->method") != NULL);
+}
+
+/* lambda = 10,000: backsolve cannot reconstruct y (e^-10000 underflows),
+   and says so; the interpolating adjoint stays right. */
+static void test_drift(void)
+{
+    double lam = 10000.0, y0 = 1, t[2] = {0, 1}, g, L;
+    nde_system sys;
+    nde_options o;
+    nde_grad_options go;
+    nde_grad_stats gs;
+    nde_loss loss = {NULL, run_y, NULL};
+    int s;
+    memset(&sys, 0, sizeof sys);
+    sys.dim = 1; sys.nparams = 1; sys.params = &lam; sys.f = decay_f; sys.vjp = decay_vjp;
+    memset(&o, 0, sizeof o);
+    o.rtol = 1e-8;
+    o.atol = 1e-10;
+    memset(&go, 0, sizeof go);
+    go.method = NDE_GRAD_BACKSOLVE;
+    s = nde_grad(&sys, 1, &y0, 2, t, &o, &go, &loss, &L, NULL, &g, NULL, &gs);
+    printf("     lambda 1e4 backsolve: status %s, dL/dlambda %.6g (exact %.6g), recon_err %.3g\n", nde_status_name(s), g, ref_decay_dL[2], gs.recon_err);
+    CHECK("drift: backsolve at lambda = 1e4 flags the reconstruction failure",
+          (s == NDE_OK || s == NDE_ERR_ADJOINT_DRIFT) && gs.drift == 1 && strstr(gs.msg, "interpolating adjoint") != NULL);
+    go.drift_is_error = 1;
+    s = nde_grad(&sys, 1, &y0, 2, t, &o, &go, &loss, &L, NULL, &g, NULL, &gs);
+    CHECK("drift: with drift_is_error the call returns NDE_ERR_ADJOINT_DRIFT", s == NDE_ERR_ADJOINT_DRIFT);
+    go.method = NDE_GRAD_INTERP;
+    go.drift_is_error = 0;
+    o.atol = 1e-16; /* dL/dlambda = -1e-8: the absolute tolerance must sit far below it */
+    s = nde_grad(&sys, 1, &y0, 2, t, &o, &go, &loss, &L, NULL, &g, NULL, &gs);
+    CHECK_REL("drift: the interpolating adjoint at lambda = 1e4 (explicit dopri5)", s == NDE_OK ? g : 0.0, ref_decay_dL[2], 1e-4);
+}
+
+void test_grad(void)
+{
+    test_lv_gradient();
+    test_running_loss();
+    test_rk4_discrete();
+    test_memory();
+    test_grad_statuses();
+    test_drift();
+}

@@ -1,0 +1,18 @@
+/* The test runner: every area's tests, then the totals. */
+#include "check.h"
+#include <stdio.h>
+
+void test_solvers(void);
+void test_grad(void);
+void test_mlp(void);
+void test_train(void);
+
+int main(void)
+{
+    test_solvers();
+    test_mlp();
+    test_grad();
+    test_train();
+    printf("%d passed, %d failed\n", check_pass, check_fail);
+    return check_fail != 0;
+}
