@@ -3434,7 +3434,7 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int N, const double 
     nde__adjsys A;
     nde_system asys;
     nde__integ ig;
-    double *z, *zout, *yrec, worst = 0.0, tseg[2], limit;
+    double *z, *zout, worst = 0.0, tseg[2], limit;
     size_t zbytes;
     memset(&A, 0, sizeof A);
     A.sys = sys; A.B = B; A.n = n; A.P = P; A.ds = ds;
@@ -3453,7 +3453,6 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int N, const double 
     zout = z + M;              /* (2,M) segment output */
     A.y = zout + 2 * M;        /* (n) */
     A.J = A.y + n;             /* (B,D,D) */
-    yrec = NULL;
     nde__bytes(gs, bytes, (long)zbytes);
     status = nde__integ_init(&ig, &asys, 1, &aopt, t[0] - t[N - 1], &gs->bwd);
     if (status) { NDE_FREE(z); return status; }
@@ -3512,7 +3511,6 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int N, const double 
             }
         }
     }
-    (void)yrec;
     nde__integ_free(&ig);
     NDE_FREE(z);
     return status;
@@ -3533,7 +3531,7 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     nde__step_hook hook = NULL;
     void *hctx = NULL;
     double *mem = NULL, *ya, *ga, *yp, *gp, *ybar, *work, Lval = 0.0;
-    long n, na, i;
+    long n, na;
     int D, Da, P, status, R, b, k;
     size_t bytes = 0, membytes;
     if (!gs) gs = &lgs;
@@ -3568,22 +3566,26 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
         Da = D + 1;
     }
     na = (long)B * Da;
-    /* ya (N,na) forward states; ga (N,na) loss gradients; yp, gp (N,n) plain views; ybar (na); work */
-    R = nde__methods[opt ? (opt->method >= 0 && opt->method < NDE_METHOD_COUNT ? opt->method : 0) : 0].nstage;
-    membytes = (size_t)(2 * (long)N * na + 2 * (long)N * n + na + ((long)R + 2) * na + (long)B * Da) * sizeof(double);
+    status = nde__integ_init(&ig, S, B, opt, t[N - 1] - t[0], &gs->fwd);
+    if (status) { memcpy(gs->msg, gs->fwd.msg, NDE_MSG_LEN); return status; }
+    nde__bytes(gs, &bytes, (long)ig.bytes);
+    /* ya, ga (N,na) forward states and loss gradients with q; yp, gp (N,n)
+       the same without q; ybar (na); work ((R+2),na) for the reverse sweep */
+    R = ig.info->nstage;
+    membytes = (size_t)(2 * (long)N * na + 2 * (long)N * n + na + ((long)R + 2) * na) * sizeof(double);
     mem = (double *)NDE_MALLOC(membytes);
-    if (!mem) { nde__msg(gs->msg, "out of memory for the gradient buffers"); return NDE_ERR_NOMEM; }
+    if (!mem) {
+        nde__msg(gs->msg, "out of memory for the gradient buffers");
+        nde__integ_free(&ig);
+        return NDE_ERR_NOMEM;
+    }
     nde__bytes(gs, &bytes, (long)membytes);
     ya = mem; ga = ya + (long)N * na; yp = ga + (long)N * na; gp = yp + (long)N * n; ybar = gp + (long)N * n;
     work = ybar + na;
-    /* the initial state, with q = 0 */
-    for (b = 0; b < B; b++) {
+    for (b = 0; b < B; b++) { /* the initial state, with q = 0 */
         memcpy(work + (long)b * Da, y0 + (long)b * D, (size_t)D * sizeof(double));
         if (Da > D) work[(long)b * Da + D] = 0.0;
     }
-    status = nde__integ_init(&ig, S, B, opt, t[N - 1] - t[0], &gs->fwd);
-    if (status) { memcpy(gs->msg, gs->fwd.msg, NDE_MSG_LEN); NDE_FREE(mem); return status; }
-    nde__bytes(gs, &bytes, (long)ig.bytes);
     memset(&tape, 0, sizeof tape);
     memset(&ds, 0, sizeof ds);
     if (go.method == NDE_GRAD_BACKPROP) {
@@ -3634,7 +3636,6 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     if (gy0 && (status == NDE_OK || status == NDE_ERR_ADJOINT_DRIFT))
         for (b = 0; b < B; b++) memcpy(gy0 + (long)b * D, ybar + (long)b * Da, (size_t)D * sizeof(double));
 done:
-    for (i = 0; i < 1; i++) {}
     NDE_FREE(tape.d);
     NDE_FREE(ds.tape.d);
     NDE_FREE(run.buf);
