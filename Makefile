@@ -15,7 +15,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check plots bench clean help deps
+.PHONY: all test check plots bench clean help deps FORCE
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -64,10 +64,22 @@ check: | $(BUILD) deps
 	$(CXX) -x c++ -std=c++11 -Wall -Wextra -Werror -DNEURALODE_STATIC -I. -c tests/nde_impl.c -o $(BUILD)/impl_static_cxx.o
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/two_tu tests/two_tu_a.c tests/two_tu_b.c tests/nde_impl.c $(LDLIBS)
 	$(BUILD)/two_tu
-	@echo "check: sanitizers, C++11, static and two-TU builds all clean"
+	sed -n '/^#if 0/,/^#endif/p' neuralode.h | sed '1d;$$d' > $(BUILD)/manual_example.c
+	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/manual_example $(BUILD)/manual_example.c $(LDLIBS)
+	$(BUILD)/manual_example
+	@echo "check: sanitizers, C++11, static, two-TU builds and the manual's example all clean"
 
-plots: $(CH_BINS) | deps
-	@sh tools/make_plots.sh $(CH_BINS)
+# One run per chapter (make -j2 runs two at a time), then the gnuplot renderings.
+plots: $(CH_BINS:%=%.plots)
+	@sh tools/plots_done.sh
+
+$(BUILD)/%.plots: $(BUILD)/% FORCE | deps
+	@mkdir -p plots
+	@echo "running $< (full mode)"
+	@./$< > $@.log 2>&1 || { tail -n 25 $@.log; echo "$< failed: see $@.log"; exit 1; }
+	@tail -n 1 $@.log
+
+FORCE:
 
 bench: $(BUILD)/bench
 	@$(BUILD)/bench

@@ -6,12 +6,14 @@ void test_solvers(void);
 void test_grad(void);
 void test_mlp(void);
 void test_train(void);
+void test_stiff(void);
 
 int main(void)
 {
     test_solvers();
     test_mlp();
     test_grad();
+    test_stiff();
     test_train();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;

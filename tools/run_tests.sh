@@ -2,6 +2,7 @@
 # Run the unit tests, then every chapter with --quick, and print the totals.
 # Usage: tools/run_tests.sh BUILD_DIR [chapter binaries...]
 build=$1; shift
+mkdir -p "$build/quick"
 log="$build/test_all.log"
 "$build/test_all" > "$log" 2>&1
 unit_rc=$?
@@ -11,6 +12,7 @@ fail=$(grep -c '^FAIL ' "$log")
 if [ $unit_rc -ne 0 ] && [ "$fail" -eq 0 ]; then
     echo "FAIL unit test binary exited with status $unit_rc"; fail=$((fail + 1))
 fi
+if sh tools/readme_example.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 for bin in "$@"; do
     name=$(basename "$bin")
     out="$build/$name.quick.log"
