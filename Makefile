@@ -38,8 +38,10 @@ $(BUILD):
 $(PNG_OBJ): ndeplot_png.c | $(BUILD) deps
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/test_all: tests/test_main.c tests/check.c tests/nde_impl.c $(TESTS) tests/check.h tests/fixtures/refs.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
-	$(CC) $(CFLAGS) -I. -o $@ tests/test_main.c tests/check.c tests/nde_impl.c $(TESTS) $(PNG_OBJ) $(LDLIBS)
+TEST_LIB := tests/check.c tests/problems.c tests/nde_impl.c
+
+$(BUILD)/test_all: tests/test_main.c $(TEST_LIB) $(TESTS) tests/check.h tests/problems.h tests/fixtures/refs.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
+	$(CC) $(CFLAGS) -I. -o $@ tests/test_main.c $(TEST_LIB) $(TESTS) $(PNG_OBJ) $(LDLIBS)
 
 $(BUILD)/%: chapters/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(PNG_OBJ) $(LDLIBS)
@@ -47,8 +49,8 @@ $(BUILD)/%: chapters/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 $(BUILD)/ex_%: examples/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(PNG_OBJ) $(LDLIBS)
 
-$(BUILD)/bench: bench/bench.c neuralode.h tests/fixtures/refs.h | $(BUILD)
-	$(CC) $(CFLAGS) -I. -o $@ bench/bench.c $(LDLIBS)
+$(BUILD)/bench: bench/bench.c bench/bench_stiff.c tests/problems.c neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
+	$(CC) $(CFLAGS) -I. -o $@ bench/bench.c bench/bench_stiff.c tests/problems.c $(LDLIBS)
 
 test: $(BUILD)/test_all $(CH_BINS)
 	@sh tools/run_tests.sh $(BUILD) $(CH_BINS)
@@ -56,7 +58,7 @@ test: $(BUILD)/test_all $(CH_BINS)
 # Sanitizers, C++11, static linkage, and two translation units linked together.
 check: | $(BUILD) deps
 	$(CC) -std=c99 -O1 -g -Wall -Wextra -Wpedantic -Werror -fsanitize=address,undefined -fno-omit-frame-pointer -I. \
-	  -o $(BUILD)/test_asan tests/test_main.c tests/check.c tests/nde_impl.c $(TESTS) ndeplot_png.c $(LDLIBS)
+	  -o $(BUILD)/test_asan tests/test_main.c $(TEST_LIB) $(TESTS) ndeplot_png.c $(LDLIBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(BUILD)/test_asan > $(BUILD)/test_asan.log || (tail -40 $(BUILD)/test_asan.log; exit 1)
 	@tail -1 $(BUILD)/test_asan.log
 	$(CXX) -x c++ -std=c++11 -Wall -Wextra -Werror -I. -c tests/nde_impl.c -o $(BUILD)/impl_cxx.o

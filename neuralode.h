@@ -2226,32 +2226,29 @@ NDEDEF int nde_mlp_add_linear(nde_mlp *m, int out, char *msg)
     return NDE_OK;
 }
 
-NDEDEF int nde_mlp_add_act(nde_mlp *m, int act, char *msg)
+/* An activation or residual layer: both carry an activation. */
+static int nde__mlp_add_with_act(nde_mlp *m, int kind, int act, const char *fn, char *msg)
 {
     nde_layer *L;
     if (act < 0 || act >= NDE_ACT_COUNT) {
-        nde__msg(msg, "nde_mlp_add_act: act = %d is not an nde_act", act);
+        nde__msg(msg, "%s: act = %d is not an nde_act", fn, act);
         return NDE_ERR_ARG;
     }
-    L = nde__mlp_append(m, NDE_LAYER_ACT, "nde_mlp_add_act", msg);
+    L = nde__mlp_append(m, kind, fn, msg);
     if (!L) return NDE_ERR_ARG;
     L->act = act;
     m->nlayers++;
     return NDE_OK;
 }
 
+NDEDEF int nde_mlp_add_act(nde_mlp *m, int act, char *msg)
+{
+    return nde__mlp_add_with_act(m, NDE_LAYER_ACT, act, "nde_mlp_add_act", msg);
+}
+
 NDEDEF int nde_mlp_add_residual(nde_mlp *m, int act, char *msg)
 {
-    nde_layer *L;
-    if (act < 0 || act >= NDE_ACT_COUNT) {
-        nde__msg(msg, "nde_mlp_add_residual: act = %d is not an nde_act", act);
-        return NDE_ERR_ARG;
-    }
-    L = nde__mlp_append(m, NDE_LAYER_RESIDUAL, "nde_mlp_add_residual", msg);
-    if (!L) return NDE_ERR_ARG;
-    L->act = act;
-    m->nlayers++;
-    return NDE_OK;
+    return nde__mlp_add_with_act(m, NDE_LAYER_RESIDUAL, act, "nde_mlp_add_residual", msg);
 }
 
 NDEDEF int nde_mlp_build(nde_mlp *m, char *msg)
@@ -3942,29 +3939,38 @@ typedef struct nde__tape {
     long rec_len;
 } nde__tape;
 
-static int nde__tape_hook(void *ctx, nde__integ *ig, double h, int j0, int j1)
+/* Room for one more record (grown by a quarter, so the bytes held stay
+   close to the bytes needed); NULL when out of memory. */
+static double *nde__tape_push(nde__tape *tp)
 {
-    nde__tape *tp = (nde__tape *)ctx;
     double *r;
     if (tp->len + tp->rec_len > tp->cap) {
-        long nc = tp->cap ? tp->cap + tp->cap / 4 + tp->rec_len : 64 * tp->rec_len; /* grow by 1/4 */
+        long nc = tp->cap ? tp->cap + tp->cap / 4 + tp->rec_len : 64 * tp->rec_len;
         double *nd = (double *)NDE_REALLOC(tp->d, (size_t)nc * sizeof(double));
-        if (!nd) {
-            nde__msg(ig->st->msg, "out of memory for the backprop tape after %ld steps", tp->nrec);
-            return NDE_ERR_NOMEM;
-        }
+        if (!nd) return NULL;
         tp->d = nd;
         tp->cap = nc;
     }
     r = tp->d + tp->len;
+    tp->len += tp->rec_len;
+    tp->nrec++;
+    return r;
+}
+
+static int nde__tape_hook(void *ctx, nde__integ *ig, double h, int j0, int j1)
+{
+    nde__tape *tp = (nde__tape *)ctx;
+    double *r = nde__tape_push(tp);
+    if (!r) {
+        nde__msg(ig->st->msg, "out of memory for the backprop tape after %ld steps", tp->nrec);
+        return NDE_ERR_NOMEM;
+    }
     r[0] = ig->t;
     r[1] = h;
     r[2] = ig->t1;
     r[3] = j0;
     r[4] = j1;
     memcpy(r + NDE__TAPE_HEAD, ig->Y, (size_t)(tp->rec_len - NDE__TAPE_HEAD) * sizeof(double));
-    tp->len += tp->rec_len;
-    tp->nrec++;
     return NDE_OK;
 }
 
@@ -4066,29 +4072,19 @@ typedef struct nde__dense_store {
 static int nde__dense_hook(void *ctx, nde__integ *ig, double h, int j0, int j1)
 {
     nde__dense_store *ds = (nde__dense_store *)ctx;
-    nde__tape *tp = &ds->tape;
     long n = ig->n;
-    double *r;
+    double *r = nde__tape_push(&ds->tape);
     (void)j0; (void)j1;
-    if (tp->len + tp->rec_len > tp->cap) {
-        long nc = tp->cap ? tp->cap + tp->cap / 4 + tp->rec_len : 64 * tp->rec_len;
-        double *nd = (double *)NDE_REALLOC(tp->d, (size_t)nc * sizeof(double));
-        if (!nd) {
-            nde__msg(ig->st->msg, "out of memory for the dense store after %ld steps", tp->nrec);
-            return NDE_ERR_NOMEM;
-        }
-        tp->d = nd;
-        tp->cap = nc;
+    if (!r) {
+        nde__msg(ig->st->msg, "out of memory for the dense store after %ld steps", ds->tape.nrec);
+        return NDE_ERR_NOMEM;
     }
-    r = tp->d + tp->len;
     r[0] = ig->t;
     r[1] = h;
     r[2] = ig->t1;
     memcpy(r + 3, ig->y, (size_t)n * sizeof(double));
     memcpy(r + 3 + n, ig->y1, (size_t)n * sizeof(double));
     memcpy(r + 3 + 2 * n, ig->k, (size_t)((long)ig->info->nstage * n) * sizeof(double));
-    tp->len += tp->rec_len;
-    tp->nrec++;
     return NDE_OK;
 }
 

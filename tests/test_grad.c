@@ -3,6 +3,7 @@
    sensitivities from scipy, closed forms, central finite differences). */
 #include "check.h"
 #include "fixtures/refs.h"
+#include "problems.h"
 #include "../neuralode.h"
 
 #include <math.h>
@@ -10,41 +11,6 @@
 #include <string.h>
 
 static const char *gname[3] = {"backprop", "backsolve", "interp"};
-
-/* Lotka-Volterra with trainable theta = (alpha, beta, delta, gamma). */
-static int lv_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    int b;
-    (void)ctx; (void)t;
-    for (b = 0; b < B; b++) {
-        double x = y[2 * b], v = y[2 * b + 1];
-        dy[2 * b] = th[0] * x - th[1] * x * v;
-        dy[2 * b + 1] = th[2] * x * v - th[3] * v;
-    }
-    return 0;
-}
-
-/* a^T df/dy and a^T df/dtheta of lv_f, by hand. */
-static int lv_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
-                  double *gy, double *gth, double *gt)
-{
-    int b;
-    (void)ctx; (void)t; (void)gt;
-    for (b = 0; b < B; b++) {
-        double x = y[2 * b], v = y[2 * b + 1], a0 = a[2 * b], a1 = a[2 * b + 1];
-        if (gy) {
-            gy[2 * b] += a0 * (th[0] - th[1] * v) + a1 * th[2] * v;
-            gy[2 * b + 1] += a0 * (-th[1] * x) + a1 * (th[2] * x - th[3]);
-        }
-        if (gth) {
-            gth[0] += a0 * x;
-            gth[1] += -a0 * x * v;
-            gth[2] += a1 * x * v;
-            gth[3] += -a1 * v;
-        }
-    }
-    return 0;
-}
 
 /* G = sum_n (x_n^2 + y_n^2), the check. */
 static double sumsq_loss(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
@@ -66,7 +32,7 @@ static void test_lv_gradient(void)
     nde_loss loss = {sumsq_loss, NULL, NULL};
     int m, i;
     memset(&sys, 0, sizeof sys);
-    sys.dim = 2; sys.nparams = 4; sys.params = th; sys.f = lv_f; sys.vjp = lv_vjp;
+    sys = prob_lv(th);
     for (i = 0; i <= 100; i++) t[i] = 0.1 * i;
     memset(&o, 0, sizeof o);
     o.rtol = 1e-12;
@@ -126,33 +92,6 @@ static void test_lv_gradient(void)
     }
 }
 
-/* y' = -lambda y with theta = (lambda); running loss g = y. */
-static int decay_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    int b;
-    (void)ctx; (void)t;
-    for (b = 0; b < B; b++) dy[b] = -th[0] * y[b];
-    return 0;
-}
-static int decay_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
-                     double *gy, double *gth, double *gt)
-{
-    int b;
-    (void)ctx; (void)t; (void)gt;
-    for (b = 0; b < B; b++) {
-        if (gy) gy[b] += -th[0] * a[b];
-        if (gth) gth[0] += -y[b] * a[b];
-    }
-    return 0;
-}
-static int run_y(void *ctx, double t, int B, int D, const double *y, double *g, double *gy)
-{
-    int b;
-    (void)ctx; (void)t; (void)D;
-    for (b = 0; b < B; b++) { g[b] = y[b]; gy[b] = 1.0; }
-    return 0;
-}
-
 static void test_running_loss(void)
 {
     double lam = 1.0, y0 = 1, t[2] = {0, 1}, g, L;
@@ -160,10 +99,10 @@ static void test_running_loss(void)
     nde_options o;
     nde_grad_options go;
     nde_grad_stats gs;
-    nde_loss loss = {NULL, run_y, NULL};
+    nde_loss loss = {NULL, prob_run_y, NULL};
     int m, s;
     memset(&sys, 0, sizeof sys);
-    sys.dim = 1; sys.nparams = 1; sys.params = &lam; sys.f = decay_f; sys.vjp = decay_vjp;
+    sys = prob_decay(&lam);
     memset(&o, 0, sizeof o);
     o.rtol = 1e-12;
     o.atol = 1e-14;
@@ -200,7 +139,7 @@ static void test_rk4_discrete(void)
     nde_options o;
     nde_loss loss = {y_last_loss, NULL, NULL};
     memset(&sys, 0, sizeof sys);
-    sys.dim = 1; sys.nparams = 1; sys.params = &lam; sys.f = decay_f; sys.vjp = decay_vjp;
+    sys = prob_decay(&lam);
     memset(&o, 0, sizeof o);
     o.method = NDE_RK4;
     o.h = h;
@@ -220,7 +159,7 @@ static void test_memory(void)
     nde_loss loss = {sumsq_loss, NULL, NULL};
     int m, k, i;
     memset(&sys, 0, sizeof sys);
-    sys.dim = 2; sys.nparams = 4; sys.params = th; sys.f = lv_f; sys.vjp = lv_vjp;
+    sys = prob_lv(th);
     for (i = 0; i <= 10; i++) t[i] = i;
     for (m = 0; m < 2; m++)
         for (k = 0; k < 2; k++) {
@@ -251,10 +190,11 @@ static void test_grad_statuses(void)
     nde_loss loss = {sumsq_loss, NULL, NULL}, none = {NULL, NULL, NULL};
     int s;
     memset(&sys, 0, sizeof sys);
-    sys.dim = 2; sys.nparams = 4; sys.params = th; sys.f = lv_f;
+    sys = prob_lv(th);
+    sys.vjp = NULL;
     s = nde_grad(&sys, 1, u0, 3, t, NULL, NULL, &loss, &L, NULL, gth, NULL, &gs);
     CHECK("grad status: no vjp -> NDE_ERR_UNSUPPORTED naming sys->vjp", s == NDE_ERR_UNSUPPORTED && strstr(gs.msg, "sys->vjp") != NULL);
-    sys.vjp = lv_vjp;
+    sys.vjp = prob_lv_vjp;
     s = nde_grad(&sys, 1, u0, 3, t, NULL, NULL, &none, &L, NULL, gth, NULL, &gs);
     CHECK("grad status: empty loss -> NDE_ERR_ARG", s == NDE_ERR_ARG && strstr(gs.msg, "loss") != NULL);
     s = nde_grad(&sys, 1, u0, 3, t, NULL, NULL, &loss, &L, NULL, NULL, NULL, &gs);
@@ -274,10 +214,10 @@ static void test_drift(void)
     nde_options o;
     nde_grad_options go;
     nde_grad_stats gs;
-    nde_loss loss = {NULL, run_y, NULL};
+    nde_loss loss = {NULL, prob_run_y, NULL};
     int s;
     memset(&sys, 0, sizeof sys);
-    sys.dim = 1; sys.nparams = 1; sys.params = &lam; sys.f = decay_f; sys.vjp = decay_vjp;
+    sys = prob_decay(&lam);
     memset(&o, 0, sizeof o);
     o.rtol = 1e-8;
     o.atol = 1e-10;

@@ -3,6 +3,7 @@
    dense output, integration backward in time, and every status. */
 #include "check.h"
 #include "fixtures/refs.h"
+#include "problems.h"
 #include "../neuralode.h"
 
 #include <math.h>
@@ -10,32 +11,6 @@
 #include <string.h>
 
 /* ---- test systems -------------------------------------------------------- */
-
-/* Lotka-Volterra, theta = (alpha, beta, delta, gamma):
-   x' = alpha x - beta x y,  y' = delta x y - gamma y. */
-static int lv_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    int b;
-    (void)ctx; (void)t;
-    for (b = 0; b < B; b++) {
-        double x = y[2 * b], v = y[2 * b + 1];
-        dy[2 * b] = th[0] * x - th[1] * x * v;
-        dy[2 * b + 1] = th[2] * x * v - th[3] * v;
-    }
-    return 0;
-}
-
-/* Linear u' = A u, A = [[-0.1, 2], [-2, -0.1]] (the Julia report, 3.1). */
-static int lin_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    int b;
-    (void)ctx; (void)t; (void)th;
-    for (b = 0; b < B; b++) {
-        dy[2 * b] = -0.1 * y[2 * b] + 2.0 * y[2 * b + 1];
-        dy[2 * b + 1] = -2.0 * y[2 * b] - 0.1 * y[2 * b + 1];
-    }
-    return 0;
-}
 
 /* y' = -y + sin(t): non-autonomous, exact y = (3/2) e^-t + (sin t - cos t)/2 for y(0) = 1. */
 static int sin_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
@@ -74,16 +49,6 @@ static int blowup_f(void *ctx, double t, int B, const double *y, const double *t
     return 0;
 }
 
-/* y' = -lambda y with lambda = ctx. */
-static int decay_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    double lam = *(const double *)ctx;
-    int b;
-    (void)t; (void)th;
-    for (b = 0; b < B; b++) dy[b] = -lam * y[b];
-    return 0;
-}
-
 static double lv_theta[4] = {2.0 / 3.0, 4.0 / 3.0, 1.0, 1.0};
 static nde_system make_sys(int dim, int (*f)(void *, double, int, const double *, const double *, double *), void *ctx)
 {
@@ -92,7 +57,9 @@ static nde_system make_sys(int dim, int (*f)(void *, double, int, const double *
     s.dim = dim;
     s.f = f;
     s.ctx = ctx;
-    if (f == lv_f) { s.nparams = 4; s.params = lv_theta; }
+    if (f == prob_lv_f) { s.nparams = 4; s.params = lv_theta; }
+    if (f == prob_decay_f) { s.nparams = 1; s.params = (double *)ctx; }
+    if (f == prob_lin_f) s.ctx = (void *)prob_lin_A;
     return s;
 }
 
@@ -290,7 +257,7 @@ static void test_adaptive_accuracy(void)
         for (e = 4; e <= 10; e += 2) {
             double tol = pow(10.0, -e), yout[2 * 11], tt[11], u0[2] = {1, 1}, err_lv = 0, err_lin = 0;
             nde_options o;
-            nde_system lv = make_sys(2, lv_f, NULL), lin = make_sys(2, lin_f, NULL);
+            nde_system lv = make_sys(2, prob_lv_f, NULL), lin = make_sys(2, prob_lin_f, NULL);
             char name[128];
             int i, st1, st2;
             memset(&o, 0, sizeof o);
@@ -325,7 +292,7 @@ static void test_dense_and_backward(void)
 {
     int methods[3] = {NDE_BS32, NDE_DOPRI5, NDE_TSIT5}, m;
     for (m = 0; m < 3; m++) {
-        nde_system lv = make_sys(2, lv_f, NULL);
+        nde_system lv = make_sys(2, prob_lv_f, NULL);
         nde_options o;
         nde_stats s1, s2;
         double u0[2] = {1, 1}, t2[2] = {0, 10}, tt[201], y2[4], ydense[402], worst = 0, tb[4] = {0, -1, -2, -5}, yb[8];
@@ -378,7 +345,7 @@ static void test_dense_and_backward(void)
 /* A batch of rows is solved as one state: each row equals its own solve. */
 static void test_batch(void)
 {
-    nde_system lv = make_sys(2, lv_f, NULL);
+    nde_system lv = make_sys(2, prob_lv_f, NULL);
     nde_options o;
     double y0[6] = {1, 1, 0.5, 2, 2, 0.3}, t[2] = {0, 3}, yb[12], y1[4], worst = 0;
     int b;
@@ -396,7 +363,7 @@ static void test_batch(void)
 
 static void test_statuses(void)
 {
-    nde_system lv = make_sys(2, lv_f, NULL), bad;
+    nde_system lv = make_sys(2, prob_lv_f, NULL), bad;
     nde_options o;
     nde_stats st;
     double y0[2] = {1, 1}, t[3] = {0, 1, 2}, yout[6 + 2], tbad[3] = {0, 1, 0.5};
@@ -473,7 +440,7 @@ static void test_statuses(void)
     }
     {
         double lam = 1.0, z0 = 1, tz[2] = {0, 100}, zout[2];
-        nde_system dec = make_sys(1, decay_f, &lam);
+        nde_system dec = make_sys(1, prob_decay_f, &lam);
         memset(&o, 0, sizeof o);
         o.max_steps = 5;
         s = nde_solve(&dec, 1, &z0, 2, tz, &o, zout, &st);
@@ -486,7 +453,7 @@ static void test_statuses(void)
 static void test_stiffness_detection(void)
 {
     double lam = 10000.0, z0 = 1, tz[2] = {0, 1}, zout[2];
-    nde_system dec = make_sys(1, decay_f, &lam);
+    nde_system dec = make_sys(1, prob_decay_f, &lam);
     nde_options o;
     nde_stats st;
     int s;

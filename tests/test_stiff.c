@@ -5,6 +5,7 @@
    adjoints with sdirk4 on the stiff decay, and every new status. */
 #include "check.h"
 #include "fixtures/refs.h"
+#include "problems.h"
 #include "../neuralode.h"
 
 #include <math.h>
@@ -13,99 +14,7 @@
 
 /* ---- test systems -------------------------------------------------------- */
 
-/* Lotka-Volterra, theta = (alpha, beta, delta, gamma), with its Jacobian
-   and reverse product (so that implicit methods and gradients work). */
-static int lv_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    int b;
-    (void)ctx; (void)t;
-    for (b = 0; b < B; b++) {
-        double x = y[2 * b], v = y[2 * b + 1];
-        dy[2 * b] = th[0] * x - th[1] * x * v;
-        dy[2 * b + 1] = th[2] * x * v - th[3] * v;
-    }
-    return 0;
-}
-static int lv_jac(void *ctx, double t, int B, const double *y, const double *th, double *J)
-{
-    int b;
-    (void)ctx; (void)t;
-    for (b = 0; b < B; b++) {
-        double x = y[2 * b], v = y[2 * b + 1], *Jb = J + 4 * b;
-        Jb[0] = th[0] - th[1] * v; Jb[1] = -th[1] * x;
-        Jb[2] = th[2] * v;         Jb[3] = th[2] * x - th[3];
-    }
-    return 0;
-}
-static int lv_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
-                  double *gy, double *gth, double *gt)
-{
-    int b;
-    (void)ctx; (void)t; (void)gt;
-    for (b = 0; b < B; b++) {
-        double x = y[2 * b], v = y[2 * b + 1], a0 = a[2 * b], a1 = a[2 * b + 1];
-        if (gy) {
-            gy[2 * b] += a0 * (th[0] - th[1] * v) + a1 * th[2] * v;
-            gy[2 * b + 1] += -a0 * th[1] * x + a1 * (th[2] * x - th[3]);
-        }
-        if (gth) {
-            gth[0] += a0 * x;
-            gth[1] -= a0 * x * v;
-            gth[2] += a1 * x * v;
-            gth[3] -= a1 * v;
-        }
-    }
-    return 0;
-}
 static double lv_theta[4] = {2.0 / 3.0, 4.0 / 3.0, 1.0, 1.0};
-
-/* y' = A y for a 2x2 A given in ctx (row-major). */
-static int lin_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    const double *A = (const double *)ctx;
-    int b;
-    (void)t; (void)th;
-    for (b = 0; b < B; b++) {
-        dy[2 * b] = A[0] * y[2 * b] + A[1] * y[2 * b + 1];
-        dy[2 * b + 1] = A[2] * y[2 * b] + A[3] * y[2 * b + 1];
-    }
-    return 0;
-}
-static int lin_jac(void *ctx, double t, int B, const double *y, const double *th, double *J)
-{
-    int b;
-    (void)t; (void)y; (void)th;
-    for (b = 0; b < B; b++) memcpy(J + 4 * b, ctx, 4 * sizeof(double));
-    return 0;
-}
-
-/* y' = -lambda y, theta = (lambda). */
-static int dec_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    int b;
-    (void)ctx; (void)t;
-    for (b = 0; b < B; b++) dy[b] = -th[0] * y[b];
-    return 0;
-}
-static int dec_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
-                   double *gy, double *gth, double *gt)
-{
-    int b;
-    (void)ctx; (void)t; (void)gt;
-    for (b = 0; b < B; b++) {
-        if (gy) gy[b] -= th[0] * a[b];
-        if (gth) gth[0] -= a[b] * y[b];
-    }
-    return 0;
-}
-/* Running loss g(t, y) = y (so L = integral of y over the solve). */
-static int run_y(void *ctx, double t, int B, int D, const double *y, double *g, double *gy)
-{
-    int b;
-    (void)ctx; (void)t;
-    for (b = 0; b < B; b++) { g[b] = y[(long)b * D]; gy[(long)b * D] = 1.0; }
-    return 0;
-}
 
 /* y' = c y^2 (c = theta[0]); c = 1, y(0) = 1 blows up at t = 1. */
 static int sq_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
@@ -120,35 +29,6 @@ static int sq_jac(void *ctx, double t, int B, const double *y, const double *th,
     int b;
     (void)ctx; (void)t;
     for (b = 0; b < B; b++) J[b] = 2.0 * th[0] * y[b];
-    return 0;
-}
-
-/* Robertson [Hairer-Wanner II, IV.1 (1.3)]. */
-static int rob_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    const double *k = ref_rober_k;
-    int b;
-    (void)ctx; (void)t; (void)th;
-    for (b = 0; b < B; b++) {
-        const double *u = y + 3 * b;
-        dy[3 * b] = -k[0] * u[0] + k[2] * u[1] * u[2];
-        dy[3 * b + 1] = k[0] * u[0] - k[2] * u[1] * u[2] - k[1] * u[1] * u[1];
-        dy[3 * b + 2] = k[1] * u[1] * u[1];
-    }
-    return 0;
-}
-static int rob_jac(void *ctx, double t, int B, const double *y, const double *th, double *J)
-{
-    const double *k = ref_rober_k;
-    int b;
-    (void)ctx; (void)t; (void)th;
-    for (b = 0; b < B; b++) {
-        const double *u = y + 3 * b;
-        double *Jb = J + 9 * b;
-        Jb[0] = -k[0]; Jb[1] = k[2] * u[2];                       Jb[2] = k[2] * u[1];
-        Jb[3] = k[0];  Jb[4] = -k[2] * u[2] - 2 * k[1] * u[1];    Jb[5] = -k[2] * u[1];
-        Jb[6] = 0;     Jb[7] = 2 * k[1] * u[1];                   Jb[8] = 0;
-    }
     return 0;
 }
 
@@ -240,11 +120,7 @@ static nde_system mk(int dim, int (*f)(void *, double, int, const double *, cons
 }
 static nde_system mk_lv(void)
 {
-    nde_system s = mk(2, lv_f, lv_jac, NULL);
-    s.vjp = lv_vjp;
-    s.nparams = 4;
-    s.params = lv_theta;
-    return s;
+    return prob_lv(lv_theta);
 }
 static nde_system mk_pend(void)
 {
@@ -356,13 +232,13 @@ static void test_orders(void)
 static void test_stiff_decay(void)
 {
     double lam = 1e4, th[1], t[11], y[11], y0 = 1.0;
-    nde_system s = mk(1, dec_f, NULL, NULL);
+    nde_system s = mk(1, prob_decay_f, NULL, NULL);
     nde_options o;
     nde_stats st;
     int i, status, mono = 1, bounded = 1;
     long dopri_steps;
     th[0] = lam;
-    s.vjp = dec_vjp;
+    s.vjp = prob_decay_vjp;
     s.nparams = 1;
     s.params = th;
     for (i = 0; i <= 10; i++) t[i] = 0.1 * i;
@@ -403,7 +279,7 @@ static void test_stiff_decay(void)
 
 static void test_robertson(void)
 {
-    nde_system s = mk(3, rob_f, rob_jac, NULL);
+    nde_system s = prob_rober();
     double y0[3] = {1, 0, 0}, t[4] = {0.0, 0.4, 40.0, 100.0}, y[12];
     nde_options o = opts(NDE_SDIRK4, 0, 1e-7, 1e-12);
     nde_stats st;
@@ -518,24 +394,24 @@ static void test_epi2_exact(void)
     nde_system s;
     int status;
     memcpy(Alin, &ref_lin_A[0][0], sizeof Alin);
-    s = mk(2, lin_f, lin_jac, Alin);
+    s = mk(2, prob_lin_f, prob_lin_jac, Alin);
     status = nde_solve(&s, 1, ref_lin_u0, 2, t, &o, y, &st);
     printf("  epi2 one step h = 10 on the linear system: y = (%.17g, %.17g), %ld step\n", y[2], y[3], st.naccept);
     CHECK("epi2: linear system, one step of h = 10", status == NDE_OK && st.naccept == 1);
     CHECK_ABS("epi2: y1(10) exact to 1e-12", y[2], ref_lin_y[4][0], 1e-12);
     CHECK_ABS("epi2: y2(10) exact to 1e-12", y[3], ref_lin_y[4][1], 1e-12);
-    s = mk(2, lin_f, lin_jac, Anil);
+    s = mk(2, prob_lin_f, prob_lin_jac, Anil);
     status = nde_solve(&s, 1, y0n, 2, t, &o, y, &st);
     CHECK("epi2: singular J = [[0,1],[0,0]] one step h = 10 gives (11, 1)",
           status == NDE_OK && fabs(y[2] - 11.0) < 1e-12 && fabs(y[3] - 1.0) < 1e-12);
-    s = mk(2, lin_f, lin_jac, Asym);
+    s = mk(2, prob_lin_f, prob_lin_jac, Asym);
     status = nde_solve(&s, 1, y0s, 2, t, &o, y, &st);
     CHECK_ABS("epi2: singular J = [[-1,1],[1,-1]], y1(10) = (1 + e^-20)/2", y[2], 0.5 * (1 + exp(-20.0)), 1e-12);
     CHECK_ABS("epi2: singular J = [[-1,1],[1,-1]], y2(10) = (1 - e^-20)/2", y[3], 0.5 * (1 - exp(-20.0)), 1e-12);
     /* batch rows are independent blocks: B = 2 equals two B = 1 solves */
     {
         double y0b[4] = {2.0, 0.0, 1.0, 1.0}, yb[8];
-        s = mk(2, lin_f, lin_jac, Alin);
+        s = mk(2, prob_lin_f, prob_lin_jac, Alin);
         status = nde_solve(&s, 2, y0b, 2, t, &o, yb, &st);
         CHECK("epi2: batch of 2 rows, second row exact", status == NDE_OK &&
               fabs(yb[6] - exp(-1.0) * (cos(20.0) + sin(20.0))) < 1e-12 && fabs(yb[7] - exp(-1.0) * (cos(20.0) - sin(20.0))) < 1e-12);
@@ -776,18 +652,18 @@ static void test_grad_fd(void)
 static void test_adjoint_stiff(void)
 {
     double lam[1] = {1e4}, y0 = 1.0, t[2] = {0.0, 1.0}, L, g, want = ref_decay_dL[2];
-    nde_system s = mk(1, dec_f, NULL, NULL);
+    nde_system s = mk(1, prob_decay_f, NULL, NULL);
     nde_options o = opts(NDE_SDIRK4, 0, 1e-8, 1e-12), ob = o;
     nde_grad_options go;
     nde_grad_stats gs;
     nde_loss loss;
     int status, m;
     const char *names[3] = {"backprop", "backsolve", "interp"};
-    s.vjp = dec_vjp;
+    s.vjp = prob_decay_vjp;
     s.nparams = 1;
     s.params = lam;
     memset(&loss, 0, sizeof loss);
-    loss.running = run_y;
+    loss.running = prob_run_y;
     for (m = 0; m < 4; m++) {
         memset(&go, 0, sizeof go);
         go.method = m < 3 ? m : NDE_GRAD_BACKSOLVE;
@@ -863,7 +739,7 @@ static void test_stiff_status(void)
     one[0] = 1.0;
     {
         double A1[4] = {1, 0, 0, 1};
-        nde_system sl = mk(2, lin_f, lin_jac, A1);
+        nde_system sl = mk(2, prob_lin_f, prob_lin_jac, A1);
         double z0[2] = {1, 1}, tt[2] = {0, 1};
         o = opts(NDE_BACKWARD_EULER, 1.0, 0, 0);
         status = nde_solve(&sl, 1, z0, 2, tt, &o, y, &st);
@@ -871,7 +747,7 @@ static void test_stiff_status(void)
         CHECK("status: singular Newton matrix is NDE_ERR_SINGULAR", status == NDE_ERR_SINGULAR);
     }
     /* leapfrog needs even D */
-    s = mk(1, dec_f, NULL, NULL);
+    s = mk(1, prob_decay_f, NULL, NULL);
     s.nparams = 1;
     s.params = one;
     o = opts(NDE_LEAPFROG, 0.1, 0, 0);

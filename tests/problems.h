@@ -1,0 +1,39 @@
+/* problems.h: the test problems shared by the tests and the benchmarks,
+   each with the products the solvers and gradient methods use. */
+#ifndef PROBLEMS_H
+#define PROBLEMS_H
+
+#include "../neuralode.h"
+
+/* Lotka-Volterra x' = alpha x - beta x y, y' = delta x y - gamma y,
+   theta = (alpha, beta, delta, gamma): f, Jacobian and reverse product. */
+int prob_lv_f(void *ctx, double t, int B, const double *y, const double *th, double *dy);
+int prob_lv_jac(void *ctx, double t, int B, const double *y, const double *th, double *J);
+int prob_lv_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                double *gy, double *gth, double *gt);
+/* The Julia report's values (2/3, 4/3, 1, 1), as a system using theta (4). */
+extern const double prob_lv_theta[4];
+nde_system prob_lv(double theta[4]);
+
+/* u' = A u for a 2x2 A (row-major) given as ctx; prob_lin_A is the Julia
+   report's [[-0.1, 2], [-2, -0.1]]. */
+extern const double prob_lin_A[4];
+int prob_lin_f(void *ctx, double t, int B, const double *y, const double *th, double *dy);
+int prob_lin_jac(void *ctx, double t, int B, const double *y, const double *th, double *J);
+nde_system prob_lin(const double A[4]);
+
+/* y' = -lambda y, theta = (lambda): f and reverse product. */
+int prob_decay_f(void *ctx, double t, int B, const double *y, const double *th, double *dy);
+int prob_decay_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                   double *gy, double *gth, double *gt);
+nde_system prob_decay(double *lambda);
+
+/* Running loss g(t, y) = y_0 of each row (L = integral of y over the solve). */
+int prob_run_y(void *ctx, double t, int B, int D, const double *y, double *g, double *gy);
+
+/* Robertson's reactions (k1, k2, k3) = ref_rober_k [Hairer-Wanner II, IV.1 (1.3)]. */
+int prob_rober_f(void *ctx, double t, int B, const double *y, const double *th, double *dy);
+int prob_rober_jac(void *ctx, double t, int B, const double *y, const double *th, double *J);
+nde_system prob_rober(void);
+
+#endif
