@@ -7,6 +7,7 @@ void test_grad(void);
 void test_mlp(void);
 void test_train(void);
 void test_stiff(void);
+void test_plot(void);
 
 int main(void)
 {
@@ -14,6 +15,7 @@ int main(void)
     test_mlp();
     test_grad();
     test_stiff();
+    test_plot();
     test_train();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;
