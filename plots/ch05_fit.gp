@@ -1,0 +1,68 @@
+# ch05_fit.gp: gnuplot version of ch05_fit.png, written by ndeplot.h. Data: ch05_fit.dat.
+# Run it in this directory: gnuplot ch05_fit.gp   (writes ch05_fit_gnuplot.png)
+set terminal pngcairo size 1200,800 font 'sans,12' noenhanced
+set output 'ch05_fit_gnuplot.png'
+set palette defined (0 '#440154', 1 '#482878', 2 '#3E4A89', 3 '#31688E', 4 '#26828E', 5 '#1F9E89', 6 '#35B779', 7 '#6DCD59', 8 '#FDE725')
+set grid lt 1 lc rgb '#E6E6E6'
+set tics out nomirror
+set format xy '%g'
+set format cb '%g'
+set multiplot layout 2,2 title 'Neural ODE fit on the training interval [0, 2.5] (report Fig 8)'
+
+# panel (0,0)
+set title 'theta1'
+set xlabel 't'
+set ylabel ''
+unset logscale
+set xrange [0:2.5]
+set yrange [-0.050000000000000003:0.050000000000000003]
+set key default
+set key reverse Left above nobox
+unset colorbox
+plot 'ch05_fit.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#8C8C8C' title 'truth', \
+     'ch05_fit.dat' index 1 using 1:2 with points pt 7 ps 1.00 lc rgb '#000000' title '26 observations', \
+     'ch05_fit.dat' index 2 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'Neural ODE'
+
+# panel (0,1)
+set title 'theta2'
+set xlabel 't'
+set ylabel ''
+unset logscale
+set xrange [0:2.5]
+set yrange [-0.10000000000000001:0.10000000000000001]
+set key default
+set key reverse Left above nobox
+unset colorbox
+plot 'ch05_fit.dat' index 3 using 1:2 with lines lw 1.67 dt 1 lc rgb '#8C8C8C' title 'truth', \
+     'ch05_fit.dat' index 4 using 1:2 with points pt 7 ps 1.00 lc rgb '#000000' title '26 observations', \
+     'ch05_fit.dat' index 5 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'Neural ODE'
+
+# panel (1,0)
+set title 'p_theta1'
+set xlabel 't'
+set ylabel ''
+unset logscale
+set xrange [0:2.5]
+set yrange [-0.20000000000000001:0.29999999999999999]
+set key default
+set key reverse Left top left box lc rgb '#BEBEBE' opaque
+unset colorbox
+plot 'ch05_fit.dat' index 6 using 1:2 with lines lw 1.67 dt 1 lc rgb '#8C8C8C' title 'truth', \
+     'ch05_fit.dat' index 7 using 1:2 with points pt 7 ps 1.00 lc rgb '#000000' title '26 observations', \
+     'ch05_fit.dat' index 8 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'Neural ODE'
+
+# panel (1,1)
+set title 'p_theta2'
+set xlabel 't'
+set ylabel ''
+unset logscale
+set xrange [0:2.5]
+set yrange [-0.20000000000000001:0.20000000000000001]
+set key default
+set key reverse Left above nobox
+unset colorbox
+plot 'ch05_fit.dat' index 9 using 1:2 with lines lw 1.67 dt 1 lc rgb '#8C8C8C' title 'truth', \
+     'ch05_fit.dat' index 10 using 1:2 with points pt 7 ps 1.00 lc rgb '#000000' title '26 observations', \
+     'ch05_fit.dat' index 11 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'Neural ODE'
+
+unset multiplot
