@@ -1,0 +1,29 @@
+# ch04_extrapolation.gp: gnuplot version of ch04_extrapolation.png, written by ndeplot.h. Data: ch04_extrapolation.dat.
+# Run it in this directory: gnuplot ch04_extrapolation.gp   (writes ch04_extrapolation_gnuplot.png)
+set terminal pngcairo size 1400,600 font 'sans,12' noenhanced
+set output 'ch04_extrapolation_gnuplot.png'
+set palette defined (0 '#440154', 1 '#482878', 2 '#3E4A89', 3 '#31688E', 4 '#26828E', 5 '#1F9E89', 6 '#35B779', 7 '#6DCD59', 8 '#FDE725')
+set grid lt 1 lc rgb '#E6E6E6'
+set tics out nomirror
+set format xy '%g'
+set format cb '%g'
+set multiplot layout 1,1 title 'Chapter 04: forward extrapolation to t = 50 (report Fig 6)'
+
+# panel (0,0)
+set title 'trained on [0, 10] only (the model of Fig 5 (b))'
+set xlabel 'time t'
+set ylabel 'population'
+unset logscale
+set xrange [0:50]
+set yrange [0:2]
+set key default
+set key reverse Left above nobox
+unset colorbox
+plot 'ch04_extrapolation.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'truth prey x', \
+     'ch04_extrapolation.dat' index 1 using 1:2 with lines lw 2.00 dt 2 lc rgb '#0072B2' title 'Neural ODE x', \
+     'ch04_extrapolation.dat' index 2 using 1:2 with points pt 7 ps 1.00 lc rgb '#0072B2' title 'noisy observations x', \
+     'ch04_extrapolation.dat' index 3 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'truth predator y', \
+     'ch04_extrapolation.dat' index 4 using 1:2 with lines lw 2.00 dt 2 lc rgb '#D55E00' title 'Neural ODE y', \
+     'ch04_extrapolation.dat' index 5 using 1:2 with points pt 5 ps 1.00 lc rgb '#D55E00' title 'noisy observations y'
+
+unset multiplot

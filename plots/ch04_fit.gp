@@ -1,0 +1,46 @@
+# ch04_fit.gp: gnuplot version of ch04_fit.png, written by ndeplot.h. Data: ch04_fit.dat.
+# Run it in this directory: gnuplot ch04_fit.gp   (writes ch04_fit_gnuplot.png)
+set terminal pngcairo size 1300,1000 font 'sans,12' noenhanced
+set output 'ch04_fit_gnuplot.png'
+set palette defined (0 '#440154', 1 '#482878', 2 '#3E4A89', 3 '#31688E', 4 '#26828E', 5 '#1F9E89', 6 '#35B779', 7 '#6DCD59', 8 '#FDE725')
+set grid lt 1 lc rgb '#E6E6E6'
+set tics out nomirror
+set format xy '%g'
+set format cb '%g'
+set multiplot layout 2,1 title 'Chapter 04: Lotka-Volterra, observations with noise sigma = 0.1 (report Fig 5)'
+
+# panel (0,0)
+set title '(a) after 300 Adam updates (the report''s setting)'
+set xlabel 'time t'
+set ylabel 'population'
+unset logscale
+set xrange [0:10]
+set yrange [0:2]
+set key default
+set key reverse Left above nobox
+unset colorbox
+plot 'ch04_fit.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'truth prey x', \
+     'ch04_fit.dat' index 1 using 1:2 with lines lw 2.00 dt 2 lc rgb '#0072B2' title 'Neural ODE x', \
+     'ch04_fit.dat' index 2 using 1:2 with points pt 7 ps 1.00 lc rgb '#0072B2' title 'noisy observations x', \
+     'ch04_fit.dat' index 3 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'truth predator y', \
+     'ch04_fit.dat' index 4 using 1:2 with lines lw 2.00 dt 2 lc rgb '#D55E00' title 'Neural ODE y', \
+     'ch04_fit.dat' index 5 using 1:2 with points pt 5 ps 1.00 lc rgb '#D55E00' title 'noisy observations y'
+
+# panel (1,0)
+set title '(b) lowest training loss in 3000 updates (update 2972)'
+set xlabel 'time t'
+set ylabel 'population'
+unset logscale
+set xrange [0:10]
+set yrange [0:2]
+set key default
+set key reverse Left above nobox
+unset colorbox
+plot 'ch04_fit.dat' index 6 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'truth prey x', \
+     'ch04_fit.dat' index 7 using 1:2 with lines lw 2.00 dt 2 lc rgb '#0072B2' title 'Neural ODE x', \
+     'ch04_fit.dat' index 8 using 1:2 with points pt 7 ps 1.00 lc rgb '#0072B2' title 'noisy observations x', \
+     'ch04_fit.dat' index 9 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'truth predator y', \
+     'ch04_fit.dat' index 10 using 1:2 with lines lw 2.00 dt 2 lc rgb '#D55E00' title 'Neural ODE y', \
+     'ch04_fit.dat' index 11 using 1:2 with points pt 5 ps 1.00 lc rgb '#D55E00' title 'noisy observations y'
+
+unset multiplot
