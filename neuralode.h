@@ -189,6 +189,8 @@ NDEDEF int nde_lu_factor(int n, double *A, int *piv);
 NDEDEF void nde_lu_solve(int n, const double *LU, const int *piv, double *b);
 /* Solve A^T x = b with the same factors; b (n) is overwritten by x. */
 NDEDEF void nde_lu_solve_t(int n, const double *LU, const int *piv, double *b);
+/* t (n) = n equally spaced values from a to b, both included (t[n-1] = b exactly). */
+NDEDEF void nde_linspace(int n, double a, double b, double *t);
 /* Norms of a vector x (n): Euclidean, max-abs. */
 NDEDEF double nde_norm2(int n, const double *x);
 NDEDEF double nde_norm_inf(int n, const double *x);
@@ -813,6 +815,40 @@ NDEDEF int nde_mlp_load(nde_mlp *m, const char *path, char *msg);
    nde_mlp_load (no NDE_ERR_ARCH). */
 NDEDEF int nde_mlp_load_new(nde_mlp *m, const char *path, char *msg);
 
+/* ===================================================================== */
+/* The training loop                                                      */
+/* ===================================================================== */
+
+/* What nde_train does besides gradient steps; zero-initialised = no
+   clipping, last parameters kept, silent. */
+typedef struct nde_train_options {
+    int iters;               /* optimizer steps (>= 1) */
+    double clip;             /* clip the gradient to this global norm (0: no clipping) */
+    int keep_best;           /* 1: finish with the parameters of the lowest training loss seen */
+    nde_progress *progress;  /* progress reporter (its line is due every progress->every steps), or NULL */
+    double *loss_history;    /* (iters) the training loss before every step, or NULL */
+} nde_train_options;
+
+typedef struct nde_train_stats {
+    int iters;               /* steps taken */
+    double loss_first;       /* loss at the starting parameters */
+    double loss_last;        /* loss before the last step */
+    double loss_best;        /* lowest loss seen */
+    int best_iter;           /* 0-based step at which loss_best was measured */
+    long nfe;                /* forward + backward evaluations over all steps */
+    nde_grad_stats last;     /* diagnostics of the last gradient call */
+    char msg[NDE_MSG_LEN];
+} nde_train_stats;
+
+/* Fit sys->params to one fixed batch: iters times {L, dL/dtheta = nde_grad(...);
+   clip; report progress; step o}. Same problem arguments as nde_grad; o is an
+   initialised optimizer over sys->nparams parameters (its state carries over
+   between calls, so training can continue in stages). Returns NDE_OK, or the
+   first failing status with ts->msg saying at which step. ts may be NULL. */
+NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, const double *t,
+                     const nde_options *opt, const nde_grad_options *gopt, const nde_loss *loss,
+                     nde_optim *o, const nde_train_options *to, nde_train_stats *ts);
+
 #ifdef __cplusplus
 }
 #endif
@@ -1066,6 +1102,13 @@ NDEDEF void nde_lu_solve_t(int n, const double *LU, const int *piv, double *b)
         b[piv[i]] = b[i];
         b[i] = tmp;
     }
+}
+
+NDEDEF void nde_linspace(int n, double a, double b, double *t)
+{
+    int i;
+    for (i = 0; i < n; i++) t[i] = n > 1 ? a + (b - a) * (double)i / (double)(n - 1) : a;
+    if (n > 1) t[n - 1] = b;
 }
 
 NDEDEF double nde_norm2(int n, const double *x)
@@ -4763,6 +4806,67 @@ NDEDEF int nde_progress_update(nde_progress *p, int iter, double loss, long nfe)
     p->c_last = now;
     if (p->log) p->log(p->ctx, p->line);
     return 1;
+}
+
+/* ===================================================================== */
+/* The training loop                                                      */
+/* ===================================================================== */
+/* The story of every fixed-batch chapter: gradient, clip, report, step.
+   The best parameters are those measured before a step (the loss belongs
+   to the parameters it was computed at). */
+
+NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, const double *t,
+                     const nde_options *opt, const nde_grad_options *gopt, const nde_loss *loss,
+                     nde_optim *o, const nde_train_options *to, nde_train_stats *ts)
+{
+    nde_train_stats local;
+    nde_early_stop best;
+    double *g, L = 0.0;
+    long P;
+    int i, status = NDE_OK;
+    if (!ts) ts = &local;
+    memset(ts, 0, sizeof *ts);
+    if (!sys || !o || !to) {
+        nde__msg(ts->msg, "nde_train: %s is NULL", !sys ? "sys" : !o ? "o (the optimizer)" : "to (the options)");
+        return NDE_ERR_ARG;
+    }
+    P = sys->nparams;
+    if (to->iters < 1 || P < 1 || o->P != P || !nde__finite(to->clip) || to->clip < 0) {
+        nde__msg(ts->msg, "nde_train: need to->iters >= 1 (got %d), sys->nparams >= 1 (got %ld) equal to the "
+                          "optimizer's P (%ld), and to->clip >= 0 (got %g)", to->iters, P, o->P, to->clip);
+        return NDE_ERR_ARG;
+    }
+    g = (double *)NDE_MALLOC((size_t)P * sizeof(double));
+    if (!g) { nde__msg(ts->msg, "nde_train: out of memory for the gradient (%ld numbers)", P); return NDE_ERR_NOMEM; }
+    status = nde_early_init(&best, P, to->iters + 1, ts->msg);
+    if (status) { NDE_FREE(g); return status; }
+    for (i = 0; i < to->iters; i++) {
+        status = nde_grad(sys, B, y0, N, t, opt, gopt, loss, &L, NULL, g, NULL, &ts->last);
+        if (status == NDE_OK && !nde__finite(L)) status = NDE_ERR_NONFINITE;
+        if (status) {
+            nde__msg(ts->msg, "nde_train: step %d: %s: %s", i, nde_status_name(status), ts->last.msg);
+            break;
+        }
+        ts->nfe += ts->last.fwd.nfe + ts->last.bwd.nfe;
+        if (i == 0) ts->loss_first = L;
+        ts->loss_last = L;
+        if (to->loss_history) to->loss_history[i] = L;
+        nde_early_update(&best, L, sys->params);
+        if (to->clip > 0) nde_clip_grad_norm(P, g, to->clip);
+        if (to->progress) nde_progress_update(to->progress, i + 1, L, ts->nfe);
+        status = nde_optim_step(o, sys->params, g);
+        if (status) {
+            nde__msg(ts->msg, "nde_train: step %d: the optimizer refused the gradient (%s)", i, nde_status_name(status));
+            break;
+        }
+        ts->iters = i + 1;
+    }
+    ts->loss_best = best.best_loss;
+    ts->best_iter = (int)best.best_iter;
+    if (to->keep_best && best.best_iter >= 0) nde_early_restore(&best, sys->params);
+    nde_early_free(&best);
+    NDE_FREE(g);
+    return status;
 }
 
 /* ===================================================================== */

@@ -4,6 +4,7 @@
    and every kind of damaged file rejected with the network untouched. */
 #include "neuralode.h"
 #include "check.h"
+#include "problems.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -688,8 +689,78 @@ static void test_model_files(void)
     free(bad);
 }
 
+/* nde_train: Lotka-Volterra parameters from a wrong start, fitted to the
+   true trajectory with Adam; continuing in a second call keeps the Adam
+   state (the two calls equal one call of the summed length). */
+static void test_train_loop(void)
+{
+    double th[4] = {1.0, 1.0, 1.0, 1.0}, th2[4] = {1.0, 1.0, 1.0, 1.0}, t[21], target[21 * 2], u0[2] = {1, 1};
+    double hist[60], theta_true[4];
+    nde_system sys, sys2, truth;
+    nde_optim o, o2;
+    nde_train_options to;
+    nde_train_stats ts;
+    nde_target tg;
+    nde_loss loss = {nde_loss_mse, NULL, NULL};
+    int s, i, monotone_best = 1;
+    memcpy(theta_true, prob_lv_theta, sizeof theta_true);
+    truth = prob_lv(theta_true);
+    nde_linspace(21, 0.0, 4.0, t);
+    CHECK("linspace: ends exact, even spacing", t[0] == 0.0 && t[20] == 4.0 && fabs(t[7] - 1.4) < 1e-15);
+    nde_solve(&truth, 1, u0, 21, t, NULL, target, NULL);
+    tg.y = target;
+    tg.w = NULL;
+    loss.ctx = &tg;
+    sys = prob_lv(th);
+    sys2 = prob_lv(th2);
+    nde_optim_init(&o, NDE_OPT_ADAM, 4, 0.05, NULL);
+    nde_optim_init(&o2, NDE_OPT_ADAM, 4, 0.05, NULL);
+    memset(&to, 0, sizeof to);
+    to.iters = 60;
+    to.keep_best = 1;
+    to.loss_history = hist;
+    s = nde_train(&sys, 1, u0, 21, t, NULL, NULL, &loss, &o, &to, &ts);
+    printf("     nde_train LV: loss %.3e -> best %.3e at step %d, theta (%.4f, %.4f, %.4f, %.4f), nfe %ld\n",
+           ts.loss_first, ts.loss_best, ts.best_iter, th[0], th[1], th[2], th[3], ts.nfe);
+    CHECK("nde_train: 60 Adam steps run and the loss falls 10x", s == NDE_OK && ts.iters == 60 && ts.loss_best < 0.1 * ts.loss_first);
+    for (i = 1; i < 60; i++) if (hist[i] < ts.loss_best) monotone_best = 0;
+    CHECK("nde_train: loss_history filled and loss_best is its minimum", monotone_best && hist[0] == ts.loss_first && hist[ts.best_iter] == ts.loss_best);
+    {   /* keep_best: the returned parameters reproduce the best loss */
+        double L, g[4];
+        nde_grad(&sys, 1, u0, 21, t, NULL, NULL, &loss, &L, NULL, g, NULL, NULL);
+        CHECK_REL("nde_train: keep_best leaves the parameters of the best loss", L, ts.loss_best, 1e-12);
+    }
+    to.keep_best = 0;
+    to.loss_history = NULL;
+    to.iters = 25;
+    nde_train(&sys2, 1, u0, 21, t, NULL, NULL, &loss, &o2, &to, NULL);
+    to.iters = 35;
+    nde_train(&sys2, 1, u0, 21, t, NULL, NULL, &loss, &o2, &to, &ts);
+    {
+        double th3[4] = {1.0, 1.0, 1.0, 1.0};
+        nde_system sys3 = prob_lv(th3);
+        nde_optim o3;
+        nde_optim_init(&o3, NDE_OPT_ADAM, 4, 0.05, NULL);
+        to.iters = 60;
+        nde_train(&sys3, 1, u0, 21, t, NULL, NULL, &loss, &o3, &to, NULL);
+        CHECK("nde_train: 25 + 35 steps in two calls equal 60 in one (optimizer state carries over)",
+              memcmp(th2, th3, sizeof th2) == 0);
+        nde_optim_free(&o3);
+    }
+    to.iters = 0;
+    s = nde_train(&sys2, 1, u0, 21, t, NULL, NULL, &loss, &o2, &to, &ts);
+    CHECK("nde_train: iters = 0 -> NDE_ERR_ARG naming to->iters", s == NDE_ERR_ARG && strstr(ts.msg, "to->iters") != NULL);
+    to.iters = 5;
+    u0[0] = NAN;
+    s = nde_train(&sys2, 1, u0, 21, t, NULL, NULL, &loss, &o2, &to, &ts);
+    CHECK("nde_train: a failing gradient stops it with the step named", s == NDE_ERR_NONFINITE && strstr(ts.msg, "step 0") != NULL);
+    nde_optim_free(&o);
+    nde_optim_free(&o2);
+}
+
 void test_train(void)
 {
+    test_train_loop();
     test_adam_by_hand();
     test_adamw();
     test_sgd_rmsprop_by_hand();
