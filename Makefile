@@ -15,7 +15,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check plots bench clean help deps FORCE
+.PHONY: all test check plots bench bench-peer clean help deps FORCE
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -25,6 +25,7 @@ help:
 	@echo "make check      the tests under ASan+UBSan, plus C++, static and two-TU builds"
 	@echo "make plots      run every chapter in full and regenerate plots/ (PNG + gnuplot)"
 	@echo "make bench      print BENCH lines (speed as ratios against references)"
+	@echo "make bench-peer our dopri5 against CVODES in the same run (needs libsundials-dev)"
 	@echo "make chNN       build and run chapter NN in full, e.g. make ch01"
 	@echo "make clean      remove $(BUILD)/"
 
@@ -85,6 +86,13 @@ FORCE:
 
 bench: $(BUILD)/bench
 	@$(BUILD)/bench
+
+# Optional: our dopri5 against CVODES (Debian libsundials-dev) in the same run.
+bench-peer: | $(BUILD)
+	@if [ -f /usr/include/cvodes/cvodes.h ]; then \
+	  $(CC) $(CFLAGS) -I. -o $(BUILD)/cvodes_peer bench/cvodes_peer.c -lsundials_cvodes -lsundials_nvecserial \
+	    -lsundials_sunlinsoldense -lsundials_sunmatrixdense $(LDLIBS) && $(BUILD)/cvodes_peer; \
+	else echo "bench-peer needs libsundials-dev: apt-get install -y libsundials-dev"; fi
 
 ch%:
 	@src=$$(ls chapters/$*_*.c 2>/dev/null | head -n 1); \

@@ -1,0 +1,436 @@
+/* bench.c - the benchmarks of neuralode.h (make bench).
+
+   Prints only lines "BENCH name=<name> key=value ..." and comment lines starting with '#'.
+   Speeds are given as ratios against references measured in the same run (a plain
+   hand-written loop) or quoted from the issue for programs that are not run here
+   (torchdiffeq, CVODES: see bench/cvodes_peer.c, `make bench-peer`, for a measured CVODES).
+
+     mlp_forward, mlp_forward_vjp   2-50-2 tanh on y^3 at batch 20, against a hand-written
+                                    loop of the same forward pass (and of forward + reverse)
+     libm_tanh                      tanh over one forward's 1000 pre-activations, per call
+                                    and as a share of the hand-written forward loop
+     lv_dopri5                      Lotka-Volterra (2/3, 4/3, 1, 1), u0 = (1, 1) to t = 10 at
+                                    rtol 1e-8, atol 1e-10, error against the reference fixture
+     spiral_train_<method>          the classic spiral demo (chapter 01's job), 2000
+                                    iterations, seeds 0, 1, 2, for backprop / backsolve / interp
+     bench_stiff()                  the stiff solvers' lines (bench/bench_stiff.c)
+   Usage: build/bench [mlp|lv|spiral|stiff]   (no argument: everything)
+
+   Times: the minimum over repeats of CLOCK_MONOTONIC wall time (the least disturbed
+   measurement); the training runs also report process CPU time, which other processes on a
+   shared machine do not inflate. This is the one translation unit that defines
+   NEURALODE_IMPLEMENTATION; bench_stiff.c only includes the header. */
+#define _POSIX_C_SOURCE 199309L
+#define NEURALODE_IMPLEMENTATION
+#include "neuralode.h"
+#include "tests/fixtures/refs.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void bench_stiff(void);
+
+#define REPEATS 15    /* timing repeats of short chunks; the minimum is reported */
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static volatile double sink; /* results land here so no timed work is optimised away */
+
+/* ===================================================================== */
+/* MLP 2-50-2 tanh on y^3, batch 20                                       */
+/* ===================================================================== */
+/*
+   The reference is the forward pass written out by hand for exactly this shape, with the
+   weights read from the library's flat block: W1 (50,2), b1 (50), W2 (2,50), b2 (2).
+     c = x^3,  h = tanh(W1 c + b1),  out = W2 h + b2
+   and its reverse pass for a cotangent g (B,2):
+     gW2 += g h^T, gb2 += g, gz = (1 - h^2) (W2^T g), gW1 += gz c^T, gb1 += gz,
+     gx += 3 x^2 (W1^T gz)
+   Both are called through volatile function pointers, as the library is called through
+   nde_mlp_forward, so the compiler cannot hoist the repeated work.
+*/
+
+#define MB 20   /* batch rows */
+#define MH 50   /* hidden width */
+
+static void loop_forward(const double *p, int B, const double *x, double *out)
+{
+    const double *W1 = p, *b1 = p + 2 * MH, *W2 = p + 3 * MH, *b2 = p + 5 * MH;
+    int r, j;
+    for (r = 0; r < B; r++) {
+        double c0 = x[2 * r] * x[2 * r] * x[2 * r], c1 = x[2 * r + 1] * x[2 * r + 1] * x[2 * r + 1];
+        double o0 = b2[0], o1 = b2[1];
+        for (j = 0; j < MH; j++) {
+            double h = tanh(W1[2 * j] * c0 + W1[2 * j + 1] * c1 + b1[j]);
+            o0 += W2[j] * h;
+            o1 += W2[MH + j] * h;
+        }
+        out[2 * r] = o0;
+        out[2 * r + 1] = o1;
+    }
+}
+
+static void loop_vjp(const double *p, int B, const double *x, const double *g, double *gx, double *gp)
+{
+    const double *W1 = p, *b1 = p + 2 * MH, *W2 = p + 3 * MH;
+    double *gW1 = gp, *gb1 = gp + 2 * MH, *gW2 = gp + 3 * MH, *gb2 = gp + 5 * MH;
+    int r, j;
+    for (r = 0; r < B; r++) {
+        double c0 = x[2 * r] * x[2 * r] * x[2 * r], c1 = x[2 * r + 1] * x[2 * r + 1] * x[2 * r + 1];
+        double g0 = g[2 * r], g1 = g[2 * r + 1], gc0 = 0.0, gc1 = 0.0;
+        for (j = 0; j < MH; j++) {
+            double h = tanh(W1[2 * j] * c0 + W1[2 * j + 1] * c1 + b1[j]);
+            double gz = (1.0 - h * h) * (W2[j] * g0 + W2[MH + j] * g1);
+            gW2[j] += g0 * h;
+            gW2[MH + j] += g1 * h;
+            gW1[2 * j] += gz * c0;
+            gW1[2 * j + 1] += gz * c1;
+            gb1[j] += gz;
+            gc0 += W1[2 * j] * gz;
+            gc1 += W1[2 * j + 1] * gz;
+        }
+        gb2[0] += g0;
+        gb2[1] += g1;
+        gx[2 * r] += 3.0 * x[2 * r] * x[2 * r] * gc0;
+        gx[2 * r + 1] += 3.0 * x[2 * r + 1] * x[2 * r + 1] * gc1;
+    }
+}
+
+static void (*volatile loop_forward_p)(const double *, int, const double *, double *) = loop_forward;
+static void (*volatile loop_vjp_p)(const double *, int, const double *, const double *, double *, double *) = loop_vjp;
+
+/* The four timed kernels, one signature: 0 library forward, 1 loop forward,
+   2 library vjp, 3 loop vjp. */
+typedef struct mlp_case {
+    nde_mlp *net;
+    double x[MB * 2], g[MB * 2], out[MB * 2], gx[MB * 2], gt;
+    double *gp;
+} mlp_case;
+
+static void mlp_kernel(mlp_case *c, int which, long reps)
+{
+    long i;
+    for (i = 0; i < reps; i++) {
+        switch (which) {
+        case 0: nde_mlp_forward(c->net, MB, c->x, 0.0, c->out); break;
+        case 1: loop_forward_p(c->net->params, MB, c->x, c->out); break;
+        case 2: nde_mlp_vjp(c->net, MB, c->x, 0.0, c->g, c->gx, c->gp, &c->gt); break;
+        default: loop_vjp_p(c->net->params, MB, c->x, c->g, c->gx, c->gp); break;
+        }
+    }
+    sink += c->out[0] + c->gx[0];
+}
+
+static void bench_mlp(void)
+{
+    int widths[3] = {2, MH, 2}, i, k, which;
+    double best[4], out_lib[MB * 2], out_loop[MB * 2], gx_lib[MB * 2], gx_loop[MB * 2], diff = 0.0;
+    double z[MB * MH], h[MB * MH], *gp_lib, *gp_loop, t0;
+    long reps = 2000, P;
+    nde_mlp net;
+    nde_rng rng;
+    mlp_case c;
+    nde_rng_seed(&rng, 1);
+    if (nde_mlp_dense(&net, 3, widths, NDE_ACT_TANH, NDE_INPUT_CUBE, NULL) != NDE_OK) return;
+    nde_mlp_init_normal(&net, &rng, 0.1);
+    for (i = 0; i < net.nparams; i++) net.params[i] += 0.1 * nde_rng_normal(&rng); /* biases nonzero too */
+    P = net.nparams;
+    memset(&c, 0, sizeof c);
+    c.net = &net;
+    for (i = 0; i < MB * 2; i++) {
+        c.x[i] = 2.0 * nde_rng_uniform(&rng) - 1.0;
+        c.g[i] = nde_rng_normal(&rng);
+    }
+    gp_lib = (double *)calloc((size_t)(2 * P), sizeof(double));
+    if (!gp_lib) return;
+    gp_loop = gp_lib + P;
+    /* the two forwards and the two reverse passes agree */
+    nde_mlp_forward(&net, MB, c.x, 0.0, out_lib);
+    loop_forward(net.params, MB, c.x, out_loop);
+    memset(gx_lib, 0, sizeof gx_lib);
+    memset(gx_loop, 0, sizeof gx_loop);
+    nde_mlp_vjp(&net, MB, c.x, 0.0, c.g, gx_lib, gp_lib, NULL);
+    loop_vjp(net.params, MB, c.x, c.g, gx_loop, gp_loop);
+    for (i = 0; i < MB * 2; i++) diff = fmax(diff, fmax(fabs(out_lib[i] - out_loop[i]), fabs(gx_lib[i] - gx_loop[i])));
+    for (i = 0; i < P; i++) diff = fmax(diff, fabs(gp_lib[i] - gp_loop[i]));
+    c.gp = gp_lib;
+    for (k = 0; k < 4; k++) best[k] = 1e30;
+    for (k = 0; k < REPEATS; k++)          /* interleaved, so a disturbance hits all four alike */
+        for (which = 0; which < 4; which++) {
+            t0 = wall_now();
+            mlp_kernel(&c, which, reps);
+            best[which] = fmin(best[which], (wall_now() - t0) / reps);
+        }
+    printf("BENCH name=mlp_forward ns_per_call=%.0f loop_ns_per_call=%.0f ratio_vs_loop=%.3f batch=%d\n",
+           1e9 * best[0], 1e9 * best[1], best[0] / best[1], MB);
+    printf("BENCH name=mlp_forward_vjp ns_per_call=%.0f ratio_vs_loop=%.3f loop_vjp_ns_per_call=%.0f "
+           "ratio_vs_loop_vjp=%.3f max_diff_vs_loop=%.1e\n",
+           1e9 * best[2], best[2] / best[1], 1e9 * best[3], best[2] / best[3], diff);
+    /* the unit of cost: tanh over the batch's 1000 pre-activations, as the forward does it */
+    for (i = 0; i < MB; i++)
+        for (k = 0; k < MH; k++) {
+            double c0 = pow(c.x[2 * i], 3), c1 = pow(c.x[2 * i + 1], 3);
+            z[i * MH + k] = net.params[2 * k] * c0 + net.params[2 * k + 1] * c1 + net.params[2 * MH + k];
+        }
+    best[0] = 1e30;
+    for (k = 0; k < REPEATS; k++) {
+        long r;
+        t0 = wall_now();
+        for (r = 0; r < reps; r++) {
+            for (i = 0; i < MB * MH; i++) h[i] = tanh(z[i]);
+            sink += h[r % (MB * MH)];
+        }
+        best[0] = fmin(best[0], (wall_now() - t0) / reps);
+    }
+    printf("BENCH name=libm_tanh ns_per_call=%.2f tanh_per_forward=%d share_of_loop_forward=%.2f\n",
+           1e9 * best[0] / (MB * MH), MB * MH, best[0] / best[1]);
+    free(gp_lib);
+    nde_mlp_free(&net);
+}
+
+/* ===================================================================== */
+/* Lotka-Volterra by dopri5                                               */
+/* ===================================================================== */
+
+/* dx/dt = alpha x - beta x y, dy/dt = delta x y - gamma y; theta = (alpha, beta, delta, gamma). */
+static int lv_f(void *ctx, double t, int B, const double *y, const double *th, double *dydt)
+{
+    int b;
+    (void)ctx; (void)t;
+    for (b = 0; b < B; b++) {
+        double x = y[2 * b], z = y[2 * b + 1];
+        dydt[2 * b] = th[0] * x - th[1] * x * z;
+        dydt[2 * b + 1] = th[2] * x * z - th[3] * z;
+    }
+    return 0;
+}
+
+static void bench_lv(void)
+{
+    double p[4], tt[2] = {0.0, 10.0}, y[4], best = 1e30, err, t0;
+    nde_system sys;
+    nde_options opt;
+    nde_stats st;
+    long i, reps = 200;
+    int k;
+    memcpy(p, ref_lv_p, sizeof p);
+    memset(&sys, 0, sizeof sys);
+    sys.dim = 2;
+    sys.nparams = 4;
+    sys.params = p;
+    sys.f = lv_f;
+    memset(&opt, 0, sizeof opt);
+    opt.method = NDE_DOPRI5;
+    opt.rtol = 1e-8;
+    opt.atol = 1e-10;
+    if (nde_solve(&sys, 1, ref_lv_u0, 2, tt, &opt, y, &st) != NDE_OK) {
+        printf("# lv_dopri5: solve failed: %s\n", st.msg);
+        return;
+    }
+    err = fmax(fabs(y[2] - ref_lv_y[9][0]), fabs(y[3] - ref_lv_y[9][1]));
+    for (k = 0; k < REPEATS; k++) {
+        t0 = wall_now();
+        for (i = 0; i < reps; i++) nde_solve(&sys, 1, ref_lv_u0, 2, tt, &opt, y, NULL);
+        best = fmin(best, (wall_now() - t0) / reps);
+        sink += y[2];
+    }
+    printf("# lv_dopri5: CVODES Adams/Newton at the same tolerances took ~160 us, 170 evaluations, "
+           "max error 1.7e-7 (issue 2, this machine kind; measured by make bench-peer when libsundials-dev is installed)\n");
+    printf("BENCH name=lv_dopri5 us_per_solve=%.2f steps=%ld rejected=%ld nfe=%ld max_err=%.2e "
+           "rtol=1e-8 atol=1e-10\n", 1e6 * best, st.naccept, st.nreject, st.nfe, err);
+}
+
+/* ===================================================================== */
+/* The spiral demo, once per gradient method (chapter 01's job)           */
+/* ===================================================================== */
+/*
+   Truth dy/dt = (y^3) A, y0 = (2, 0), 1000 points on [0, 25] by dopri5 rtol 1e-7 atol 1e-9;
+   model 2-50-2 tanh on y^3, weights N(0, 0.1^2), zero biases; per iteration 20 windows of 10
+   points, mean absolute error, one RMSprop step (lr 1e-3); dopri5 rtol 1e-7 atol 1e-9.
+   final_mse: the model's trajectory from y0 against the truth at all 1000 points.
+   The same loop, with its story, is chapter 01 (chapters/01_spiral.c).
+   A timing wrapper around the network's f and vjp splits the time of one short run.
+*/
+
+#define SN 1000
+#define ST 10
+#define SB 20
+#define SITERS 2000
+
+typedef struct spiral_data { double t[SN], y[SN * 2]; } spiral_data;
+
+typedef struct spiral_run {
+    double wall, cpu, nfe_per_iter, final_mse, f_s, vjp_s; /* f_s, vjp_s: timed runs only */
+} spiral_run;
+
+static int cubic_f(void *ctx, double t, int B, const double *y, const double *th, double *dydt)
+{
+    int b;
+    (void)ctx; (void)t; (void)th;
+    for (b = 0; b < B; b++) {
+        double u = y[2 * b] * y[2 * b] * y[2 * b], v = y[2 * b + 1] * y[2 * b + 1] * y[2 * b + 1];
+        dydt[2 * b] = -0.1 * u - 2.0 * v;
+        dydt[2 * b + 1] = 2.0 * u - 0.1 * v;
+    }
+    return 0;
+}
+
+/* A system that forwards to another and adds up the time spent in its f and vjp. */
+typedef struct timed_sys { nde_system in; double f_s, vjp_s; } timed_sys;
+
+static int timed_f(void *ctx, double t, int B, const double *y, const double *th, double *dydt)
+{
+    timed_sys *s = (timed_sys *)ctx;
+    double t0 = wall_now();
+    int r = s->in.f(s->in.ctx, t, B, y, th, dydt);
+    s->f_s += wall_now() - t0;
+    return r;
+}
+
+static int timed_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                     double *gy, double *gth, double *gt)
+{
+    timed_sys *s = (timed_sys *)ctx;
+    double t0 = wall_now();
+    int r = s->in.vjp(s->in.ctx, t, B, y, th, a, gy, gth, gt);
+    s->vjp_s += wall_now() - t0;
+    return r;
+}
+
+static int train_spiral(const spiral_data *d, int method, unsigned long long seed, int iters, int timed,
+                        spiral_run *out)
+{
+    int widths[3] = {2, 50, 2}, s[SB], it, status = NDE_OK;
+    double tb[ST], y0b[SB * 2], yb[ST * SB * 2], *g = NULL, L, w0, c0;
+    static double yp[SN * 2];
+    long nfe = 0;
+    nde_mlp net;
+    nde_system sys;
+    timed_sys ts;
+    nde_options opt;
+    nde_grad_options gopt;
+    nde_grad_stats gs;
+    nde_optim rms;
+    nde_rng rng;
+    nde_target tg = {yb, NULL};
+    nde_loss loss = {nde_loss_mae, NULL, &tg};
+    memset(&opt, 0, sizeof opt);
+    opt.rtol = 1e-7;
+    opt.atol = 1e-9;
+    memset(&gopt, 0, sizeof gopt);
+    gopt.method = method;
+    nde_rng_seed(&rng, seed);
+    if (nde_mlp_dense(&net, 3, widths, NDE_ACT_TANH, NDE_INPUT_CUBE, NULL) != NDE_OK) return NDE_ERR_NOMEM;
+    nde_mlp_init_normal(&net, &rng, 0.1);
+    nde_mlp_system(&net, &sys, NULL);
+    memset(&ts, 0, sizeof ts);
+    if (timed) {
+        ts.in = sys;
+        sys.ctx = &ts;
+        sys.f = timed_f;
+        sys.vjp = timed_vjp;
+    }
+    g = (double *)malloc((size_t)net.nparams * sizeof(double));
+    if (!g || nde_optim_init(&rms, NDE_OPT_RMSPROP, net.nparams, 1e-3, NULL) != NDE_OK) {
+        free(g);
+        nde_mlp_free(&net);
+        return NDE_ERR_NOMEM;
+    }
+    w0 = wall_now();
+    c0 = cpu_now();
+    for (it = 1; it <= iters && status == NDE_OK; it++) {
+        status = nde_sample_windows(&rng, SN, 2, d->t, d->y, ST, SB, s, tb, y0b, yb, NULL);
+        if (status == NDE_OK) status = nde_grad(&sys, SB, y0b, ST, tb, &opt, &gopt, &loss, &L, NULL, g, NULL, &gs);
+        if (status == NDE_OK) status = nde_optim_step(&rms, net.params, g);
+        nfe += gs.fwd.nfe + gs.nvjp;
+    }
+    out->wall = wall_now() - w0;
+    out->cpu = cpu_now() - c0;
+    out->nfe_per_iter = (double)nfe / iters;
+    out->f_s = ts.f_s;
+    out->vjp_s = ts.vjp_s;
+    if (status == NDE_OK) status = nde_solve(&sys, 1, d->y, SN, d->t, &opt, yp, NULL);
+    out->final_mse = status == NDE_OK ? nde_mse(SN * 2, yp, d->y) : -1.0;
+    if (status != NDE_OK) printf("# spiral_train %s seed %llu: %s\n", nde_status_name(status), seed, gs.msg);
+    free(g);
+    nde_optim_free(&rms);
+    nde_mlp_free(&net);
+    return status;
+}
+
+static double median3(double a, double b, double c)
+{
+    return fmax(fmin(a, b), fmin(fmax(a, b), c));
+}
+
+static void bench_spiral(void)
+{
+    static spiral_data d;
+    const char *names[3] = {"backprop", "backsolve", "interp"};
+    const double torch_s[3] = {21.7, 90.6, 90.6};
+    double y0[2] = {2.0, 0.0};
+    spiral_run r[3], prof;
+    nde_system truth;
+    nde_options opt;
+    int i, m, k;
+    memset(&truth, 0, sizeof truth);
+    truth.dim = 2;
+    truth.f = cubic_f;
+    memset(&opt, 0, sizeof opt);
+    opt.rtol = 1e-7;
+    opt.atol = 1e-9;
+    for (i = 0; i < SN; i++) d.t[i] = 25.0 * i / (SN - 1);
+    if (nde_solve(&truth, 1, y0, SN, d.t, &opt, d.y, NULL) != NDE_OK) return;
+    printf("# spiral_train: torchdiffeq (PyTorch CPU, float64) took 21.7 s with backprop and 90.6 s with its\n"
+           "# adjoint for this job, ending at full-trajectory MSE 0.029 (issue 3); targets: median final_mse <= 0.03\n"
+           "# over seeds 0,1,2 and <= 1.1 s (backprop) / 4.5 s (adjoint) per seed. seconds = median wall time of one seed.\n");
+    for (m = 0; m < 3; m++) {
+        double w[3], c[3];
+        for (k = 0; k < 3; k++) {
+            if (train_spiral(&d, m, (unsigned long long)k, SITERS, 0, &r[k]) != NDE_OK) return;
+            w[k] = r[k].wall;
+            c[k] = r[k].cpu;
+        }
+        {
+            double sec = median3(w[0], w[1], w[2]), cpu = median3(c[0], c[1], c[2]);
+            printf("BENCH name=spiral_train_%s iters=%d seconds=%.3f cpu_seconds=%.3f ms_per_iter=%.3f "
+                   "nfe_per_iter=%.1f final_mse=%.4g seeds_mse=%.4g,%.4g,%.4g torch_seconds=%.1f speedup=%.1f\n",
+                   names[m], SITERS, sec, cpu, 1e3 * sec / SITERS,
+                   median3(r[0].nfe_per_iter, r[1].nfe_per_iter, r[2].nfe_per_iter),
+                   median3(r[0].final_mse, r[1].final_mse, r[2].final_mse),
+                   r[0].final_mse, r[1].final_mse, r[2].final_mse, torch_s[m], torch_s[m] / sec);
+        }
+        /* where the time goes: a short timed run (seed 0, 200 iterations) */
+        if (train_spiral(&d, m, 0, 200, 1, &prof) == NDE_OK)
+            printf("# spiral_train_%s time split (200 iterations): network f %.0f%%, network vjp %.0f%%, "
+                   "solver + loss + optimizer + sampling %.0f%%\n", names[m], 100 * prof.f_s / prof.wall,
+                   100 * prof.vjp_s / prof.wall, 100 * (prof.wall - prof.f_s - prof.vjp_s) / prof.wall);
+    }
+}
+
+/* With an argument, only the sections whose name starts with it: mlp, lv, spiral, stiff. */
+int main(int argc, char **argv)
+{
+    const char *only = argc > 1 ? argv[1] : "";
+    printf("# neuralode.h benchmarks (times: best of %d repeats unless said; wall clock, CLOCK_MONOTONIC)\n", REPEATS);
+    if (!strncmp("mlp", only, strlen(only))) bench_mlp();
+    if (!strncmp("lv", only, strlen(only))) bench_lv();
+    if (!strncmp("spiral", only, strlen(only))) bench_spiral();
+    if (!strncmp("stiff", only, strlen(only))) bench_stiff();
+    return 0;
+}
