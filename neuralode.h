@@ -2042,13 +2042,30 @@ static double nde__mlp_softplus(double x)
     return x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x));
 }
 
+/* tanh within 2 ulp of libm's and about twice as fast (tanh is half of a
+   small network's time): tanh x = x + x z P(z)/Q(z), z = x^2, for |x| < 0.625
+   (the rational approximation of Cephes' tanh.c, S. L. Moshier), else
+   sign(x) (1 - 2/(e^{2|x|} + 1)); |tanh x| = 1 in double beyond |x| = 22. */
+static double nde__mlp_tanh(double x)
+{
+    double a = fabs(x), r;
+    if (a < 0.625) {
+        double z = x * x;
+        double p = (-9.64399179425052238628e-1 * z - 9.92877231001918586564e1) * z - 1.61468768441708447952e3;
+        double q = ((z + 1.12811678491632931402e2) * z + 2.23548839060100448583e3) * z + 4.84406305325125486048e3;
+        return x + x * z * p / q;
+    }
+    r = a > 22.0 ? 1.0 : 1.0 - 2.0 / (exp(2.0 * a) + 1.0);
+    return x > 0.0 ? r : -r;
+}
+
 /* y (n) = s(x) elementwise; y may alias x. The switch sits outside the loop. */
 static void nde__mlp_act_forward(int act, long n, const double *x, double *y)
 {
     long i;
     switch (act) {
     case NDE_ACT_TANH:
-        for (i = 0; i < n; i++) y[i] = tanh(x[i]);
+        for (i = 0; i < n; i++) y[i] = nde__mlp_tanh(x[i]);
         break;
     case NDE_ACT_SOFTPLUS:
         for (i = 0; i < n; i++) y[i] = nde__mlp_softplus(x[i]);
