@@ -13,6 +13,18 @@ if [ $unit_rc -ne 0 ] && [ "$fail" -eq 0 ]; then
     echo "FAIL unit test binary exited with status $unit_rc"; fail=$((fail + 1))
 fi
 if sh tools/readme_example.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+# The RESULT keys each chapter must print (issue 6; outside checks parse them).
+keys_for() {
+    case "$1" in
+    01_*) echo "final_mse train_seconds nfe_per_iter" ;;
+    02_*) echo "train_mse extrap_forward_mse extrap_backward_mse" ;;
+    03_*) echo "train_mse extrap_forward_mse alpha beta delta gamma param_max_rel_err" ;;
+    04_*) echo "sigma mse_vs_truth mse_vs_data" ;;
+    05_*) echo "train_mse energy_drift_node energy_drift_truth_rk energy_drift_truth_symplectic" ;;
+    06_*) echo "energy_drift_hnn energy_drift_node" ;;
+    07_*) echo "grad_rel_err_backsolve_100 grad_rel_err_backsolve_10000 grad_rel_err_interp_10000" ;;
+    esac
+}
 for bin in "$@"; do
     name=$(basename "$bin")
     out="$build/$name.quick.log"
@@ -22,10 +34,14 @@ for bin in "$@"; do
     secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
     result=$(grep '^RESULT chapter=' "$out" | tail -n 1)
     last=$(tail -n 1 "$out")
-    if [ $rc -eq 0 ] && [ -n "$result" ] && [ "$result" = "$last" ]; then
+    missing=""
+    for k in $(keys_for "$name"); do
+        echo "$result" | grep -Eq " $k=[^ ]+" || missing="$missing $k"
+    done
+    if [ $rc -eq 0 ] && [ -n "$result" ] && [ "$result" = "$last" ] && [ -z "$missing" ]; then
         echo "ok   chapter $name --quick (${secs}s): $result"; pass=$((pass + 1))
     else
-        echo "FAIL chapter $name --quick: exit $rc, RESULT line ${result:-missing} (last line: $last)"
+        echo "FAIL chapter $name --quick: exit $rc, RESULT line ${result:-missing}${missing:+ (missing keys:$missing)} (last line: $last)"
         tail -n 15 "$out"
         fail=$((fail + 1))
     fi
