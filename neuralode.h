@@ -1503,20 +1503,40 @@ static int nde__eval(nde__integ *ig, double t, const double *y, double *dydt)
     return NDE_OK;
 }
 
+/* sqrt(mean_i (e_i / sc_i)^2) over m components, sc_i = atol + rtol
+   max(|ya_i|, |yb_i|). When the squares overflow (atol below ~1e-154 with
+   e of ordinary size) the sum is redone scaled by the largest ratio. */
+static double nde__wrms(long m, const double *e, const double *ya, const double *yb, double atol, double rtol)
+{
+    long i;
+    double s = 0.0, big = 0.0;
+    for (i = 0; i < m; i++) {
+        double a0 = fabs(ya[i]), a1 = fabs(yb[i]);
+        double r = e[i] / (atol + rtol * (a0 > a1 ? a0 : a1));
+        s += r * r;
+    }
+    if (s - s == 0.0 || s != s) return sqrt(s / (double)m); /* finite, or NaN from NaN data */
+    for (i = 0; i < m; i++) {
+        double a0 = fabs(ya[i]), a1 = fabs(yb[i]);
+        double r = fabs(e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)));
+        if (r > big) big = r;
+    }
+    if (!nde__finite(big)) return big;
+    for (s = 0.0, i = 0; i < m; i++) {
+        double a0 = fabs(ya[i]), a1 = fabs(yb[i]);
+        double r = e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)) / big;
+        s += r * r;
+    }
+    return big * sqrt(s / (double)m);
+}
+
 /* Mixed error norm [Hairer-Norsett-Wanner I, II.4 (4.11)]:
    sc_i = atol + rtol max(|y0_i|, |y1_i|), err = sqrt(mean((e_i/sc_i)^2)),
    over the first norm_n components (the seminorm of the adjoint). */
 static double nde__err_norm(const nde__integ *ig, const double *e, const double *y0, const double *y1)
 {
-    long i, m = ig->o.norm_n > 0 && ig->o.norm_n < ig->n ? ig->o.norm_n : ig->n;
-    double s = 0.0;
-    for (i = 0; i < m; i++) {
-        double a0 = fabs(y0[i]), a1 = fabs(y1[i]);
-        double sc = ig->o.atol + ig->o.rtol * (a0 > a1 ? a0 : a1);
-        double r = e[i] / sc;
-        s += r * r;
-    }
-    return sqrt(s / (double)m);
+    long m = ig->o.norm_n > 0 && ig->o.norm_n < ig->n ? ig->o.norm_n : ig->n;
+    return nde__wrms(m, e, y0, y1, ig->o.atol, ig->o.rtol);
 }
 
 /* Fill zero options with the documented defaults and validate them. */
@@ -1761,26 +1781,18 @@ static void nde__dense_at(const nde__integ *ig, double t, double t1, double h, c
 static int nde__initial_step(nde__integ *ig, double *h_out)
 {
     long i, n = ig->n;
-    double d0 = 0, d1 = 0, d2 = 0, h0, h1, hmax = ig->o.hmax;
+    double d0, d1, d2, h0, h1, hmax = ig->o.hmax, hfloor;
     double *y1 = ig->y1, *f1 = ig->scr, *f0 = ig->k;
     int status, order = ig->info->order;
-    for (i = 0; i < n; i++) {
-        double sc = ig->o.atol + ig->o.rtol * fabs(ig->y[i]);
-        d0 += (ig->y[i] / sc) * (ig->y[i] / sc);
-        d1 += (f0[i] / sc) * (f0[i] / sc);
-    }
-    d0 = sqrt(d0 / n);
-    d1 = sqrt(d1 / n);
+    d0 = nde__wrms(n, ig->y, ig->y, ig->y, ig->o.atol, ig->o.rtol);
+    d1 = nde__wrms(n, f0, ig->y, ig->y, ig->o.atol, ig->o.rtol);
     h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
     if (h0 > hmax) h0 = hmax;
     for (i = 0; i < n; i++) y1[i] = ig->y[i] + ig->dir * h0 * f0[i];
     status = nde__eval(ig, ig->t + ig->dir * h0, y1, f1);
     if (status) return status;
-    for (i = 0; i < n; i++) {
-        double sc = ig->o.atol + ig->o.rtol * fabs(ig->y[i]);
-        d2 += ((f1[i] - f0[i]) / sc) * ((f1[i] - f0[i]) / sc);
-    }
-    d2 = sqrt(d2 / n) / h0;
+    for (i = 0; i < n; i++) f1[i] -= f0[i];
+    d2 = nde__wrms(n, f1, ig->y, ig->y, ig->o.atol, ig->o.rtol) / h0;
     if (!nde__finite(d2)) d2 = 1e300;
     {
         double dm = d1 > d2 ? d1 : d2;
@@ -1788,6 +1800,11 @@ static int nde__initial_step(nde__integ *ig, double *h_out)
     }
     *h_out = 100 * h0 < h1 ? 100 * h0 : h1;
     if (*h_out > hmax) *h_out = hmax;
+    /* never start at the rounding level of t: with tiny atol and a state
+       component leaving 0, the estimate above can fall there; the step
+       controller grows a small start by fac_max per step */
+    hfloor = 1e3 * DBL_EPSILON * (fabs(ig->t) > hmax ? fabs(ig->t) : hmax);
+    if (!(*h_out >= hfloor)) *h_out = hfloor;
     *h_out *= ig->dir;
     return NDE_OK;
 }
@@ -2156,12 +2173,93 @@ static void nde__mlp_act_tangent_backward(int act, long n, const double *x, cons
    i.e. the backward applied twice: (x, dgy) and (dx, gy).
 */
 
+/* C (M,N) = C0 + A (M,K) B (K,N), C0 = C when add is set, else 0. Every
+   operand is addressed through a row and a column stride, so this one
+   kernel serves y = x W^T, gx = gy W and gW += gy^T x: a transpose is a
+   swap of strides. The layers are narrow and the batches short, so the
+   time goes into loop overhead and add latency, not cache misses. The
+   kernel therefore holds a 4x2 tile of C in eight accumulators (eight
+   independent add chains; six loads feed eight multiply-adds) and turns
+   the product around (C^T = B^T A^T) so that the tile's 4 runs along a
+   side that fills it. Every accumulator adds its K terms in the order
+   k = 0..K-1, starting from C0: the rounding of the plain triple loop.
+   C must not overlap A or B. */
+static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak,
+                          const double *Bm, long bk, long bn, double *C, long cm, long cn, int add)
+{
+    int m, n, k;
+    if (N >= 4 && (M < 4 || (M % 4 && N % 4 == 0))) {
+        const double *T = A;
+        long s;
+        A = Bm; Bm = T;
+        k = M; M = N; N = k;
+        s = am; am = bn; bn = s;
+        s = ak; ak = bk; bk = s;
+        s = cm; cm = cn; cn = s;
+    }
+    for (m = 0; m + 4 <= M; m += 4) {
+        const double *a = A + m * am;
+        double *c = C + m * cm;
+        long am2 = 2 * am, am3 = 3 * am, cm2 = 2 * cm, cm3 = 3 * cm;
+        for (n = 0; n + 2 <= N; n += 2) {
+            const double *pa = a, *pb = Bm + n * bn;
+            double *c0 = c + n * cn, *c1 = c0 + cn;
+            double s00 = 0.0, s01 = 0.0, s10 = 0.0, s11 = 0.0;
+            double s20 = 0.0, s21 = 0.0, s30 = 0.0, s31 = 0.0;
+            if (add) {
+                s00 = c0[0]; s10 = c0[cm]; s20 = c0[cm2]; s30 = c0[cm3];
+                s01 = c1[0]; s11 = c1[cm]; s21 = c1[cm2]; s31 = c1[cm3];
+            }
+            for (k = 0; k < K; k++, pa += ak, pb += bk) {
+                double a0 = pa[0], a1 = pa[am], a2 = pa[am2], a3 = pa[am3], b0 = pb[0], b1 = pb[bn];
+                s00 += a0 * b0; s01 += a0 * b1;
+                s10 += a1 * b0; s11 += a1 * b1;
+                s20 += a2 * b0; s21 += a2 * b1;
+                s30 += a3 * b0; s31 += a3 * b1;
+            }
+            c0[0] = s00; c0[cm] = s10; c0[cm2] = s20; c0[cm3] = s30;
+            c1[0] = s01; c1[cm] = s11; c1[cm2] = s21; c1[cm3] = s31;
+        }
+        if (n < N) { /* odd N: the last column as a 4x1 tile */
+            const double *pa = a, *pb = Bm + n * bn;
+            double *c0 = c + n * cn;
+            double s0 = add ? c0[0] : 0.0, s1 = add ? c0[cm] : 0.0;
+            double s2 = add ? c0[cm2] : 0.0, s3 = add ? c0[cm3] : 0.0;
+            for (k = 0; k < K; k++, pa += ak, pb += bk) {
+                double b0 = pb[0];
+                s0 += pa[0] * b0; s1 += pa[am] * b0; s2 += pa[am2] * b0; s3 += pa[am3] * b0;
+            }
+            c0[0] = s0; c0[cm] = s1; c0[cm2] = s2; c0[cm3] = s3;
+        }
+    }
+    for (; m < M; m++) /* the last M % 4 rows, one element at a time */
+        for (n = 0; n < N; n++) {
+            const double *pa = A + m * am, *pb = Bm + n * bn;
+            double *cc = C + m * cm + n * cn, s = add ? *cc : 0.0;
+            for (k = 0; k < K; k++, pa += ak, pb += bk) s += pa[0] * pb[0];
+            *cc = s;
+        }
+}
+
 /* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
-   dy = W dx). Dot products along the rows of W with four partial sums. */
+   dy = W dx). Wide inputs: dot products along the rows of W with four
+   partial sums. Narrow inputs (in < 4, e.g. the 2 or 3 columns of a
+   first layer): the tiled product, whose accumulators span 4x2 outputs
+   instead of a dot product of two terms; the bias is added last, as in
+   the dot form. */
 static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
                                     const double *x, double *y)
 {
     int r, o, i;
+    if (in < 4) {
+        nde__mlp_gemm(B, out, in, x, in, 1, W, 1, in, y, out, 1, 0); /* x (B,in) W^T (in,out) */
+        if (b)
+            for (r = 0; r < B; r++) {
+                double *yr = y + (size_t)r * out;
+                for (o = 0; o < out; o++) yr[o] = b[o] + yr[o];
+            }
+        return;
+    }
     for (r = 0; r < B; r++) {
         const double *xr = x + (size_t)r * in;
         double *yr = y + (size_t)r * out;
@@ -2183,33 +2281,20 @@ static void nde__mlp_linear_forward(int B, int in, int out, const double *W, con
 /* Backward of y = W x + b for a cotangent gy (B,out):
      gx (B,in)   = gy W                 written; skipped when gx is NULL
      gW (out,in) += gy^T x              when gW is not NULL
-     gb (out)    += sum over rows of gy when gb is not NULL */
+     gb (out)    += sum over rows of gy when gb is not NULL
+   gx and gW are tiled products (gW summed over the rows in registers and
+   written once); gb runs along the rows of gy, contiguous. */
 static void nde__mlp_linear_backward(int B, int in, int out, const double *W, const double *x,
                                      const double *gy, double *gx, double *gW, double *gb)
 {
-    int r, o, i;
-    for (r = 0; r < B; r++) {
-        const double *xr = x + (size_t)r * in;
-        const double *gyr = gy + (size_t)r * out;
-        if (gx) {
-            double *gxr = gx + (size_t)r * in;
-            for (i = 0; i < in; i++) gxr[i] = 0.0;
-            for (o = 0; o < out; o++) {
-                const double *Wo = W + (size_t)o * in;
-                double g = gyr[o];
-                for (i = 0; i < in; i++) gxr[i] += g * Wo[i];
-            }
-        }
-        if (gW) {
-            for (o = 0; o < out; o++) {
-                double *gWo = gW + (size_t)o * in;
-                double g = gyr[o];
-                for (i = 0; i < in; i++) gWo[i] += g * xr[i];
-            }
-        }
-        if (gb)
+    int r, o;
+    if (gx) nde__mlp_gemm(B, in, out, gy, out, 1, W, in, 1, gx, in, 1, 0); /* gy (B,out) W (out,in) */
+    if (gW) nde__mlp_gemm(out, in, B, gy, 1, out, x, in, 1, gW, in, 1, 1); /* gy^T (out,B) x (B,in) */
+    if (gb)
+        for (r = 0; r < B; r++) {
+            const double *gyr = gy + (size_t)r * out;
             for (o = 0; o < out; o++) gb[o] += gyr[o];
-    }
+        }
 }
 
 /* ===================================================================== */
@@ -4244,9 +4329,9 @@ static void nde__bytes(nde_grad_stats *gs, size_t *now, long delta)
 /* The adjoint methods: integrate the augmented system backwards segment by
    segment, adding the loss gradient g (N,n) at every output time.
    yfw (N,n) is the forward solution; ybar (n) out = dL/dy0. */
-static int nde__adjoint_sweep(const nde_system *sys, int B, int N, const double *t, const double *yfw, const double *g,
-                              const nde_options *aopt_in, const nde_grad_options *gopt, nde__dense_store *ds,
-                              double *ybar, double *gth, nde_grad_stats *gs, size_t *bytes)
+static int nde__adjoint_sweep(const nde_system *sys, int B, int Dy, int N, const double *t, const double *yfw,
+                              const double *g, const nde_options *aopt_in, const nde_grad_options *gopt,
+                              nde__dense_store *ds, double *ybar, double *gth, nde_grad_stats *gs, size_t *bytes)
 {
     long n = (long)B * sys->dim, M, i, off_a;
     int P = sys->nparams, j, status;
@@ -4287,7 +4372,7 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int N, const double 
         tseg[1] = t[j - 1];
         nde__integ_reset(&ig, t[j], z);
         status = nde__integrate(&ig, 2, tseg, zout, NULL, NULL);
-        if (status && !ds && (status == NDE_ERR_NONFINITE || status == NDE_ERR_STEP_UNDERFLOW)) {
+        if (status == NDE_ERR_NONFINITE && !ds) {
             /* the re-integrated y ran away: the forward solve is not reversible here */
             gs->recon_err = INFINITY;
             gs->drift = 1;
@@ -4303,11 +4388,14 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int N, const double 
             break;
         }
         memcpy(z, zout + M, (size_t)M * sizeof(double));
-        if (!ds) { /* backsolve: how far the re-integrated y is from the forward one */
+        if (!ds) { /* backsolve: how far the re-integrated y is from the forward one
+                      (the first Dy components of each row: not the loss quadrature) */
             const double *yf = yfw + (long)(j - 1) * n;
             for (i = 0; i < n; i++) {
-                double sc = aopt.atol + aopt.rtol * fabs(yf[i]);
-                double e = fabs(z[i] - yf[i]) / sc;
+                double sc, e;
+                if (i % sys->dim >= Dy) continue;
+                sc = aopt.atol + aopt.rtol * fabs(yf[i]);
+                e = fabs(z[i] - yf[i]) / sc;
                 if (!(e <= worst)) worst = e;
             }
             memcpy(z, yf, (size_t)n * sizeof(double));
@@ -4451,7 +4539,7 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
         if (status == NDE_ERR_CALLBACK) nde__msg(gs->msg, "backprop sweep: the vjp callback returned non-zero");
         else if (status) nde__msg(gs->msg, "backprop sweep: %s", gs->fwd.msg);
     } else {
-        status = nde__adjoint_sweep(S, B, N, t, ya, ga, go.adjoint ? go.adjoint : &ig.o, &go,
+        status = nde__adjoint_sweep(S, B, D, N, t, ya, ga, go.adjoint ? go.adjoint : &ig.o, &go,
                                     go.method == NDE_GRAD_INTERP ? &ds : NULL, ybar, gth, gs, &bytes);
     }
     if (gy0 && (status == NDE_OK || status == NDE_ERR_ADJOINT_DRIFT))
