@@ -18,9 +18,11 @@
      2. Figures and panels              ndp_figure_create ndp_figure_free ndp_figure_title
                                         ndp_text_scale ndp_panel_at
      3. Series                          ndp_line ndp_scatter ndp_arrows ndp_heatmap
+                                        ndp_line_strided ndp_scatter_strided
      4. Axes and decorations            ndp_title ndp_xlabel ndp_ylabel ndp_log
                                         ndp_xlim ndp_ylim ndp_clim ndp_legend
      5. Output                          ndp_render ndp_pixels ndp_panel_layout ndp_save
+                                        ndp_finish
      6. Nice ticks                      ndp_nice_ticks
      7. PNG back end (ndeplot_png.c)    ndp_png_write ndp_png_read
 
@@ -172,6 +174,12 @@ NDPDEF int ndp_arrows(ndp_panel *p, const double *x, const double *y, const doub
    and j of ny across [y0, y1] (j = 0 at y0, the bottom). Colours: viridis over the range of
    z (or ndp_clim), shown in a colour bar titled label. Needs linear axes. */
 NDPDEF int ndp_heatmap(ndp_panel *p, const double *z, int nx, int ny, double x0, double x1, double y0, double y1, const char *label);
+/* ndp_line and ndp_scatter reading every xstride-th x and ystride-th y: x_i = x[i*xstride],
+   y_i = y[i*ystride], i < n, strides >= 1 (x NULL: x_i = i). Component d of batch row b of
+   an (N,B,D) array is y = a + b*D + d, ystride = B*D; every k-th point of a curve is both
+   strides k. Saves gathering columns into scratch arrays; the data is copied as usual. */
+NDPDEF int ndp_line_strided(ndp_panel *p, const double *x, int xstride, const double *y, int ystride, int n, const char *label, const ndp_style *style);
+NDPDEF int ndp_scatter_strided(ndp_panel *p, const double *x, int xstride, const double *y, int ystride, int n, const char *label, const ndp_style *style);
 
 /* ===================================================================== */
 /* 4. Axes and decorations                                                */
@@ -233,6 +241,11 @@ NDPDEF int ndp_panel_layout(const ndp_panel *p, ndp_panel_info *info);
    no extension, e.g. "plots/ch03_spiral". Each file is written to a .tmp name then renamed,
    so a failed save never leaves a half-written file. The directory must exist. */
 NDPDEF int ndp_save(ndp_figure *fig, const char *stem, char *msg);
+/* The last call on a figure: ndp_save with the stem DIR/NAME (dir NULL or "": NAME), then
+   ndp_figure_free(fig) whether or not that worked. msg receives one line for the caller to
+   print, "wrote DIR/NAME.png (+ .dat, .gp)" or "DIR/NAME not written: STATUS: why". Returns
+   the status of ndp_save (NDP_ERR_ARG also for a NULL fig or name). */
+NDPDEF int ndp_finish(ndp_figure *fig, const char *dir, const char *name, char *msg);
 
 /* ===================================================================== */
 /* 6. Nice ticks                                                          */
@@ -1050,8 +1063,9 @@ static ndp__series *ndp__add(ndp_panel *p, const char *fn, int kind, size_t ndat
     return s;
 }
 
-/* Shared body of ndp_line, ndp_scatter and ndp_arrows: nv = 2 (x, y) or 4 (x, y, u, v). */
-static int ndp__add_points(ndp_panel *p, const char *fn, int kind, const double *x, const double *y,
+/* Shared body of ndp_line, ndp_scatter, ndp_arrows and the strided variants: nv = 2 (x, y)
+   or 4 (x, y, u, v); x_i = x[i*xs], y_i = y[i*ys] (arrows: xs = ys = 1). */
+static int ndp__add_points(ndp_panel *p, const char *fn, int kind, const double *x, int xs, const double *y, int ys,
                            const double *u, const double *v, int n, const char *label, const ndp_style *style)
 {
     ndp__series *s;
@@ -1059,6 +1073,8 @@ static int ndp__add_points(ndp_panel *p, const char *fn, int kind, const double 
     if (!p) return NDP_ERR_ARG;
     if (n < 0 || !y || (n > 0 && kind == NDP__ARROWS && (!x || !u || !v)))
         return ndp__fail(p->fig, NDP_ERR_ARG, "%s: panel (%d,%d) '%s': n = %d or a NULL array", fn, p->row, p->col, label ? label : "", n);
+    if (xs < 1 || ys < 1)
+        return ndp__fail(p->fig, NDP_ERR_ARG, "%s: panel (%d,%d) '%s': strides %d, %d (need >= 1)", fn, p->row, p->col, label ? label : "", xs, ys);
     if (style && (style->dash < NDP_SOLID || style->dash > NDP_DOTTED || style->marker < NDP_CIRCLE || style->marker > NDP_PLUS ||
                   !(style->width >= 0) || !(style->size >= 0)))
         return ndp__fail(p->fig, NDP_ERR_ARG, "%s: panel (%d,%d) '%s': bad style", fn, p->row, p->col, label ? label : "");
@@ -1066,7 +1082,7 @@ static int ndp__add_points(ndp_panel *p, const char *fn, int kind, const double 
     if (!s) return NDP_ERR_NOMEM;
     s->n = n;
     s->x = s->data; s->y = s->data + n;
-    for (i = 0; i < n; i++) { s->x[i] = x ? x[i] : i; s->y[i] = y[i]; }
+    for (i = 0; i < n; i++) { s->x[i] = x ? x[(size_t)i * xs] : i; s->y[i] = y[(size_t)i * ys]; }
     if (kind == NDP__ARROWS) {
         s->u = s->data + 2 * n; s->v = s->data + 3 * n;
         memcpy(s->u, u, sizeof(double) * n);
@@ -1077,17 +1093,27 @@ static int ndp__add_points(ndp_panel *p, const char *fn, int kind, const double 
 
 NDPDEF int ndp_line(ndp_panel *p, const double *x, const double *y, int n, const char *label, const ndp_style *style)
 {
-    return ndp__add_points(p, "ndp_line", NDP__LINES, x, y, NULL, NULL, n, label, style);
+    return ndp__add_points(p, "ndp_line", NDP__LINES, x, 1, y, 1, NULL, NULL, n, label, style);
 }
 
 NDPDEF int ndp_scatter(ndp_panel *p, const double *x, const double *y, int n, const char *label, const ndp_style *style)
 {
-    return ndp__add_points(p, "ndp_scatter", NDP__POINTS, x, y, NULL, NULL, n, label, style);
+    return ndp__add_points(p, "ndp_scatter", NDP__POINTS, x, 1, y, 1, NULL, NULL, n, label, style);
 }
 
 NDPDEF int ndp_arrows(ndp_panel *p, const double *x, const double *y, const double *u, const double *v, int n, const char *label, const ndp_style *style)
 {
-    return ndp__add_points(p, "ndp_arrows", NDP__ARROWS, x, y, u, v, n, label, style);
+    return ndp__add_points(p, "ndp_arrows", NDP__ARROWS, x, 1, y, 1, u, v, n, label, style);
+}
+
+NDPDEF int ndp_line_strided(ndp_panel *p, const double *x, int xstride, const double *y, int ystride, int n, const char *label, const ndp_style *style)
+{
+    return ndp__add_points(p, "ndp_line_strided", NDP__LINES, x, xstride, y, ystride, NULL, NULL, n, label, style);
+}
+
+NDPDEF int ndp_scatter_strided(ndp_panel *p, const double *x, int xstride, const double *y, int ystride, int n, const char *label, const ndp_style *style)
+{
+    return ndp__add_points(p, "ndp_scatter_strided", NDP__POINTS, x, xstride, y, ystride, NULL, NULL, n, label, style);
 }
 
 NDPDEF int ndp_heatmap(ndp_panel *p, const double *z, int nx, int ny, double x0, double x1, double y0, double y1, const char *label)
@@ -1872,6 +1898,21 @@ NDPDEF int ndp_save(ndp_figure *fig, const char *stem, char *msg)
     snprintf(path, sizeof path, "%s.png", stem);
     snprintf(tmp, sizeof tmp, "%s.png.tmp", stem);
     return ndp__commit(tmp, path, ndp_png_write(tmp, fig->w, fig->h, fig->cv.rgb) == 0, msg);
+}
+
+NDPDEF int ndp_finish(ndp_figure *fig, const char *dir, const char *name, char *msg)
+{
+    char stem[NDP__PATH_LEN] = "", why[NDP_MSG_LEN];
+    int st = NDP_ERR_ARG, len = -1;
+    if (name && name[0]) len = snprintf(stem, sizeof stem, "%s%s%s", dir ? dir : "", dir && dir[0] ? "/" : "", name);
+    if (!fig || len < 0 || len >= (int)sizeof stem)
+        snprintf(why, sizeof why, "ndp_finish: %s", !fig ? "fig is NULL" : len < 0 ? "no name" : "DIR/NAME is too long");
+    else
+        st = ndp_save(fig, stem, why);
+    ndp_figure_free(fig);
+    if (st == NDP_OK) ndp__msg(msg, "wrote %s.png (+ .dat, .gp)", stem);
+    else ndp__msg(msg, "%s not written: %s: %s", stem[0] ? stem : "(no name)", ndp_status_name(st), why);
+    return st;
 }
 
 #ifdef __cplusplus

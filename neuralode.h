@@ -827,6 +827,10 @@ typedef struct nde_train_options {
     int keep_best;           /* 1: finish with the parameters of the lowest training loss seen */
     nde_progress *progress;  /* progress reporter (its line is due every progress->every steps), or NULL */
     double *loss_history;    /* (iters) the training loss before every step, or NULL */
+    int iter0;               /* steps taken before this call: progress lines count on from it */
+    nde_early_stop *best;    /* caller-owned tracker (nde_early_init) of the best loss and its
+                                parameters, so that keep_best can span several calls; NULL:
+                                nde_train keeps its own for this call */
 } nde_train_options;
 
 typedef struct nde_train_stats {
@@ -834,7 +838,8 @@ typedef struct nde_train_stats {
     double loss_first;       /* loss at the starting parameters */
     double loss_last;        /* loss before the last step */
     double loss_best;        /* lowest loss seen */
-    int best_iter;           /* 0-based step at which loss_best was measured */
+    int best_iter;           /* 0-based step at which loss_best was measured (counted by the
+                                tracker: across calls when to->best is given) */
     long nfe;                /* forward + backward evaluations over all steps */
     nde_grad_stats last;     /* diagnostics of the last gradient call */
     char msg[NDE_MSG_LEN];
@@ -2241,24 +2246,37 @@ static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak
         }
 }
 
+/* y (B,out) = x (B,in) W^T + b for a narrow input, in = 1, 2 or 3 (the D
+   or D + 1 columns of a first layer). Called with a literal in, so that
+   the compiler unrolls the terms: a loop of two terms per output costs
+   more in overhead than in arithmetic. Same sums as the dot form below. */
+static void nde__mlp_linear_narrow(int B, int in, int out, const double *W, const double *b,
+                                   const double *x, double *y)
+{
+    int r, o;
+    for (r = 0; r < B; r++) {
+        const double *xr = x + (size_t)r * in, *Wo = W;
+        double *yr = y + (size_t)r * out;
+        for (o = 0; o < out; o++, Wo += in) {
+            double s = Wo[0] * xr[0];
+            if (in > 1) s += Wo[1] * xr[1];
+            if (in > 2) s += Wo[2] * xr[2];
+            yr[o] = b ? b[o] + s : s;
+        }
+    }
+}
+
 /* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
-   dy = W dx). Wide inputs: dot products along the rows of W with four
-   partial sums. Narrow inputs (in < 4, e.g. the 2 or 3 columns of a
-   first layer): the tiled product, whose accumulators span 4x2 outputs
-   instead of a dot product of two terms; the bias is added last, as in
-   the dot form. */
+   dy = W dx). Dot products along the rows of W with four partial sums. */
 static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
                                     const double *x, double *y)
 {
     int r, o, i;
-    if (in < 4) {
-        nde__mlp_gemm(B, out, in, x, in, 1, W, 1, in, y, out, 1, 0); /* x (B,in) W^T (in,out) */
-        if (b)
-            for (r = 0; r < B; r++) {
-                double *yr = y + (size_t)r * out;
-                for (o = 0; o < out; o++) yr[o] = b[o] + yr[o];
-            }
-        return;
+    switch (in) {
+    case 1: nde__mlp_linear_narrow(B, 1, out, W, b, x, y); return;
+    case 2: nde__mlp_linear_narrow(B, 2, out, W, b, x, y); return;
+    case 3: nde__mlp_linear_narrow(B, 3, out, W, b, x, y); return;
+    default: break;
     }
     for (r = 0; r < B; r++) {
         const double *xr = x + (size_t)r * in;
@@ -2282,19 +2300,16 @@ static void nde__mlp_linear_forward(int B, int in, int out, const double *W, con
      gx (B,in)   = gy W                 written; skipped when gx is NULL
      gW (out,in) += gy^T x              when gW is not NULL
      gb (out)    += sum over rows of gy when gb is not NULL
-   gx and gW are tiled products (gW summed over the rows in registers and
-   written once); gb runs along the rows of gy, contiguous. */
+   All three are tiled products, so gW and gb are summed over the rows in
+   registers and written once; gb is gy^T times a column of ones (exact
+   multiplications: the same sums as adding the rows one by one). */
 static void nde__mlp_linear_backward(int B, int in, int out, const double *W, const double *x,
                                      const double *gy, double *gx, double *gW, double *gb)
 {
-    int r, o;
+    static const double one = 1.0;
     if (gx) nde__mlp_gemm(B, in, out, gy, out, 1, W, in, 1, gx, in, 1, 0); /* gy (B,out) W (out,in) */
     if (gW) nde__mlp_gemm(out, in, B, gy, 1, out, x, in, 1, gW, in, 1, 1); /* gy^T (out,B) x (B,in) */
-    if (gb)
-        for (r = 0; r < B; r++) {
-            const double *gyr = gy + (size_t)r * out;
-            for (o = 0; o < out; o++) gb[o] += gyr[o];
-        }
+    if (gb) nde__mlp_gemm(out, 1, B, gy, 1, out, &one, 0, 0, gb, 1, 0, 1); /* gy^T (out,B) 1 (B,1) */
 }
 
 /* ===================================================================== */
@@ -2733,13 +2748,17 @@ static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, cons
     }
 }
 
-/* Forward, keeping every activation on the tape for the products. */
+/* Forward, keeping every activation on the tape for the products. With
+   want_out = 0 a last linear layer is skipped: the tangent and reverse
+   passes read its input X, never its output (for the 2-50-2 net that is a
+   quarter of the multiply-adds of a vjp). */
 static void nde__mlp_primal(const nde_mlp *m, const double *p, int B, const double *x, double t,
-                            nde__mlp_tape *tp)
+                            nde__mlp_tape *tp, int want_out)
 {
-    int l;
+    int l, nl = m->nlayers;
+    if (!want_out && m->layer[nl - 1].kind == NDE_LAYER_LINEAR) nl--;
     tp->X[0] = nde__mlp_input_forward(m, B, x, t, tp->a0);
-    for (l = 0; l < m->nlayers; l++) {
+    for (l = 0; l < nl; l++) {
         const nde_layer *L = &m->layer[l];
         long n = (long)B * L->out, k;
         const double *W = p + L->off, *b = p + L->off + (long)L->out * L->in;
@@ -2881,7 +2900,7 @@ static int nde__mlp_vjp_p(nde_mlp *m, const double *p, int B, const double *x, d
     if (B == 0 || (!gx && !gp && !gt)) return NDE_OK;
     st = nde__mlp_setup(m, B, &tp);
     if (st) return st;
-    nde__mlp_primal(m, p, B, x, t, &tp);
+    nde__mlp_primal(m, p, B, x, t, &tp, 0);
     nde__mlp_reverse(m, p, B, x, gout, 0, NULL, &tp, gx, gp, gt, NULL, NULL, NULL);
     return NDE_OK;
 }
@@ -2895,7 +2914,7 @@ static int nde__mlp_jvp_p(nde_mlp *m, const double *p, int B, const double *x, d
     if (B == 0) return NDE_OK;
     st = nde__mlp_setup(m, B, &tp);
     if (st) return st;
-    nde__mlp_primal(m, p, B, x, t, &tp);
+    nde__mlp_primal(m, p, B, x, t, &tp, out != NULL);
     nde__mlp_tangent(m, p, B, x, v, &tp);
     if (out) memcpy(out, tp.Y[m->nlayers - 1], n * sizeof(double));
     memcpy(jv, tp.dY[m->nlayers - 1], n * sizeof(double));
@@ -2912,7 +2931,7 @@ static int nde__mlp_grad_tangent_p(nde_mlp *m, const double *p, int B, const dou
     if (B == 0) return NDE_OK;
     st = nde__mlp_setup(m, B, &tp);
     if (st) return st;
-    nde__mlp_primal(m, p, B, x, t, &tp);
+    nde__mlp_primal(m, p, B, x, t, &tp, 0);
     nde__mlp_tangent(m, p, B, x, u, &tp);
     nde__mlp_reverse(m, p, B, x, gout, 1, u, &tp, gx, NULL, NULL, hx, hp, ht);
     return NDE_OK;
@@ -2987,7 +3006,7 @@ static int nde__mlp_sys_jac(void *ctx, double t, int B, const double *y, const d
     st = nde__mlp_setup(m, B, &tp);
     if (st) return st;
     u = tp.scratch;
-    nde__mlp_primal(m, p, B, y, t, &tp);
+    nde__mlp_primal(m, p, B, y, t, &tp, 0);
     memset(u, 0, (size_t)B * D * sizeof(double));
     for (j = 0; j < D; j++) {
         const double *col;
@@ -3076,7 +3095,7 @@ static int nde__hnn_f(void *ctx, double t, int B, const double *y, const double 
     st = nde__hnn_setup(m, B, &tp, &g, &u, &h, &ones);
     if (st) return st;
     memset(g, 0, (size_t)B * D * sizeof(double));
-    nde__mlp_primal(m, p, B, y, t, &tp);
+    nde__mlp_primal(m, p, B, y, t, &tp, 0);
     nde__mlp_reverse(m, p, B, y, ones, 0, NULL, &tp, g, NULL, NULL, NULL, NULL, NULL);
     nde__hnn_jsym(B, D, g, dydt);
     return NDE_OK;
@@ -3133,7 +3152,7 @@ static int nde__hnn_jac(void *ctx, double t, int B, const double *y, const doubl
     if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
     st = nde__hnn_setup(m, B, &tp, &g, &u, &h, &ones);
     if (st) return st;
-    nde__mlp_primal(m, p, B, y, t, &tp);
+    nde__mlp_primal(m, p, B, y, t, &tp, 0);
     memset(u, 0, (size_t)B * D * sizeof(double));
     for (j = 0; j < D; j++) {
         for (r = 0; r < B; r++) {
@@ -4925,7 +4944,7 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
                      nde_optim *o, const nde_train_options *to, nde_train_stats *ts)
 {
     nde_train_stats local;
-    nde_early_stop best;
+    nde_early_stop own, *best = &own;
     double *g, L = 0.0;
     long P;
     int i, status = NDE_OK;
@@ -4943,8 +4962,17 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
     }
     g = (double *)NDE_MALLOC((size_t)P * sizeof(double));
     if (!g) { nde__msg(ts->msg, "nde_train: out of memory for the gradient (%ld numbers)", P); return NDE_ERR_NOMEM; }
-    status = nde_early_init(&best, P, to->iters + 1, ts->msg);
-    if (status) { NDE_FREE(g); return status; }
+    if (to->best) {
+        if (to->best->P != P) {
+            nde__msg(ts->msg, "nde_train: to->best tracks %ld parameters, the system has %ld", to->best->P, P);
+            NDE_FREE(g);
+            return NDE_ERR_ARG;
+        }
+        best = to->best;
+    } else {
+        status = nde_early_init(&own, P, to->iters + 1, ts->msg);
+        if (status) { NDE_FREE(g); return status; }
+    }
     for (i = 0; i < to->iters; i++) {
         status = nde_grad(sys, B, y0, N, t, opt, gopt, loss, &L, NULL, g, NULL, &ts->last);
         if (status == NDE_OK && !nde__finite(L)) status = NDE_ERR_NONFINITE;
@@ -4956,9 +4984,9 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
         if (i == 0) ts->loss_first = L;
         ts->loss_last = L;
         if (to->loss_history) to->loss_history[i] = L;
-        nde_early_update(&best, L, sys->params);
+        nde_early_update(best, L, sys->params);
         if (to->clip > 0) nde_clip_grad_norm(P, g, to->clip);
-        if (to->progress) nde_progress_update(to->progress, i + 1, L, ts->nfe);
+        if (to->progress) nde_progress_update(to->progress, to->iter0 + i + 1, L, ts->nfe);
         status = nde_optim_step(o, sys->params, g);
         if (status) {
             nde__msg(ts->msg, "nde_train: step %d: the optimizer refused the gradient (%s)", i, nde_status_name(status));
@@ -4966,10 +4994,10 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
         }
         ts->iters = i + 1;
     }
-    ts->loss_best = best.best_loss;
-    ts->best_iter = (int)best.best_iter;
-    if (to->keep_best && best.best_iter >= 0) nde_early_restore(&best, sys->params);
-    nde_early_free(&best);
+    ts->loss_best = best->best_loss;
+    ts->best_iter = (int)best->best_iter;
+    if (to->keep_best && best->best_iter >= 0) nde_early_restore(best, sys->params);
+    if (best == &own) nde_early_free(&own);
     NDE_FREE(g);
     return status;
 }

@@ -97,20 +97,6 @@ static void exact_solution(int N, const double *t, int Bn, const double *u0, dou
     }
 }
 
-/* N equally spaced times from t0 to t1 (either direction). */
-static void linspace(double t0, double t1, int N, double *t)
-{
-    int n;
-    for (n = 0; n < N; n++) t[n] = t0 + (t1 - t0) * n / (N - 1);
-}
-
-/* Row b, component d of a (N,Bn,D) array, as a curve over n: out (N). */
-static void component(int N, int Bn, const double *y, int b, int d, double *out)
-{
-    int n;
-    for (n = 0; n < N; n++) out[n] = y[((long)n * Bn + b) * D + d];
-}
-
 /* Solve the model from y0 (Bn,D) through the N times t into y (N,Bn,D); report failures. */
 static int solve_model(const nde_system *sys, int Bn, const double *y0, int N, const double *t,
                        const nde_options *opt, double *y)
@@ -127,32 +113,23 @@ static int solve_model(const nde_system *sys, int Bn, const double *y0, int N, c
 
 /* Truth (solid) and model (dashed) for both components of row 0 of the
    (N,Bn,D) arrays yt and ym, into panel p. */
-static void draw_truth_model(ndp_panel *p, int N, const double *t, int Bn, const double *yt, const double *ym,
-                             double *c)
+static void draw_truth_model(ndp_panel *p, int N, const double *t, int Bn, const double *yt, const double *ym)
 {
     ndp_style truth[2] = {{NDP_BLUE, NDP_SOLID, 0, 0, 0}, {NDP_VERMILION, NDP_SOLID, 0, 0, 0}};
     ndp_style model[2] = {{NDP_BLUE, NDP_DASHED, 0, 3.0, 0}, {NDP_VERMILION, NDP_DASHED, 0, 3.0, 0}};
     const char *lt[2] = {"truth u1", "truth u2"}, *lm[2] = {"Neural ODE u1", "Neural ODE u2"};
     int d;
     for (d = 0; d < D; d++) {
-        component(N, Bn, yt, 0, d, c);
-        ndp_line(p, t, c, N, lt[d], &truth[d]);
-        component(N, Bn, ym, 0, d, c);
-        ndp_line(p, t, c, N, lm[d], &model[d]);
+        ndp_line_strided(p, t, 1, yt + d, Bn * D, N, lt[d], &truth[d]);
+        ndp_line_strided(p, t, 1, ym + d, Bn * D, N, lm[d], &model[d]);
     }
     ndp_xlabel(p, "time t");
 }
 
-static int save(ndp_figure *fig, const char *dir, const char *name)
+static void print_line(void *ctx, const char *line)
 {
-    char stem[256], msg[NDP_MSG_LEN];
-    int s;
-    snprintf(stem, sizeof stem, "%s/%s", dir, name);
-    s = ndp_save(fig, stem, msg);
-    if (s != NDP_OK) fprintf(stderr, "ch02: could not write %s.png: %s: %s\n", stem, ndp_status_name(s), msg);
-    else printf("wrote %s.png (+ .dat, .gp)\n", stem);
-    ndp_figure_free(fig);
-    return s;
+    (void)ctx;
+    printf("%s\n", line);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -170,8 +147,8 @@ int main(int argc, char **argv)
     static double fit_t[NFIT * NTEST * D], fit_m[NFIT * NTEST * D];                /* (NFIT,NTEST,D) */
     static double fwd_t[NFWD * NTEST * D], fwd_m[NFWD * NTEST * D];                /* (NFWD,NTEST,D) */
     static double bwd_t[NBWD * NTEST * D], bwd_m[NBWD * NTEST * D];                /* (NBWD,NTEST,D) */
-    static double radius[NRAY], f_norm[NRAY], au_norm[NRAY], curve[NBWD];
-    double *grad = NULL, *loss_hist = NULL;
+    static double radius[NRAY], f_norm[NRAY], au_norm[NRAY];
+    double *loss_hist = NULL;
     int widths[3] = {2, 64, 2};
     char msg[NDE_MSG_LEN];
     nde_rng rng;
@@ -179,14 +156,15 @@ int main(int argc, char **argv)
     nde_system sys;
     nde_options opt;
     nde_grad_options gopt;
-    nde_grad_stats gs;
+    nde_train_options to;
+    nde_train_stats ts;
     nde_target target;
     nde_loss loss;
     nde_optim adam;
     nde_progress pr;
-    double L = 0.0, L_first = 0.0, train_mse, fwd_mse, bwd_mse, fit_mse, r_train = 0.0, r_back;
+    double train_mse, fwd_mse, bwd_mse, fit_mse, r_train = 0.0, r_back;
     double e[D], f_inf[D], f_inf_norm, c0;
-    int i, b, it, ok = 1, s;
+    int i, b, ok = 1;
 
     printf("Chapter 02: linear system du/dt = A u (the Julia report, section 3.1)%s\n", quick ? "  [--quick]" : "");
     printf("seed %d; %d trajectories x %d observations; 2-64-2 tanh; Adam lr 1e-2, %d updates\n\n",
@@ -195,7 +173,7 @@ int main(int argc, char **argv)
     /* 1. Data: 8 initial conditions u0 ~ N(0, 4^2 I), exact solution at t = 0, 0.1, ..., 1. */
     nde_rng_seed(&rng, SEED);
     for (i = 0; i < B * D; i++) u0[i] = U0_STD * nde_rng_normal(&rng);
-    linspace(0.0, 1.0, NOBS, t_obs);
+    nde_linspace(NOBS, 0.0, 1.0, t_obs);
     exact_solution(NOBS, t_obs, B, u0, y_obs);
     for (b = 0; b < B; b++) {
         double r = hypot(u0[b * D], u0[b * D + 1]);
@@ -221,28 +199,25 @@ int main(int argc, char **argv)
     loss.running = NULL;
     loss.ctx = &target;
 
-    /* 3. Train: one batch solve of the 8 trajectories per update; the MSE is the mean over
-          (times, trajectories, components), so its gradient is the average over trajectories. */
-    grad = (double *)malloc(sizeof(double) * net.nparams);
+    /* 3. Train (nde_train): one batch solve of the 8 trajectories per update; the MSE is the
+          mean over (times, trajectories, components), so its gradient is the average over
+          trajectories. */
     loss_hist = (double *)malloc(sizeof(double) * iters);
-    if (!grad || !loss_hist || nde_optim_init(&adam, NDE_OPT_ADAM, net.nparams, 1e-2, msg)) {
+    if (!loss_hist || nde_optim_init(&adam, NDE_OPT_ADAM, net.nparams, 1e-2, msg)) {
         fprintf(stderr, "ch02: out of memory\n");
         return 1;
     }
-    nde_progress_init(&pr, every, NULL, NULL);
-    for (it = 1; it <= iters; it++) {
-        s = nde_grad(&sys, B, u0, NOBS, t_obs, &opt, &gopt, &loss, &L, NULL, grad, NULL, &gs);
-        if (s != NDE_OK) {
-            fprintf(stderr, "ch02: gradient failed at iteration %d: %s: %s\n", it, nde_status_name(s), gs.msg);
-            return 1;
-        }
-        if (it == 1) L_first = L;
-        loss_hist[it - 1] = L;
-        nde_optim_step(&adam, net.params, grad);
-        if (nde_progress_update(&pr, it, L, gs.fwd.nfe + gs.bwd.nfe)) printf("%s\n", pr.line);
+    nde_progress_init(&pr, every, print_line, NULL);
+    memset(&to, 0, sizeof to);
+    to.iters = iters;
+    to.progress = &pr;
+    to.loss_history = loss_hist;
+    if (nde_train(&sys, B, u0, NOBS, t_obs, &opt, &gopt, &loss, &adam, &to, &ts)) {
+        fprintf(stderr, "ch02: %s\n", ts.msg);
+        return 1;
     }
     printf("trained in %.2f s CPU (interpolating adjoint, last update: %ld forward + %ld backward evaluations)\n\n",
-           pr.seconds, gs.fwd.nfe, gs.bwd.nfe);
+           pr.seconds, ts.last.fwd.nfe, ts.last.bwd.nfe);
 
     /* 4. Measure, against the exact solution:
           train_mse on the 8 training trajectories at the 11 observation times;
@@ -250,9 +225,9 @@ int main(int argc, char **argv)
     if (solve_model(&sys, B, u0, NOBS, t_obs, &opt, y_model)) return 1;
     train_mse = nde_mse((long)NOBS * B * D, y_model, y_obs);
     for (i = 0; i < NTEST * D; i++) v0[i] = U0_STD * nde_rng_normal(&rng);
-    linspace(0.0, 1.0, NFIT, t_fit);
-    linspace(0.0, 10.0, NFWD, t_fwd);
-    linspace(0.0, -30.0, NBWD, t_bwd);
+    nde_linspace(NFIT, 0.0, 1.0, t_fit);
+    nde_linspace(NFWD, 0.0, 10.0, t_fwd);
+    nde_linspace(NBWD, 0.0, -30.0, t_bwd);
     exact_solution(NFIT, t_fit, NTEST, v0, fit_t);
     exact_solution(NFWD, t_fwd, NTEST, v0, fwd_t);
     exact_solution(NBWD, t_bwd, NTEST, v0, bwd_t);
@@ -287,7 +262,7 @@ int main(int argc, char **argv)
 
     printf("%-44s %14s   %s\n", "quantity", "measured", "the report");
     printf("%-44s %14.6g   %s\n", "train_mse (8 trajectories, 11 times)", train_mse, "not given (Fig 1 only)");
-    printf("%-44s %14.6g   %s\n", "loss at the first update", L_first, "-");
+    printf("%-44s %14.6g   %s\n", "loss at the first update", ts.loss_first, "-");
     printf("%-44s %14.6g   %s\n", "MSE on [0, 1], 16 new u0", fit_mse, "\"follows quite well\" (Fig 1)");
     printf("%-44s %14.6g   %s\n", "extrap_forward_mse  (t in [0, 10])", fwd_mse, "\"keeps up\" (Fig 2)");
     printf("%-44s %14.6g   %s\n", "extrap_backward_mse (t in [-30, 0])", bwd_mse, "\"not able to follow\" (Fig 2)");
@@ -305,7 +280,7 @@ int main(int argc, char **argv)
         if (!fig) { fprintf(stderr, "ch02: %s\n", msg); return 1; }
         ndp_figure_title(fig, "Chapter 02: du/dt = A u, a new random u0 (report Fig 1)");
         p = ndp_panel_at(fig, 0, 0);
-        draw_truth_model(p, NFIT, t_fit, NTEST, fit_t, fit_m, curve);
+        draw_truth_model(p, NFIT, t_fit, NTEST, fit_t, fit_m);
         ndp_title(p, "(a) truth vs Neural ODE on the training interval [0, 1]");
         ndp_ylabel(p, "u");
         p = ndp_panel_at(fig, 0, 1);
@@ -314,7 +289,8 @@ int main(int argc, char **argv)
         ndp_title(p, "(b) training loss");
         ndp_xlabel(p, "Adam update");
         ndp_ylabel(p, "MSE");
-        if (save(fig, dir, "ch02_fit")) ok = 0;
+        if (ndp_finish(fig, dir, "ch02_fit", msg)) ok = 0;
+        printf("%s\n", msg);
     }
     {
         ndp_figure *fig = ndp_figure_create(1400, 560, 1, 2, msg);
@@ -322,13 +298,14 @@ int main(int argc, char **argv)
         if (!fig) { fprintf(stderr, "ch02: %s\n", msg); return 1; }
         ndp_figure_title(fig, "Chapter 02: extrapolation outside [0, 1] (report Fig 2)");
         p = ndp_panel_at(fig, 0, 0);
-        draw_truth_model(p, NBWD, t_bwd, NTEST, bwd_t, bwd_m, curve);
+        draw_truth_model(p, NBWD, t_bwd, NTEST, bwd_t, bwd_m);
         ndp_title(p, "(a) backward to t = -30: the truth grows");
         ndp_ylabel(p, "u");
         p = ndp_panel_at(fig, 0, 1);
-        draw_truth_model(p, NFWD, t_fwd, NTEST, fwd_t, fwd_m, curve);
+        draw_truth_model(p, NFWD, t_fwd, NTEST, fwd_t, fwd_m);
         ndp_title(p, "(b) forward to t = 10: the truth decays");
-        if (save(fig, dir, "ch02_extrapolation")) ok = 0;
+        if (ndp_finish(fig, dir, "ch02_extrapolation", msg)) ok = 0;
+        printf("%s\n", msg);
     }
     {
         ndp_figure *fig = ndp_figure_create(1000, 620, 1, 1, msg);
@@ -352,12 +329,13 @@ int main(int argc, char **argv)
         ndp_xlabel(p, "radius r = |u|");
         ndp_ylabel(p, "|du/dt|");
         ndp_legend(p, NDP_LEGEND_TOP_LEFT);
-        if (save(fig, dir, "ch02_ray")) ok = 0;
+        if (ndp_finish(fig, dir, "ch02_ray", msg)) ok = 0;
+        printf("%s\n", msg);
     }
 
     /* The claim. */
     if (quick) {
-        if (!(loss_hist[iters - 1] < L_first)) { printf("claim failed: the loss did not decrease\n"); ok = 0; }
+        if (!(loss_hist[iters - 1] < ts.loss_first)) { printf("claim failed: the loss did not decrease\n"); ok = 0; }
         if (!(bwd_mse > fwd_mse)) { printf("claim failed: extrap_backward_mse <= extrap_forward_mse\n"); ok = 0; }
     } else {
         if (!(train_mse < 1e-3)) { printf("claim failed: train_mse = %g is not below 1e-3\n", train_mse); ok = 0; }
@@ -370,7 +348,6 @@ int main(int argc, char **argv)
                                               : "train_mse < 1e-3 and extrap_backward_mse > 100 x extrap_forward_mse");
     nde_optim_free(&adam);
     nde_mlp_free(&net);
-    free(grad);
     free(loss_hist);
     printf("RESULT chapter=02 train_mse=%.6g extrap_forward_mse=%.6g extrap_backward_mse=%.6g\n", train_mse, fwd_mse, bwd_mse);
     return ok ? 0 : 1;

@@ -305,44 +305,38 @@ static int time_gradient(const nde_system *sys, int method, const double *u0, co
     return NDE_OK;
 }
 
-/* Part 1: `iters` full-batch Adam steps on the Neural ODE sys (its params
-   are the network's) against the observations y (N_OBS,D) at t (N_OBS),
-   gradients by the interpolating adjoint. Writes the loss of every step
-   into loss_hist (iters). Returns NDE_OK or the failing status. */
+/* Part 1: `iters` full-batch Adam steps (nde_train) on the Neural ODE sys
+   (its params are the network's) against the observations y (N_OBS,D) at t
+   (N_OBS), gradients by the interpolating adjoint. Writes the loss of every
+   step into loss_hist (iters). Returns NDE_OK or the failing status. */
 static int train_node(nde_system *sys, const double *u0, const double *t, const double *y,
                       const nde_options *so, int iters, int every, double *loss_hist)
 {
     nde_target tg = {y, NULL};
     nde_loss loss = {nde_loss_mse, NULL, &tg};
     nde_grad_options go;
-    nde_grad_stats gs;
     nde_optim opt;
     nde_progress pr;
-    double *g = (double *)malloc((size_t)sys->nparams * sizeof(double)); /* (P) */
-    int it, s = NDE_OK;
-    if (!g) return NDE_ERR_NOMEM;
+    nde_train_options to;
+    nde_train_stats ts;
+    int s;
     memset(&go, 0, sizeof go);
     go.method = NDE_GRAD_INTERP;
+    memset(&to, 0, sizeof to);
+    to.iters = iters;
+    to.progress = &pr;
+    to.loss_history = loss_hist;
     nde_optim_init(&opt, NDE_OPT_ADAM, sys->nparams, 1e-3, NULL);
     nde_progress_init(&pr, every, print_progress, NULL);
-    for (it = 1; it <= iters; it++) {
-        double L;
-        s = nde_grad(sys, 1, u0, N_OBS, t, so, &go, &loss, &L, NULL, g, NULL, &gs);
-        if (s != NDE_OK) {
-            printf("  step %d: %s: %s\n", it, nde_status_name(s), gs.msg);
-            break;
-        }
-        loss_hist[it - 1] = L;
-        nde_optim_step(&opt, sys->params, g);
-        nde_progress_update(&pr, it, L, gs.fwd.nfe + gs.bwd.nfe);
-    }
+    s = nde_train(sys, 1, u0, N_OBS, t, so, &go, &loss, &opt, &to, &ts);
+    if (s != NDE_OK) printf("  %s\n", ts.msg);
     nde_optim_free(&opt);
-    free(g);
     return s;
 }
 
 /* Part 2: Adam on theta = lv->params (4) with the backsolve adjoint, on B
-   trajectories from y0 (B,D) observed at t (N) as target (N,B,D).
+   trajectories from y0 (B,D) observed at t (N) as target (N,B,D), one
+   nde_train step at a time (the optimizer state carries over) so that
    hist (iters+1, NP) receives theta before each step and after the last;
    err_hist (iters+1) its max relative error. Returns NDE_OK or a status. */
 static int discover(nde_system *lv, int B, const double *y0, int N, const double *t,
@@ -352,31 +346,32 @@ static int discover(nde_system *lv, int B, const double *y0, int N, const double
     nde_target tg = {target, NULL};
     nde_loss loss = {nde_loss_mse, NULL, &tg};
     nde_grad_options go;
-    nde_grad_stats gs;
     nde_optim opt;
-    double g[NP];
+    nde_train_options to;
+    nde_train_stats ts;
     int it, s = NDE_OK;
     memset(&go, 0, sizeof go);
     go.method = NDE_GRAD_BACKSOLVE;
+    memset(&to, 0, sizeof to);
+    to.iters = 1;
     *worst_recon = 0.0;
     nde_optim_init(&opt, NDE_OPT_ADAM, NP, lr, NULL);
     printf("  %5s  %12s  %8s %8s %8s %8s  %10s  %6s\n", "iter", "loss", PNAME[0], PNAME[1],
            PNAME[2], PNAME[3], "max relerr", "nfe");
     for (it = 0; it <= iters; it++) {
-        double L;
-        memcpy(hist + (long)it * NP, lv->params, NP * sizeof(double));
+        double *th = hist + (long)it * NP;   /* theta before this step */
+        memcpy(th, lv->params, NP * sizeof(double));
         err_hist[it] = max_rel_err(lv->params);
         if (it == iters) break;
-        s = nde_grad(lv, B, y0, N, t, so, &go, &loss, &L, NULL, g, NULL, &gs);
+        s = nde_train(lv, B, y0, N, t, so, &go, &loss, &opt, &to, &ts);
         if (s != NDE_OK) {
-            printf("  step %d: %s: %s\n", it + 1, nde_status_name(s), gs.msg);
+            printf("  step %d: %s\n", it + 1, ts.msg);
             break;
         }
-        if (gs.recon_err > *worst_recon) *worst_recon = gs.recon_err;
+        if (ts.last.recon_err > *worst_recon) *worst_recon = ts.last.recon_err;
         if (it % 50 == 0)
-            printf("  %5d  %12.6e  %8.5f %8.5f %8.5f %8.5f  %10.3e  %6ld\n", it, L, lv->params[0],
-                   lv->params[1], lv->params[2], lv->params[3], err_hist[it], gs.fwd.nfe + gs.bwd.nfe);
-        nde_optim_step(&opt, lv->params, g);
+            printf("  %5d  %12.6e  %8.5f %8.5f %8.5f %8.5f  %10.3e  %6ld\n", it, ts.loss_first, th[0],
+                   th[1], th[2], th[3], err_hist[it], ts.nfe);
     }
     printf("  %5d  %12s  %8.5f %8.5f %8.5f %8.5f  %10.3e\n", iters, "(final)", lv->params[0],
            lv->params[1], lv->params[2], lv->params[3], err_hist[iters]);
@@ -404,22 +399,12 @@ static void make_dirs(const char *dir)
     mkdir(buf, 0777);
 }
 
+/* Save fig as dir/name (ndp_finish frees it) and say where it went or why not. */
 static void save_figure(ndp_figure *fig, const char *dir, const char *name)
 {
-    char stem[300], msg[NDP_MSG_LEN];
-    int s;
-    snprintf(stem, sizeof stem, "%s/%s", dir, name);
-    s = ndp_save(fig, stem, msg);
-    if (s != NDP_OK) printf("  figure %s not written: %s: %s\n", stem, ndp_status_name(s), msg);
-    else printf("  wrote %s.png (+ .dat, .gp)\n", stem);
-    ndp_figure_free(fig);
-}
-
-/* Column c of a (n, stride) array into out (n). */
-static void column(int n, int stride, int c, const double *a, double *out)
-{
-    int i;
-    for (i = 0; i < n; i++) out[i] = a[(long)i * stride + c];
+    char msg[NDP_MSG_LEN];
+    ndp_finish(fig, dir, name, msg);
+    printf("  %s\n", msg);
 }
 
 /* ===================================================================== */
@@ -439,7 +424,6 @@ static const ndp_style MARK = {NDP_BLACK, NDP_DOTTED, NDP_CIRCLE, 0, 0};
 static void draw_fit(const char *dir, const double *t, const double *yobs, int n_fwd,
                      const double *ymod, const double *ytrue, const double *loss, int iters)
 {
-    static double a[N_EXT], b[N_EXT];
     char msg[NDP_MSG_LEN];
     ndp_figure *fig = ndp_figure_create(1650, 560, 1, 3, msg);
     ndp_panel *p;
@@ -448,14 +432,10 @@ static void draw_fit(const char *dir, const double *t, const double *yobs, int n
     ndp_figure_title(fig, "Chapter 03: Neural ODE on Lotka-Volterra (the Julia report, Fig 3)");
 
     p = ndp_panel_at(fig, 0, 0);
-    column(N_OBS, D, 0, yobs, a);
-    ndp_scatter(p, t, a, N_OBS, "observed prey x", &OBS_PREY);
-    column(N_OBS, D, 1, yobs, a);
-    ndp_scatter(p, t, a, N_OBS, "observed predator y", &OBS_PRED);
-    column(n_train, D, 0, ymod, a);
-    ndp_line(p, t, a, n_train, "Neural ODE x", &PREY);
-    column(n_train, D, 1, ymod, a);
-    ndp_line(p, t, a, n_train, "Neural ODE y", &PRED);
+    ndp_scatter_strided(p, t, 1, yobs, D, N_OBS, "observed prey x", &OBS_PREY);
+    ndp_scatter_strided(p, t, 1, yobs + 1, D, N_OBS, "observed predator y", &OBS_PRED);
+    ndp_line_strided(p, t, 1, ymod, D, n_train, "Neural ODE x", &PREY);
+    ndp_line_strided(p, t, 1, ymod + 1, D, n_train, "Neural ODE y", &PRED);
     ndp_ylim(p, 0.0, 2.6);
     ndp_legend(p, NDP_LEGEND_TOP_RIGHT);
     ndp_title(p, "(a) training interval [0, 10]");
@@ -463,12 +443,8 @@ static void draw_fit(const char *dir, const double *t, const double *yobs, int n
     ndp_ylabel(p, "population");
 
     p = ndp_panel_at(fig, 0, 1);
-    column(N_EXT, D, 0, ytrue, a);
-    column(N_EXT, D, 1, ytrue, b);
-    ndp_line(p, a, b, N_EXT, "true orbit", &TRUTH);
-    column(n_fwd, D, 0, ymod, a);
-    column(n_fwd, D, 1, ymod, b);
-    ndp_line(p, a, b, n_fwd, "Neural ODE, t in [0, 50]", &PREY);
+    ndp_line_strided(p, ytrue, D, ytrue + 1, D, N_EXT, "true orbit", &TRUTH);
+    ndp_line_strided(p, ymod, D, ymod + 1, D, n_fwd, "Neural ODE, t in [0, 50]", &PREY);
     ndp_title(p, "(b) phase portrait");
     ndp_xlabel(p, "prey x");
     ndp_ylabel(p, "predator y");
@@ -489,7 +465,6 @@ static void extrap_panel(ndp_panel *p, int c, const double *tf, const double *tb
                          const double *ytf, const double *ytb, const double *ymf, int nf,
                          const double *ymb, int nb, const char *name, const char *title)
 {
-    static double a[N_EXT];
     double hi = 0.0, lo_m = 0.0, hi_m = 0.0, mx[2], my[2];
     char label[64], full[160];
     int i;
@@ -503,15 +478,11 @@ static void extrap_panel(ndp_panel *p, int c, const double *tf, const double *tb
         if (v < lo_m) lo_m = v;
         if (v > hi_m) hi_m = v;
     }
-    column(N_EXT, D, c, ytf, a);
-    ndp_line(p, tf, a, N_EXT, "truth", &TRUTH);
-    column(N_EXT, D, c, ytb, a);
-    ndp_line(p, tb, a, N_EXT, NULL, &TRUTH);
+    ndp_line_strided(p, tf, 1, ytf + c, D, N_EXT, "truth", &TRUTH);
+    ndp_line_strided(p, tb, 1, ytb + c, D, N_EXT, NULL, &TRUTH);
     snprintf(label, sizeof label, "Neural ODE %s", name);
-    column(nf, D, c, ymf, a);
-    ndp_line(p, tf, a, nf, label, model);
-    column(nb, D, c, ymb, a);
-    ndp_line(p, tb, a, nb, NULL, model);
+    ndp_line_strided(p, tf, 1, ymf + c, D, nf, label, model);
+    ndp_line_strided(p, tb, 1, ymb + c, D, nb, NULL, model);
     my[0] = -0.5 * hi; my[1] = 2.5 * hi;
     mx[0] = mx[1] = 0.0;
     ndp_line(p, mx, my, 2, "training window [0, 10]", &MARK);
@@ -554,7 +525,6 @@ static void draw_extrap(const char *dir, const double *tf, const double *tb, con
 static void param_panel(ndp_panel *p, const double *hist, int iters, const char *title)
 {
     static const int colors[NP] = {NDP_BLUE, NDP_VERMILION, NDP_GREEN, NDP_PURPLE};
-    static double a[DISC_ITERS + 1];
     double flat[2], ends[2] = {0.0, DISC_ITERS};
     char label[48];
     int k;
@@ -562,9 +532,8 @@ static void param_panel(ndp_panel *p, const double *hist, int iters, const char 
         ndp_style solid = {0, NDP_SOLID, NDP_CIRCLE, 0, 0};
         ndp_style dashed = {0, NDP_DASHED, NDP_CIRCLE, 0, 0};
         solid.color = dashed.color = colors[k];
-        column(iters + 1, NP, k, hist, a);
         snprintf(label, sizeof label, "%s (true %.4g)", PNAME[k], THETA_TRUE[k]);
-        ndp_line(p, NULL, a, iters + 1, label, &solid);
+        ndp_line_strided(p, NULL, 1, hist + k, NP, iters + 1, label, &solid);
         flat[0] = flat[1] = THETA_TRUE[k];
         ndp_line(p, ends, flat, 2, NULL, &dashed);
     }
@@ -578,7 +547,6 @@ static void draw_discovery(const char *dir, const double *hist_a, const double *
                            const double *hist_b, const double *err_b, const double *t,
                            const double *yobs, const double *ydisc, const double *ytrap)
 {
-    static double a[N_OBS];
     char msg[NDP_MSG_LEN];
     ndp_figure *fig = ndp_figure_create(1500, 1050, 2, 2, msg);
     ndp_panel *p;
@@ -600,18 +568,12 @@ static void draw_discovery(const char *dir, const double *hist_a, const double *
     ndp_ylabel(p, "max_k |theta_k - true_k| / true_k");
 
     p = ndp_panel_at(fig, 1, 1);
-    column(N_OBS, D, 0, ytrap, a);
-    ndp_line(p, t, a, N_OBS, "trapped (a) x", &PREY_DASH);
-    column(N_OBS, D, 1, ytrap, a);
-    ndp_line(p, t, a, N_OBS, "trapped (a) y", &PRED_DASH);
-    column(N_OBS, D, 0, ydisc, a);
-    ndp_line(p, t, a, N_OBS, "discovered (b) x", &PREY);
-    column(N_OBS, D, 1, ydisc, a);
-    ndp_line(p, t, a, N_OBS, "discovered (b) y", &PRED);
-    column(N_OBS, D, 0, yobs, a);
-    ndp_scatter(p, t, a, N_OBS, "observed x", &OBS_PREY);
-    column(N_OBS, D, 1, yobs, a);
-    ndp_scatter(p, t, a, N_OBS, "observed y", &OBS_PRED);
+    ndp_line_strided(p, t, 1, ytrap, D, N_OBS, "trapped (a) x", &PREY_DASH);
+    ndp_line_strided(p, t, 1, ytrap + 1, D, N_OBS, "trapped (a) y", &PRED_DASH);
+    ndp_line_strided(p, t, 1, ydisc, D, N_OBS, "discovered (b) x", &PREY);
+    ndp_line_strided(p, t, 1, ydisc + 1, D, N_OBS, "discovered (b) y", &PRED);
+    ndp_scatter_strided(p, t, 1, yobs, D, N_OBS, "observed x", &OBS_PREY);
+    ndp_scatter_strided(p, t, 1, yobs + 1, D, N_OBS, "observed y", &OBS_PRED);
     ndp_ylim(p, 0.0, 3.0);
     ndp_legend(p, NDP_LEGEND_TOP_RIGHT);
     ndp_title(p, "(d) models after training vs data");
@@ -672,7 +634,7 @@ int main(int argc, char **argv)
         solve_rows(&truth, u0, N_EXT, tb, &tight, ytb, "truth backward") < N_EXT)
         return fail("the true solution could not be computed");
     period = orbit_period(&truth, u0, tf, ytf, &tight);
-    for (i = 0; i < N_CYC; i++) tc[i] = period * i / (N_CYC - 1);
+    nde_linspace(N_CYC, 0.0, period, tc);
     if (!(period > 0.0) || solve_rows(&truth, u0, N_CYC, tc, &tight, yc, "truth, one cycle") < N_CYC)
         return fail("no period found for the true orbit");
     printf("   period of this orbit (measured: first return to x = 1) %.4f; the report's\n"

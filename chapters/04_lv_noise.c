@@ -28,7 +28,7 @@
        (the count the report's code used for
        section 3.2, there at lr 1e-3) at the same lr, measure the model after 300 too,
        and print both. Adam at a constant lr 1e-2 has occasional loss spikes, so we keep the
-       parameters of the lowest TRAINING loss (nde_early_*; the truth is never used to choose).
+       parameters of the lowest TRAINING loss (nde_train's keep_best; the truth is never used to choose).
      - Loss scale: eq (2.2) sums ||.||^2 over the 2 components; nde_loss_mse takes the mean.
        Every MSE here is the per-component mean, the quantity to compare with sigma^2.
      - The report gives no numbers for this example (figures only); the table says so.
@@ -93,20 +93,6 @@ static int lotka_volterra(void *ctx, double t, int B, const double *y, const dou
     return 0;
 }
 
-/* N equally spaced times from t0 to t1. */
-static void linspace(double t0, double t1, int N, double *t)
-{
-    int n;
-    for (n = 0; n < N; n++) t[n] = t0 + (t1 - t0) * n / (N - 1);
-}
-
-/* Component d of a (N,D) trajectory as a curve over n: out (N). */
-static void component(int N, const double *y, int d, double *out)
-{
-    int n;
-    for (n = 0; n < N; n++) out[n] = y[n * D + d];
-}
-
 /* Solve sys from y0 (D) through the N times t into y (N,D); report failures. */
 static int solve(const nde_system *sys, const double *y0, int N, const double *t, const nde_options *opt, double *y)
 {
@@ -120,42 +106,41 @@ static int solve(const nde_system *sys, const double *y0, int N, const double *t
 /* One training run                                                        */
 /* ---------------------------------------------------------------------- */
 
-/* Reinitialise net from seed and train it for iters Adam updates (lr 1e-2) on the
-   observations data (NOBS,D) at t_obs, the model started from u0 (D). The loss of update k
-   is that of the parameters before the step; nde_early_* keeps the parameters of the lowest
-   one (its patience is longer than the run: it never stops training). Copies the parameters
-   after the first snap_at updates into snap (P); hist (iters) gets every loss. Ends with the
-   best parameters in net and, in *best_iter, how many updates they had. Returns NDE_OK or a
-   status. */
+static void print_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    printf("  %s\n", line);
+}
+
+/* Glorot weights from seed into net, and a fresh Adam (lr 1e-2) over them. */
+static int restart(nde_mlp *net, unsigned long long seed, nde_optim *adam, char *msg)
+{
+    nde_rng rng;
+    nde_rng_seed(&rng, seed);
+    nde_mlp_init_glorot(net, &rng);
+    return nde_optim_init(adam, NDE_OPT_ADAM, net->nparams, 1e-2, msg);
+}
+
+/* Reinitialise net from seed and train it by nde_train for iters Adam updates (lr 1e-2) on
+   the observations data (NOBS,D) at t_obs, the model started from u0 (D), in two stages:
+   snap_at updates, after which the parameters are copied into snap (P), then the rest.
+   hist (iters) gets the loss of every update (that of the parameters before the step).
+   One best-loss tracker spans both stages: net ends with the parameters of the lowest
+   training loss, and *best_iter says how many updates they had. Returns NDE_OK or a status. */
 static int train(nde_mlp *net, const nde_system *sys, unsigned long long seed, const double *u0,
                  const double *t_obs, const double *data, int iters, int every, int snap_at,
                  double *snap, double *hist, long *best_iter)
 {
-    nde_rng rng;
     nde_options opt;
     nde_grad_options gopt;
-    nde_grad_stats gs;
     nde_target target = {NULL, NULL};
     nde_loss loss = {nde_loss_mse, NULL, NULL};
     nde_optim adam;
-    nde_early_stop best;
     nde_progress pr;
-    double L, *grad = (double *)malloc(sizeof(double) * net->nparams);
-    char msg[NDE_MSG_LEN];
-    int it, s = NDE_OK;
-    if (!grad || nde_optim_init(&adam, NDE_OPT_ADAM, net->nparams, 1e-2, msg)) {
-        free(grad);
-        fprintf(stderr, "ch04: out of memory\n");
-        return NDE_ERR_NOMEM;
-    }
-    if (nde_early_init(&best, net->nparams, iters + 1, msg)) {
-        free(grad);
-        nde_optim_free(&adam);
-        fprintf(stderr, "ch04: %s\n", msg);
-        return NDE_ERR_NOMEM;
-    }
-    nde_rng_seed(&rng, seed);
-    nde_mlp_init_glorot(net, &rng);
+    nde_early_stop best;
+    nde_train_options to;
+    nde_train_stats ts;
+    int s;
     memset(&opt, 0, sizeof opt);
     opt.method = NDE_TSIT5;
     opt.rtol = 1e-6;
@@ -164,24 +149,32 @@ static int train(nde_mlp *net, const nde_system *sys, unsigned long long seed, c
     gopt.method = NDE_GRAD_INTERP;
     target.y = data;
     loss.ctx = &target;
-    nde_progress_init(&pr, every, NULL, NULL);
-    for (it = 1; it <= iters; it++) {
-        s = nde_grad(sys, 1, u0, NOBS, t_obs, &opt, &gopt, &loss, &L, NULL, grad, NULL, &gs);
-        if (s != NDE_OK) {
-            fprintf(stderr, "ch04: gradient failed at update %d: %s: %s\n", it, nde_status_name(s), gs.msg);
-            break;
-        }
-        hist[it - 1] = L;
-        nde_early_update(&best, L, net->params);
-        nde_optim_step(&adam, net->params, grad);
-        if (it == snap_at) memcpy(snap, net->params, sizeof(double) * net->nparams);
-        if (nde_progress_update(&pr, it, L, gs.fwd.nfe + gs.bwd.nfe)) printf("  %s\n", pr.line);
+    nde_progress_init(&pr, every, print_line, NULL);
+    memset(&to, 0, sizeof to);
+    to.progress = &pr;
+    to.best = &best;
+    s = restart(net, seed, &adam, ts.msg);
+    if (s == NDE_OK) s = nde_early_init(&best, net->nparams, iters + 1, ts.msg);
+    if (s != NDE_OK) {
+        fprintf(stderr, "ch04: %s\n", ts.msg);
+        nde_optim_free(&adam);
+        return s;
     }
-    if (s == NDE_OK) s = nde_early_restore(&best, net->params);
+    to.iters = snap_at;
+    to.loss_history = hist;
+    s = nde_train(sys, 1, u0, NOBS, t_obs, &opt, &gopt, &loss, &adam, &to, &ts);
+    if (s == NDE_OK) {
+        memcpy(snap, net->params, sizeof(double) * net->nparams);
+        to.iters = iters - snap_at;
+        to.iter0 = snap_at;
+        to.keep_best = 1;
+        to.loss_history = hist + snap_at;
+        s = nde_train(sys, 1, u0, NOBS, t_obs, &opt, &gopt, &loss, &adam, &to, &ts);
+    }
     *best_iter = best.best_iter;
+    if (s != NDE_OK) fprintf(stderr, "ch04: %s\n", ts.msg);
     nde_early_free(&best);
     nde_optim_free(&adam);
-    free(grad);
     return s;
 }
 
@@ -191,7 +184,7 @@ static int train(nde_mlp *net, const nde_system *sys, unsigned long long seed, c
 
 /* Truth (solid), model (dashed) over the N times t, and the noisy observations (markers). */
 static void draw_fit(ndp_panel *p, int N, const double *t, const double *truth, const double *model,
-                     const double *t_obs, const double *data, double *c)
+                     const double *t_obs, const double *data)
 {
     ndp_style truth_st[2] = {{NDP_BLUE, NDP_SOLID, 0, 0, 0}, {NDP_VERMILION, NDP_SOLID, 0, 0, 0}};
     ndp_style model_st[2] = {{NDP_BLUE, NDP_DASHED, 0, 3.0, 0}, {NDP_VERMILION, NDP_DASHED, 0, 3.0, 0}};
@@ -201,27 +194,12 @@ static void draw_fit(ndp_panel *p, int N, const double *t, const double *truth, 
     const char *lo[2] = {"noisy observations x", "noisy observations y"};
     int d;
     for (d = 0; d < D; d++) {
-        component(N, truth, d, c);
-        ndp_line(p, t, c, N, lt[d], &truth_st[d]);
-        component(N, model, d, c);
-        ndp_line(p, t, c, N, lm[d], &model_st[d]);
-        component(NOBS, data, d, c);
-        ndp_scatter(p, t_obs, c, NOBS, lo[d], &obs_st[d]);
+        ndp_line_strided(p, t, 1, truth + d, D, N, lt[d], &truth_st[d]);
+        ndp_line_strided(p, t, 1, model + d, D, N, lm[d], &model_st[d]);
+        ndp_scatter_strided(p, t_obs, 1, data + d, D, NOBS, lo[d], &obs_st[d]);
     }
     ndp_xlabel(p, "time t");
     ndp_ylabel(p, "population");
-}
-
-static int save(ndp_figure *fig, const char *dir, const char *name)
-{
-    char stem[256], msg[NDP_MSG_LEN];
-    int s;
-    snprintf(stem, sizeof stem, "%s/%s", dir, name);
-    s = ndp_save(fig, stem, msg);
-    if (s != NDP_OK) fprintf(stderr, "ch04: could not write %s.png: %s: %s\n", stem, ndp_status_name(s), msg);
-    else printf("wrote %s.png (+ .dat, .gp)\n", stem);
-    ndp_figure_free(fig);
-    return s;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -232,13 +210,12 @@ int main(int argc, char **argv)
 {
     static const double sigmas[NSIGMA] = {0.01, 0.02, 0.04, 0.06, 0.08, 0.1};
     int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
-    int iters = quick ? 40 : 3000, snap_at = quick ? 20 : REPORT_UPDATES, every = quick ? 20 : 500;
+    int iters = quick ? 40 : 3000, snap_at = quick ? 20 : REPORT_UPDATES, every = quick ? 20 : 900;
     const char *dir = quick ? "build/quick" : "plots";
     static double t_obs[NOBS], t_fit[NFIT], t_ext[NEXT];
     static double truth[NOBS * D], z[NOBS * D], data[NOBS * D], model[NOBS * D];   /* (NOBS,D) */
     static double fit_t[NFIT * D], fit_m[NFIT * D], fit_s[NFIT * D];               /* (NFIT,D) */
     static double ext_t[NEXT * D], ext_m[NEXT * D];                                /* (NEXT,D) */
-    static double curve[NEXT];
     static double tab_s2[NSIGMA], tab_noise[NSIGMA], tab_snap[NSIGMA], tab_truth[NSIGMA], tab_data[NSIGMA];
     static long tab_best[NSIGMA];
     double u0[D] = {1.0, 1.0}, *hist = NULL, *snap = NULL;
@@ -265,9 +242,9 @@ int main(int argc, char **argv)
     tight.method = NDE_TSIT5;
     tight.rtol = 1e-10;
     tight.atol = 1e-12;
-    linspace(0.0, 10.0, NOBS, t_obs);
-    linspace(0.0, 10.0, NFIT, t_fit);
-    linspace(0.0, 50.0, NEXT, t_ext);
+    nde_linspace(NOBS, 0.0, 10.0, t_obs);
+    nde_linspace(NFIT, 0.0, 10.0, t_fit);
+    nde_linspace(NEXT, 0.0, 50.0, t_ext);
     if (solve(&lv, u0, NOBS, t_obs, &tight, truth) || solve(&lv, u0, NFIT, t_fit, &tight, fit_t) ||
         solve(&lv, u0, NEXT, t_ext, &tight, ext_t)) return 1;
     nde_rng_seed(&rng, SEED);
@@ -339,16 +316,17 @@ int main(int argc, char **argv)
         if (!fig) { fprintf(stderr, "ch04: %s\n", msg); return 1; }
         ndp_figure_title(fig, "Chapter 04: Lotka-Volterra, observations with noise sigma = 0.1 (report Fig 5)");
         p = ndp_panel_at(fig, 0, 0);
-        draw_fit(p, NFIT, t_fit, fit_t, fit_s, t_obs, data, curve);
+        draw_fit(p, NFIT, t_fit, fit_t, fit_s, t_obs, data);
         snprintf(title, sizeof title, "(a) after %d Adam updates (the report's setting)", snap_at);
         ndp_title(p, title);
         ndp_legend(p, NDP_LEGEND_OUTSIDE);
         p = ndp_panel_at(fig, 1, 0);
-        draw_fit(p, NFIT, t_fit, fit_t, fit_m, t_obs, data, curve);
+        draw_fit(p, NFIT, t_fit, fit_t, fit_m, t_obs, data);
         snprintf(title, sizeof title, "(b) lowest training loss in %d updates (update %ld)", iters, tab_best[NSIGMA - 1]);
         ndp_title(p, title);
         ndp_legend(p, NDP_LEGEND_OUTSIDE);
-        if (save(fig, dir, "ch04_fit")) ok = 0;
+        if (ndp_finish(fig, dir, "ch04_fit", msg)) ok = 0;
+        printf("%s\n", msg);
     }
     {
         ndp_figure *fig = ndp_figure_create(1400, 600, 1, 1, msg);
@@ -356,10 +334,11 @@ int main(int argc, char **argv)
         if (!fig) { fprintf(stderr, "ch04: %s\n", msg); return 1; }
         ndp_figure_title(fig, "Chapter 04: forward extrapolation to t = 50 (report Fig 6)");
         p = ndp_panel_at(fig, 0, 0);
-        draw_fit(p, NEXT, t_ext, ext_t, ext_m, t_obs, data, curve);
+        draw_fit(p, NEXT, t_ext, ext_t, ext_m, t_obs, data);
         ndp_title(p, "trained on [0, 10] only (the model of Fig 5 (b))");
         ndp_legend(p, NDP_LEGEND_OUTSIDE);
-        if (save(fig, dir, "ch04_extrapolation")) ok = 0;
+        if (ndp_finish(fig, dir, "ch04_extrapolation", msg)) ok = 0;
+        printf("%s\n", msg);
     }
     {
         ndp_figure *fig = ndp_figure_create(1000, 620, 1, 1, msg);
@@ -383,7 +362,8 @@ int main(int argc, char **argv)
         ndp_xlabel(p, "noise standard deviation sigma");
         ndp_ylabel(p, "MSE per component at the 41 times");
         ndp_legend(p, NDP_LEGEND_OUTSIDE);
-        if (save(fig, dir, "ch04_sigma")) ok = 0;
+        if (ndp_finish(fig, dir, "ch04_sigma", msg)) ok = 0;
+        printf("%s\n", msg);
     }
 
     /* The claim. */

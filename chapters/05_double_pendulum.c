@@ -17,8 +17,8 @@
      Model: dz/dt = W2 tanh(W1 z + b1) + b2, z = (q, p), 4-64-4 (580 parameters),
      weights N(0, 0.1^2), biases 0; Adam lr 1e-2, 1000 steps on the whole trajectory;
      every Neural ODE solve by tsit5 at rtol 1e-6, atol 1e-8.
-   The true system, its H, the data and the training loop are in chapters/pendulum.h,
-   shared with chapter 06 (which retrains this model as its baseline).
+   The true system, its H, the data and the training (nde_train) are in
+   chapters/pendulum.h, shared with chapter 06 (which retrains this model as its baseline).
 
    Where the report is ambiguous: its text says the training interval is [0, 0.25]
    with 26 points, the caption of Fig 8 says [0, 10], and its code used 26 points on
@@ -49,7 +49,6 @@
      ch05_energy  H(t) - H(0) over [0, 200] for the truth by tsit5 at 1e-3 and by
                   Gauss-Legendre, and for the Neural ODE; and the running max on a log
                   scale (Fig 10) */
-#define _POSIX_C_SOURCE 199309L
 #define NEURALODE_IMPLEMENTATION
 #include "neuralode.h"
 #define NDEPLOT_IMPLEMENTATION
@@ -60,17 +59,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SEED 1ULL
 #define DT_OUT 0.02   /* spacing of the long-horizon output grid */
 #define H_GAUSS 0.01  /* Gauss-Legendre step */
 
-/* Column j (of 4) of the rows [i0, i1) of y (N,4) into out; returns i1 - i0. */
-static int column(const double *y, int j, int i0, int i1, double *out)
+static void print_line(void *ctx, const char *line)
 {
-    int i;
-    for (i = i0; i < i1; i++) out[i - i0] = y[4 * i + j];
-    return i1 - i0;
+    printf("  %s%s\n", (const char *)ctx, line);
 }
 
 int main(int argc, char **argv)
@@ -84,12 +81,14 @@ int main(int argc, char **argv)
     static const char *names[4] = {"theta1", "theta2", "p_theta1", "p_theta2"};
     double tdata[DP_N], ydata[DP_N * 4];             /* (N) and (N,4) observations */
     double *losses, *t, *y_ref, *y_rk, *y_sym, *y_node, *tf, *yf_ref, *yf_node;
-    double *dH, *buf, *buf2;
-    double train_mse, d_node, d_rk, d_sym, d_ref, t0, t_train;
+    double *dH, *buf;
+    double train_mse, d_node, d_rk, d_sym, d_ref;
     long nfe_ref, nfe_rk, nfe_sym = 0;
+    clock_t c0;
     nde_mlp net;
     nde_system truth = dp_system(), node;
     nde_options o_ref = {0}, o_rk = {0}, o_sym = {0}, o_node = dp_node_options();
+    nde_progress pr;
     int i, j, fails = 0, ok = 1;
     char msg[NDE_MSG_LEN];
 
@@ -97,7 +96,6 @@ int main(int argc, char **argv)
     losses = (double *)malloc(sizeof(double) * iters);
     t = (double *)malloc(sizeof(double) * NT);
     buf = (double *)malloc(sizeof(double) * NT);
-    buf2 = (double *)malloc(sizeof(double) * NT);
     dH = (double *)malloc(sizeof(double) * NT * 4);      /* (4,NT): dH of each curve */
     y_ref = (double *)malloc(sizeof(double) * NT * 4);   /* (NT,4) */
     y_rk = (double *)malloc(sizeof(double) * NT * 4);
@@ -106,7 +104,7 @@ int main(int argc, char **argv)
     tf = (double *)malloc(sizeof(double) * NF);
     yf_ref = (double *)malloc(sizeof(double) * NF * 4);  /* (NF,4) */
     yf_node = (double *)malloc(sizeof(double) * NF * 4);
-    if (!losses || !t || !buf || !buf2 || !dH || !y_ref || !y_rk || !y_sym || !y_node || !tf || !yf_ref || !yf_node) {
+    if (!losses || !t || !buf || !dH || !y_ref || !y_rk || !y_sym || !y_node || !tf || !yf_ref || !yf_node) {
         printf("out of memory\n");
         return 1;
     }
@@ -116,8 +114,8 @@ int main(int argc, char **argv)
           draw), tsit5 at Julia's defaults rtol 1e-3 / atol 1e-6 (what the report
           ran), and 2-stage Gauss-Legendre with h = 0.01 (symplectic). */
     if (dp_make_data(tdata, ydata)) return 1;
-    dp_linspace(NT, 0.0, T_END, t);
-    dp_linspace(NF, 0.0, DP_T_TRAIN, tf);
+    nde_linspace(NT, 0.0, T_END, t);
+    nde_linspace(NF, 0.0, DP_T_TRAIN, tf);
     o_ref.rtol = 1e-10;
     o_ref.atol = 1e-12;
     o_rk.method = NDE_TSIT5;
@@ -129,32 +127,28 @@ int main(int argc, char **argv)
     o_sym.rtol = 1e-12;  /* the stages' Newton iteration stops at this tolerance: */
                          /* symplectic only when they are solved */
     o_sym.atol = 1e-14;
-    t0 = dp_wall_seconds();
-    if (dp_solve("truth dopri5", &truth, ydata, NT, t, &o_ref, y_ref, &nfe_ref) ||
-        dp_solve("truth tsit5", &truth, ydata, NT, t, &o_rk, y_rk, &nfe_rk) ||
-        dp_solve("truth dopri5 fine", &truth, ydata, NF, tf, &o_ref, yf_ref, NULL))
+    c0 = clock();
+    if (dp_trajectory("truth dopri5", &truth, ydata, NT, t, &o_ref, y_ref, NULL, &d_ref, &nfe_ref) ||
+        dp_trajectory("truth tsit5", &truth, ydata, NT, t, &o_rk, y_rk, dH, &d_rk, &nfe_rk) ||
+        dp_trajectory("truth dopri5 fine", &truth, ydata, NF, tf, &o_ref, yf_ref, NULL, NULL, NULL))
         return 1;
-    dp_solve("truth gauss2", &truth, ydata, NT, t, &o_sym, y_sym, &nfe_sym);
-    printf("truth on [0, %g]: dopri5 %ld f-evals, tsit5 %ld, gauss2 %ld (%.2f s)\n",
-           T_END, nfe_ref, nfe_rk, nfe_sym, dp_wall_seconds() - t0);
+    dp_trajectory("truth gauss2", &truth, ydata, NT, t, &o_sym, y_sym, dH + NT, &d_sym, &nfe_sym);
+    printf("truth on [0, %g]: dopri5 %ld f-evals, tsit5 %ld, gauss2 %ld (%.2f s CPU)\n",
+           T_END, nfe_ref, nfe_rk, nfe_sym, (double)(clock() - c0) / CLOCKS_PER_SEC);
 
     /* 2.-3. Model and training: 4-64-4 tanh, Adam lr 1e-2 on the MSE of the
              whole trajectory from z(0), gradient by the interpolating adjoint
-             (dp_node_train in pendulum.h). */
+             (dp_node_train in pendulum.h: nde_train). */
     printf("training the Neural ODE: %d Adam steps, lr 1e-2, %d points on [0, %g]\n", iters, DP_N, DP_T_TRAIN);
-    t0 = dp_wall_seconds();
-    train_mse = dp_node_train(&net, SEED, iters, tdata, ydata, losses);
-    t_train = dp_wall_seconds() - t0;
+    nde_progress_init(&pr, iters / 10, print_line, (void *)"node ");
+    train_mse = dp_node_train(&net, SEED, iters, tdata, ydata, losses, &pr);
     if (train_mse < 0 || nde_mlp_system(&net, &node, msg)) return 1;
-    printf("trained in %.2f s: MSE %.3e (first step %.3e)\n", t_train, train_mse, losses[0]);
+    printf("trained in %.2f s CPU: MSE %.3e (first step %.3e)\n", pr.seconds, train_mse, losses[0]);
 
-    /* 4. Measure: the model on [0, 2.5] and [0, T_END]; the energy along each curve. */
-    if (dp_solve("model on [0, 2.5]", &node, ydata, NF, tf, &o_node, yf_node, NULL)) return 1;
-    dp_solve("model on the long horizon", &node, ydata, NT, t, &o_node, y_node, NULL);
-    d_ref = dp_energy_drift(NT, y_ref, NULL);
-    d_rk = dp_energy_drift(NT, y_rk, dH);
-    d_sym = dp_energy_drift(NT, y_sym, dH + NT);
-    d_node = dp_energy_drift(NT, y_node, dH + 2 * NT);
+    /* 4. Measure: the model on [0, 2.5] and [0, T_END]; the energy along each curve
+          (the truths' were measured with their solves). */
+    if (dp_trajectory("model on [0, 2.5]", &node, ydata, NF, tf, &o_node, yf_node, NULL, NULL, NULL)) return 1;
+    dp_trajectory("model on the long horizon", &node, ydata, NT, t, &o_node, y_node, dH + 2 * NT, &d_node, NULL);
 
     printf("\n%-44s %-12s %s\n", "quantity", "measured", "the report");
     printf("%-44s %-12.3e %s\n", "train MSE (26 points, [0, 2.5])", train_mse, "not given (Fig 8: 'able to follow')");
@@ -166,7 +160,7 @@ int main(int argc, char **argv)
     printf("%-44s %-12.3e %s\n", "max|H-H0| Neural ODE (true H along model)", d_node, "Fig 10: 'decreases'");
     printf("%-44s %-12.3e %s\n", "  H(T)-H(0) of the Neural ODE", dH[2 * NT + NT - 1], "(sign: - = decreasing)");
     printf("%-44s %-12.3e %s\n", "oscillation energy H(0) - min H = H0 + 29.4", dp_hamiltonian(ydata) + 3 * DP_G, "(scale of the drifts)");
-    printf("horizon [0, %g], %d output times; training %.2f s\n\n", T_END, NT, t_train);
+    printf("horizon [0, %g], %d output times; training %.2f s CPU\n\n", T_END, NT, pr.seconds);
 
     /* 5. Draw. Fit (Fig 8): the four states on the training interval. */
     {
@@ -178,16 +172,14 @@ int main(int argc, char **argv)
         ndp_figure_title(fig, "Neural ODE fit on the training interval [0, 2.5] (report Fig 8)");
         for (j = 0; j < 4; j++) {
             ndp_panel *p = ndp_panel_at(fig, j / 2, j % 2);
-            column(yf_ref, j, 0, NF, buf);
-            ndp_line(p, tf, buf, NF, "truth", &truth_s);
-            column(ydata, j, 0, DP_N, buf);
-            ndp_scatter(p, tdata, buf, DP_N, "26 observations", &data);
-            column(yf_node, j, 0, NF, buf);
-            ndp_line(p, tf, buf, NF, "Neural ODE", &model_s);
+            ndp_line_strided(p, tf, 1, yf_ref + j, 4, NF, "truth", &truth_s);
+            ndp_scatter_strided(p, tdata, 1, ydata + j, 4, DP_N, "26 observations", &data);
+            ndp_line_strided(p, tf, 1, yf_node + j, 4, NF, "Neural ODE", &model_s);
             ndp_title(p, names[j]);
             ndp_xlabel(p, "t");
         }
-        fails += dp_save(fig, dir, "ch05_fit") != 0;
+        fails += ndp_finish(fig, dir, "ch05_fit", msg) != NDP_OK;
+        printf("%s\n", msg);
     }
     /* Extrapolation (Fig 9): the angles on [0, 10] and on the last 10 time units. */
     {
@@ -201,17 +193,16 @@ int main(int argc, char **argv)
         for (j = 0; j < 2; j++) {
             for (i = 0; i < 2; i++) {
                 ndp_panel *p = ndp_panel_at(fig, j, i);
-                int i0 = i == 0 ? 0 : NT - 1 - w, n;
-                n = column(y_ref, j, i0, i0 + w + 1, buf);
-                ndp_line(p, t + i0, buf, n, "truth", &truth_s);
-                column(y_node, j, i0, i0 + w + 1, buf);
-                ndp_line(p, t + i0, buf, n, "Neural ODE", &model_s);
+                int i0 = i == 0 ? 0 : NT - 1 - w;
+                ndp_line_strided(p, t + i0, 1, y_ref + 4 * i0 + j, 4, w + 1, "truth", &truth_s);
+                ndp_line_strided(p, t + i0, 1, y_node + 4 * i0 + j, 4, w + 1, "Neural ODE", &model_s);
                 snprintf(title, sizeof title, "%s on [%g, %g]", names[j], t[i0], t[i0 + w]);
                 ndp_title(p, title);
                 ndp_xlabel(p, "t");
             }
         }
-        fails += dp_save(fig, dir, "ch05_extrap") != 0;
+        fails += ndp_finish(fig, dir, "ch05_extrap", msg) != NDP_OK;
+        printf("%s\n", msg);
     }
     /* Energy (Fig 10): H(t) - H(0) on the scale of the oscillation energy, and
        its running max on a log scale (where a NaN, a blow-up, ends the curve). */
@@ -222,22 +213,13 @@ int main(int argc, char **argv)
                            {NDP_VERMILION, NDP_SOLID, NDP_CIRCLE, 0, 0}};
         ndp_panel *p0 = ndp_panel_at(fig, 0, 0), *p1 = ndp_panel_at(fig, 0, 1);
         double E = dp_hamiltonian(ydata) + 3 * DP_G;  /* oscillation energy H(0) - min H */
-        int every = 5, k, n;
+        int every = 5, n = (NT + every - 1) / every, k;  /* every 5th point */
         if (!fig) { printf("%s\n", msg); return 1; }
         ndp_figure_title(fig, "Energy along the truth and the Neural ODE (report Fig 10)");
         for (k = 0; k < 3; k++) {
-            double run = 1e-12;  /* floor for the log axis */
-            for (i = 0, n = 0; i < NT; i += every, n++) {
-                buf2[n] = t[i];
-                buf[n] = dH[k * NT + i];
-            }
-            ndp_line(p0, buf2, buf, n, lab[k], &st[k]);
-            for (i = 0, n = 0; i < NT; i++) {
-                double a = fabs(dH[k * NT + i]);
-                if (!(a <= run)) run = a;  /* a NaN sticks */
-                if (i % every == 0) buf[n++] = run;
-            }
-            ndp_line(p1, buf2, buf, n, lab[k], &st[k]);
+            ndp_line_strided(p0, t, every, dH + k * NT, every, n, lab[k], &st[k]);
+            dp_running_max(NT, dH + k * NT, buf);
+            ndp_line_strided(p1, t, every, buf, every, n, lab[k], &st[k]);
         }
         ndp_title(p0, "H(t) - H(0), axis cut at +-oscillation energy");
         ndp_ylim(p0, -E, E);
@@ -245,7 +227,8 @@ int main(int argc, char **argv)
         ndp_title(p1, "max over [0, t] of |H - H(0)|");
         ndp_xlabel(p1, "t");
         ndp_log(p1, 0, 1);
-        fails += dp_save(fig, dir, "ch05_energy") != 0;
+        fails += ndp_finish(fig, dir, "ch05_energy", msg) != NDP_OK;
+        printf("%s\n", msg);
     }
 
     /* The claim. */
@@ -264,7 +247,7 @@ int main(int argc, char **argv)
     if (fails) { printf("%d figure(s) not written\n", fails); ok = 0; }
     printf("claim %s\n", ok ? "holds" : "does not hold");
     nde_mlp_free(&net);
-    free(losses); free(t); free(buf); free(buf2); free(dH); free(y_ref); free(y_rk); free(y_sym);
+    free(losses); free(t); free(buf); free(dH); free(y_ref); free(y_rk); free(y_sym);
     free(y_node); free(tf); free(yf_ref); free(yf_node);
     printf("RESULT chapter=05 train_mse=%.6g energy_drift_node=%.6g energy_drift_truth_rk=%.6g "
            "energy_drift_truth_symplectic=%.6g\n", train_mse, d_node, d_rk, d_sym);

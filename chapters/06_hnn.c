@@ -63,7 +63,6 @@
      ch06_energy       H(t) - H(0) on [0, 20] along the truth and the three HNNs; the running max
                        of |H - H(0)| with the Neural ODE (log scale); and the report's
                        Fig 11 setting (tsit5 at Julia's default rtol 1e-3) */
-#define _POSIX_C_SOURCE 199309L
 #define NEURALODE_IMPLEMENTATION
 #include "neuralode.h"
 #define NDEPLOT_IMPLEMENTATION
@@ -74,6 +73,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define SEED 1ULL          /* weights of the HNNs and of the Neural ODE */
 #define DT_OUT 0.02        /* spacing of the long-horizon output grid */
@@ -141,6 +141,8 @@ static void print_line(void *ctx, const char *line)
     printf("  %s%s\n", (const char *)ctx, line);
 }
 
+static double seconds_since(clock_t c0) { return (double)(clock() - c0) / CLOCKS_PER_SEC; }
+
 /* (a) and (b): Adam on L = mean |f_theta(z_i) - target_i|^2 over the N states
    z (N,4), targets (N,4). dL/dtheta comes from one vjp of the system with the
    cotangent a = dL/df = 2 (f_theta - target) / (4N). Returns the final loss. */
@@ -186,46 +188,6 @@ static nde_options gauss_options(double h, double rtol)
     return o;
 }
 
-/* (c): Adam on the MSE of the trajectory from zdata[0] at the N times t,
-   integrated by Gauss-Legendre (step H_TRAIN), gradient by backprop through
-   the solver. Returns the final loss, or -1 when a solve fails. */
-static double train_on_trajectory(nde_system *sys, int N, const double *t, const double *zdata,
-                                  int iters, double lr, const char *tag)
-{
-    double g[NP_HNN], L = 0.0; /* (P) */
-    nde_options o = gauss_options(H_TRAIN, RTOL_TRAIN);
-    nde_grad_options go = {0};
-    nde_target tg = {NULL, NULL};
-    nde_loss loss = {nde_loss_mse, NULL, NULL};
-    nde_grad_stats gs;
-    nde_optim adam;
-    nde_progress pr;
-    int it, rc;
-    char msg[NDE_MSG_LEN];
-    tg.y = zdata;
-    loss.ctx = &tg;
-    go.method = NDE_GRAD_BACKPROP;
-    if (nde_optim_init(&adam, NDE_OPT_ADAM, sys->nparams, lr, msg)) { printf("%s\n", msg); return -1.0; }
-    nde_progress_init(&pr, iters / 10, print_line, (void *)tag);
-    for (it = 1; it <= iters; it++) {
-        rc = nde_grad(sys, 1, zdata, N, t, &o, &go, &loss, &L, NULL, g, NULL, &gs);
-        if (rc) {
-            printf("  %s nde_grad failed at step %d: %s: %s\n", tag, it, nde_status_name(rc), gs.msg);
-            nde_optim_free(&adam);
-            return -1.0;
-        }
-        nde_optim_step(&adam, sys->params, g);
-        nde_progress_update(&pr, it, L, gs.fwd.nfe + gs.nvjp);
-    }
-    nde_optim_free(&adam);
-    { /* loss of the final parameters */
-        double y[DP_N * 4]; /* (N,4) */
-        nde_stats st;
-        if (nde_solve(sys, 1, zdata, N, t, &o, y, &st)) return -1.0;
-        return nde_mse(4L * N, y, zdata);
-    }
-}
-
 /* ---- Measuring ----------------------------------------------------------- */
 
 /* max over the N states y (N,4) of |H_theta(y_n) - H_theta(y_0)|: how well the
@@ -240,23 +202,6 @@ static double own_energy_drift(nde_mlp *net, int N, const double *y)
         if (!(fabs(Hn - H0) <= worst)) worst = isfinite(Hn) ? fabs(Hn - H0) : INFINITY;
     }
     return worst;
-}
-
-/* Add to p the curve y (n) against x (n), every `every`-th point, or (running
-   != 0) its running max of |y|, floored at 1e-12 for the log axis (a NaN, a
-   blow-up, ends the curve). bx, by (n) are scratch. */
-static void add_energy(ndp_panel *p, const double *x, const double *y, int n, int every, int running,
-                       const char *label, const ndp_style *st, double *bx, double *by)
-{
-    double run = 1e-12;
-    int i, m;
-    for (i = 0, m = 0; i < n; i++) {
-        if (!(fabs(y[i]) <= run)) run = fabs(y[i]);
-        if (i % every) continue;
-        bx[m] = x[i];
-        by[m++] = running ? run : y[i];
-    }
-    ndp_line(p, bx, by, m, label, st);
 }
 
 int main(int argc, char **argv)
@@ -275,12 +220,15 @@ int main(int argc, char **argv)
     static const double bws[5] = {0.21, 0.25, 0.3, 0.366, 0.5};
     double tdata[DP_N], zdata[DP_N * 4], fexact[DP_N * 4], fcol[DP_N * 4]; /* (N), (N,4) x3 */
     double loss_fit[3], drift[3], own[3], traj_mse[3], ext_mse[3], secs[3], drift_node, mse_node, ext_node;
-    double *t, *y_truth, *y_hnn, *y_node, *y_rk, *y_hnn_rk, *dH, *bx, *by;
-    double t0, init_params[NP_HNN];
+    double *t, *y_truth, *y_hnn, *y_node, *y_rk, *y_hnn_rk, *dH, *buf;
+    double init_params[NP_HNN];
+    clock_t c0;
     nde_mlp hnn[3], node_net;
     nde_system hsys[3], node, truth = dp_system();
-    nde_options o_long = gauss_options(H_LONG, 1e-12), o_node = dp_node_options(), o_rk = {0};
+    nde_options o_long = gauss_options(H_LONG, 1e-12), o_train = gauss_options(H_TRAIN, RTOL_TRAIN);
+    nde_options o_node = dp_node_options(), o_rk = {0};
     nde_rng rng;
+    nde_progress pr;
     static const int widths[3] = {4, 64, 1};
     int i, k, best = 0, ok = 1, fails = 0;
     char msg[NDE_MSG_LEN];
@@ -293,9 +241,8 @@ int main(int argc, char **argv)
     y_rk = (double *)malloc(sizeof(double) * NT * 4);
     y_hnn_rk = (double *)malloc(sizeof(double) * NT * 4);
     dH = (double *)malloc(sizeof(double) * 7 * NT);        /* (7,NT) H - H(0) of each curve */
-    bx = (double *)malloc(sizeof(double) * NT);
-    by = (double *)malloc(sizeof(double) * NT);
-    if (!t || !y_truth || !y_hnn || !y_node || !y_rk || !y_hnn_rk || !dH || !bx || !by) { printf("out of memory\n"); return 1; }
+    buf = (double *)malloc(sizeof(double) * NT);
+    if (!t || !y_truth || !y_hnn || !y_node || !y_rk || !y_hnn_rk || !dH || !buf) { printf("out of memory\n"); return 1; }
 
     /* 1. Data: the 26 observations of chapter 05, their exact derivatives (for (a)
           and to judge (b)), and the collocation estimates. */
@@ -324,52 +271,49 @@ int main(int argc, char **argv)
         memcpy(hnn[k].params, init_params, sizeof init_params);
     }
 
-    /* 3. Train: (a) and (b) on derivatives, (c) on the trajectory; then the
-          baseline Neural ODE of chapter 05. */
+    /* 3. Train: (a) and (b) on derivatives, (c) on the trajectory (nde_train, through
+          dp_fit_trajectory of pendulum.h like chapter 05's model); then the baseline
+          Neural ODE of chapter 05. */
     printf("training %s: %d Adam steps, lr 1e-2\n", method_name[0], iters_deriv);
-    t0 = dp_wall_seconds();
+    c0 = clock();
     loss_fit[0] = train_on_derivatives(&hsys[0], DP_N, zdata, fexact, iters_deriv, 1e-2, "(a) ");
-    secs[0] = dp_wall_seconds() - t0;
+    secs[0] = seconds_since(c0);
     printf("training %s: %d Adam steps, lr 1e-2\n", method_name[1], iters_deriv);
-    t0 = dp_wall_seconds();
+    c0 = clock();
     loss_fit[1] = train_on_derivatives(&hsys[1], DP_N, zdata, fcol, iters_deriv, 1e-2, "(b) ");
-    secs[1] = dp_wall_seconds() - t0;
+    secs[1] = seconds_since(c0);
     printf("training %s from the weights of (b): %d Adam steps, lr %g, h = %g\n", method_name[2], iters_traj, LR_TRAJ, H_TRAIN);
-    t0 = dp_wall_seconds();
+    c0 = clock();
     memcpy(hnn[2].params, hnn[1].params, sizeof init_params); /* (c) starts from (b) */
-    loss_fit[2] = train_on_trajectory(&hsys[2], DP_N, tdata, zdata, iters_traj, LR_TRAJ, "(c) ");
-    secs[2] = dp_wall_seconds() - t0;
+    nde_progress_init(&pr, iters_traj / 10, print_line, (void *)"(c) ");
+    loss_fit[2] = dp_fit_trajectory(&hsys[2], &o_train, NDE_GRAD_BACKPROP, LR_TRAJ, iters_traj, tdata, zdata, NULL, &pr);
+    secs[2] = seconds_since(c0);
     printf("training the Neural ODE of chapter 05: %d Adam steps, lr 1e-2\n", iters_node);
-    mse_node = dp_node_train(&node_net, SEED, iters_node, tdata, zdata, NULL);
+    nde_progress_init(&pr, iters_node / 10, print_line, (void *)"node ");
+    mse_node = dp_node_train(&node_net, SEED, iters_node, tdata, zdata, NULL, &pr);
     if (mse_node < 0 || nde_mlp_system(&node_net, &node, msg)) return 1;
 
     /* 4. Measure: every model from z(0) over [0, T_END]; the HNNs and the truth
           by Gauss-Legendre (h = 0.01), the Neural ODE by tsit5 (rtol 1e-6). */
-    dp_linspace(NT, 0.0, T_END, t);
-    dp_solve("truth, gauss2", &truth, zdata, NT, t, &o_long, y_truth, NULL);
-    dp_energy_drift(NT, y_truth, dH);
+    nde_linspace(NT, 0.0, T_END, t);
+    dp_trajectory("truth, gauss2", &truth, zdata, NT, t, &o_long, y_truth, dH, NULL, NULL);
     for (k = 0; k < 3; k++) {
         double *y = y_hnn + (long)k * NT * 4, yfit[DP_N * 4];
-        nde_options o_fit = gauss_options(H_TRAIN, RTOL_TRAIN);
-        dp_solve(method_name[k], &hsys[k], zdata, NT, t, &o_long, y, NULL);
-        drift[k] = dp_energy_drift(NT, y, dH + (k + 1) * NT);
+        dp_trajectory(method_name[k], &hsys[k], zdata, NT, t, &o_long, y, dH + (k + 1) * NT, &drift[k], NULL);
         own[k] = own_energy_drift(&hnn[k], NT, y);
-        if (nde_solve(&hsys[k], 1, zdata, DP_N, tdata, &o_fit, yfit, NULL)) traj_mse[k] = INFINITY;
+        if (nde_solve(&hsys[k], 1, zdata, DP_N, tdata, &o_train, yfit, NULL)) traj_mse[k] = INFINITY;
         else traj_mse[k] = nde_mse(4 * DP_N, yfit, zdata);
         ext_mse[k] = nde_mse(4L * N10, y, y_truth);
         if (drift[k] < drift[best]) best = k;
     }
-    dp_solve("Neural ODE", &node, zdata, NT, t, &o_node, y_node, NULL);
-    drift_node = dp_energy_drift(NT, y_node, dH + 4 * NT);
+    dp_trajectory("Neural ODE", &node, zdata, NT, t, &o_node, y_node, dH + 4 * NT, &drift_node, NULL);
     ext_node = nde_mse(4L * N10, y_node, y_truth);
     /* the report's Fig 11 setting: truth and the best HNN by tsit5 at Julia's defaults */
     o_rk.method = NDE_TSIT5;
     o_rk.rtol = 1e-3;
     o_rk.atol = 1e-6;
-    dp_solve("truth, tsit5", &truth, zdata, NT, t, &o_rk, y_rk, NULL);
-    dp_solve("best HNN, tsit5", &hsys[best], zdata, NT, t, &o_rk, y_hnn_rk, NULL);
-    dp_energy_drift(NT, y_rk, dH + 5 * NT);
-    dp_energy_drift(NT, y_hnn_rk, dH + 6 * NT);
+    dp_trajectory("truth, tsit5", &truth, zdata, NT, t, &o_rk, y_rk, dH + 5 * NT, NULL, NULL);
+    dp_trajectory("best HNN, tsit5", &hsys[best], zdata, NT, t, &o_rk, y_hnn_rk, dH + 6 * NT, NULL, NULL);
 
     printf("\n%-31s %-10s %-10s %-10s %-10s %-10s %-7s\n", "model", "train loss", "fit MSE", "MSE [0,10]",
            "max|H-H0|", "own H", "seconds");
@@ -402,14 +346,14 @@ int main(int argc, char **argv)
         for (k = 0; k < 4; k++) {
             ndp_panel *p = ndp_panel_at(fig, k / 2, k % 2);
             double f[4];
-            for (i = 0; i < NF; i++) { dp_rhs(NULL, 0.0, 1, y_truth + 4 * i, NULL, f); bx[i] = f[k]; }
-            ndp_line(p, t, bx, NF, "exact (eq 3.6)", &ex);
-            for (i = 0; i < DP_N; i++) by[i] = fcol[4 * i + k];
-            ndp_scatter(p, tdata, by, DP_N, "local quadratic estimate", &es);
+            for (i = 0; i < NF; i++) { dp_rhs(NULL, 0.0, 1, y_truth + 4 * i, NULL, f); buf[i] = f[k]; }
+            ndp_line(p, t, buf, NF, "exact (eq 3.6)", &ex);
+            ndp_scatter_strided(p, tdata, 1, fcol + k, 4, DP_N, "local quadratic estimate", &es);
             ndp_title(p, names[k]);
             ndp_xlabel(p, "t");
         }
-        fails += dp_save(fig, dir, "ch06_collocation") != 0;
+        fails += ndp_finish(fig, dir, "ch06_collocation", msg) != NDP_OK;
+        printf("%s\n", msg);
     }
     {
         ndp_figure *fig = ndp_figure_create(1800, 600, 1, 3, msg);
@@ -420,13 +364,15 @@ int main(int argc, char **argv)
         static const char *lab[7] = {"truth", "HNN (a) exact derivatives", "HNN (b) collocation",
                                      "HNN (c) trajectory", "Neural ODE (ch 05)", "truth, tsit5", "best HNN, tsit5"};
         ndp_panel *p0 = ndp_panel_at(fig, 0, 0), *p1 = ndp_panel_at(fig, 0, 1), *p2 = ndp_panel_at(fig, 0, 2);
+        int every = 5, n = (NT + every - 1) / every;  /* every 5th point on [0, T_END] */
         if (!fig) { printf("%s\n", msg); return 1; }
         ndp_figure_title(fig, "Energy (true H of eq 3.5) along each model, from z(0) (report Fig 11)");
         for (k = 0; k < 5; k++) {
-            if (k < 4) add_energy(p0, t, dH + k * NT, N20, 1, 0, lab[k], &st[k], bx, by);
-            add_energy(p1, t, dH + k * NT, NT, 5, 1, lab[k], &st[k], bx, by);
+            if (k < 4) ndp_line(p0, t, dH + k * NT, N20, lab[k], &st[k]);
+            dp_running_max(NT, dH + k * NT, buf);
+            ndp_line_strided(p1, t, every, buf, every, n, lab[k], &st[k]);
         }
-        for (k = 5; k < 7; k++) add_energy(p2, t, dH + k * NT, NT, 5, 0, lab[k], &st[k], bx, by);
+        for (k = 5; k < 7; k++) ndp_line_strided(p2, t, every, dH + k * NT, every, n, lab[k], &st[k]);
         ndp_title(p0, "H(t) - H(0) on [0, 20], Gauss-Legendre h 0.01");
         ndp_title(p1, "max over [0, t] of |H - H(0)|");
         ndp_log(p1, 0, 1);
@@ -434,7 +380,8 @@ int main(int argc, char **argv)
         ndp_xlabel(p0, "t");
         ndp_xlabel(p1, "t");
         ndp_xlabel(p2, "t");
-        fails += dp_save(fig, dir, "ch06_energy") != 0;
+        fails += ndp_finish(fig, dir, "ch06_energy", msg) != NDP_OK;
+        printf("%s\n", msg);
     }
 
     /* The claim. */
@@ -446,7 +393,7 @@ int main(int argc, char **argv)
     printf("claim %s\n", ok ? "holds" : "does not hold");
     for (k = 0; k < 3; k++) nde_mlp_free(&hnn[k]);
     nde_mlp_free(&node_net);
-    free(t); free(y_truth); free(y_hnn); free(y_node); free(y_rk); free(y_hnn_rk); free(dH); free(bx); free(by);
+    free(t); free(y_truth); free(y_hnn); free(y_node); free(y_rk); free(y_hnn_rk); free(dH); free(buf);
     printf("RESULT chapter=06 energy_drift_hnn=%.6g energy_drift_node=%.6g\n", drift[best], drift_node);
     return ok ? 0 : 1;
 }

@@ -1,12 +1,9 @@
 /* pendulum.h: the double pendulum shared by chapters 05 and 06.
 
-   A stopgap: two chapters need the true system, its Hamiltonian, the training
-   data and the plain Neural ODE of chapter 05, so they live here once instead
-   of being copied (the lead decides whether they move elsewhere). The last
-   section holds three helpers that are not about the pendulum at all (timing,
-   a solve that marks the rows it did not reach, saving a figure): any chapter
-   could use them. Include this file after neuralode.h and ndeplot.h, with
-   _POSIX_C_SOURCE >= 199309L defined first (clock_gettime); every function
+   Two chapters need the true system, its Hamiltonian, the training data, the
+   energy measurements and the plain Neural ODE of chapter 05, so they live here
+   once instead of being copied. Only pendulum content: general helpers come
+   from neuralode.h and ndeplot.h. Include this file after both; every function
    is static.
 
    Source: "An Implementation of Neural Ordinary Differential Equations"
@@ -30,7 +27,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <time.h>
 
 #define DP_G 9.8
 #define DP_N 26        /* observations: the report's code, 26 points on [0, 2.5] */
@@ -95,13 +91,6 @@ static nde_system dp_system(void)
     return s;
 }
 
-/* n equally spaced times t (n) from t0 to t1 (both included). */
-static void dp_linspace(int n, double t0, double t1, double *t)
-{
-    int i;
-    for (i = 0; i < n; i++) t[i] = t0 + (t1 - t0) * i / (n - 1);
-}
-
 /* max over the N states y (N,4) of |H(y_n) - H(y_0)|; H (N) receives
    H(y_n) - H(y_0) when not NULL. Non-finite states give +inf. */
 static double dp_energy_drift(int N, const double *y, double *H)
@@ -114,6 +103,43 @@ static double dp_energy_drift(int N, const double *y, double *H)
         if (H) H[n] = dH;
     }
     return worst;
+}
+
+/* Running max over [t_0, t_n] of |dH|, for the N energy errors dH (N) of
+   dp_energy_drift, into run (N), floored at 1e-12 for a log axis. A NaN (a
+   blow-up: the rows after a failed solve) replaces the max, so a drawn curve
+   ends there. */
+static void dp_running_max(int N, const double *dH, double *run)
+{
+    double m = 1e-12;
+    int n;
+    for (n = 0; n < N; n++) {
+        if (!(fabs(dH[n]) <= m)) m = fabs(dH[n]);
+        run[n] = m;
+    }
+}
+
+/* One trajectory of the pendulum, the truth or a model of it: y (N,4) from z0
+   (4) over the N times t (N) with options o, and its energy drift into *drift
+   (dp_energy_drift; dH (N) as there; either may be NULL). A failed solve is
+   printed after `what` and the rows it did not reach become NaN, so the drift
+   is +inf and a drawn curve ends there. *nfe (may be NULL) gets the f
+   evaluations. Returns the solver's status. */
+static int dp_trajectory(const char *what, const nde_system *sys, const double *z0, int N, const double *t,
+                         const nde_options *o, double *y, double *dH, double *drift, long *nfe)
+{
+    nde_stats st;
+    int rc = nde_solve(sys, 1, z0, N, t, o, y, &st);
+    double d;
+    long i;
+    if (rc) {
+        printf("%s: %s: %s\n", what, nde_status_name(rc), st.msg);
+        for (i = 4L * st.n_out; i < 4L * N; i++) y[i] = NAN;
+    }
+    if (nfe) *nfe = st.nfe;
+    d = dp_energy_drift(N, y, dH);
+    if (drift) *drift = d;
+    return rc;
 }
 
 /* The training data of chapters 05 and 06: q = (0.05, -0.05), p = (0, 0),
@@ -129,7 +155,7 @@ static int dp_make_data(double *tdata, double *ydata)
     int rc;
     o.rtol = 1e-10;
     o.atol = 1e-12;
-    dp_linspace(DP_N, 0.0, DP_T_TRAIN, tdata);
+    nde_linspace(DP_N, 0.0, DP_T_TRAIN, tdata);
     rc = nde_solve(&truth, 1, z0, DP_N, tdata, &o, ydata, &st);
     if (rc) printf("truth solve failed: %s: %s\n", nde_status_name(rc), st.msg);
     return rc;
@@ -148,103 +174,62 @@ static nde_options dp_node_options(void)
     return o;
 }
 
-static void dp_print_line(void *ctx, const char *line)
+/* Fit a model of the pendulum, sys (its params are trained), to the whole
+   trajectory of the data: nde_train, Adam with step lr for iters steps on the
+   MSE of the DP_N states ydata (DP_N,4) at tdata (DP_N) from ydata[0], solved
+   with options o, gradients by method (an NDE_GRAD_*). losses (iters) gets
+   the loss before each step, progress reports (both may be NULL). Returns the
+   MSE of the trained parameters, or -1 on failure (message printed). */
+static double dp_fit_trajectory(const nde_system *sys, const nde_options *o, int method, double lr, int iters,
+                                const double *tdata, const double *ydata, double *losses, nde_progress *progress)
 {
-    printf("  %s%s\n", (const char *)ctx, line);
+    char msg[NDE_MSG_LEN];
+    nde_optim adam;
+    nde_grad_options go = {0};
+    nde_target tg = {NULL, NULL};
+    nde_loss loss = {nde_loss_mse, NULL, NULL};
+    nde_train_options to = {0};
+    nde_train_stats ts;
+    nde_stats st;
+    double yfit[DP_N * 4]; /* (N,4) */
+    int rc;
+    tg.y = ydata;
+    loss.ctx = &tg;
+    go.method = method;
+    to.iters = iters;
+    to.progress = progress;
+    to.loss_history = losses;
+    if (nde_optim_init(&adam, NDE_OPT_ADAM, sys->nparams, lr, msg)) { printf("%s\n", msg); return -1.0; }
+    rc = nde_train(sys, 1, ydata, DP_N, tdata, o, &go, &loss, &adam, &to, &ts);
+    nde_optim_free(&adam);
+    if (rc) { printf("training failed: %s\n", ts.msg); return -1.0; }
+    /* the MSE of the trained parameters (the last loss was measured before the last step) */
+    rc = nde_solve(sys, 1, ydata, DP_N, tdata, o, yfit, &st);
+    if (rc) { printf("final solve failed: %s\n", st.msg); return -1.0; }
+    return nde_mse(DP_N * 4, yfit, ydata);
 }
 
 /* The 4-64-4 tanh Neural ODE dz/dt = net(z), weights N(0, 0.1^2) from seed,
-   trained on the whole trajectory (tdata, ydata) from ydata[0] by Adam (lr
-   1e-2) on the MSE, gradients by the interpolating adjoint (method A of the
-   report: store the forward solution, read it backwards). Writes the loss
-   after each step into losses (iters) when not NULL; returns the final MSE
-   of the trained model, or -1 on failure (message printed). net is built
-   here; the caller frees it. */
-static double dp_node_train(nde_mlp *net, unsigned long long seed, int iters,
-                            const double *tdata, const double *ydata, double *losses)
+   fitted by dp_fit_trajectory: Adam (lr 1e-2), tsit5 (dp_node_options),
+   gradients by the interpolating adjoint (method A of the report: store the
+   forward solution, read it backwards). losses and progress as there.
+   Returns the MSE of the trained model, or -1 on failure (message printed).
+   net is built here; the caller frees it. */
+static double dp_node_train(nde_mlp *net, unsigned long long seed, int iters, const double *tdata,
+                            const double *ydata, double *losses, nde_progress *progress)
 {
     static const int widths[3] = {4, 64, 4};
     char msg[NDE_MSG_LEN];
     nde_system sys;
     nde_rng rng;
-    nde_optim adam;
-    nde_progress pr;
     nde_options o = dp_node_options();
-    nde_grad_options go = {0};
-    nde_target tg = {NULL, NULL};
-    nde_loss loss = {nde_loss_mse, NULL, NULL};
-    nde_grad_stats gs;
-    double g[64 * 4 + 64 + 4 * 64 + 4], L = -1.0; /* (P) */
-    int it, rc;
-    tg.y = ydata;
-    loss.ctx = &tg;
-    go.method = NDE_GRAD_INTERP;
-    if (nde_mlp_dense(net, 3, widths, NDE_ACT_TANH, 0, msg) || nde_mlp_system(net, &sys, msg) ||
-        nde_optim_init(&adam, NDE_OPT_ADAM, net->nparams, 1e-2, msg)) {
+    if (nde_mlp_dense(net, 3, widths, NDE_ACT_TANH, 0, msg) || nde_mlp_system(net, &sys, msg)) {
         printf("model setup failed: %s\n", msg);
         return -1.0;
     }
     nde_rng_seed(&rng, seed);
     nde_mlp_init_normal(net, &rng, 0.1);
-    nde_progress_init(&pr, iters >= 10 ? iters / 10 : 1, dp_print_line, (void *)"node ");
-    for (it = 1; it <= iters; it++) {
-        rc = nde_grad(&sys, 1, ydata, DP_N, tdata, &o, &go, &loss, &L, NULL, g, NULL, &gs);
-        if (rc) { printf("nde_grad failed at step %d: %s: %s\n", it, nde_status_name(rc), gs.msg); break; }
-        if (losses) losses[it - 1] = L;
-        nde_optim_step(&adam, net->params, g);
-        nde_progress_update(&pr, it, L, gs.fwd.nfe + gs.bwd.nfe);
-    }
-    nde_optim_free(&adam);
-    if (it <= iters) return -1.0;
-    { /* the MSE of the trained parameters (the last L was before the last step) */
-        double yfit[DP_N * 4]; /* (N,4) */
-        nde_stats st;
-        rc = nde_solve(&sys, 1, ydata, DP_N, tdata, &o, yfit, &st);
-        if (rc) { printf("final solve failed: %s\n", st.msg); return -1.0; }
-        return nde_mse(DP_N * 4, yfit, ydata);
-    }
-}
-
-/* ---- Helpers any chapter could use -------------------------------------- */
-
-/* Wall-clock seconds from a monotonic clock. */
-static double dp_wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-/* nde_solve of one row z0 (D) over the N times t (N) into y (N,D) with options
-   o; *nfe = f evaluations (nfe may be NULL). On failure print what and why and
-   fill the rows not reached with NaN (a drift over them then counts as inf).
-   Returns the status. */
-static int dp_solve(const char *what, const nde_system *sys, const double *z0, int N, const double *t,
-                    const nde_options *o, double *y, long *nfe)
-{
-    nde_stats st;
-    int rc = nde_solve(sys, 1, z0, N, t, o, y, &st);
-    long i;
-    if (rc) {
-        printf("%s: %s: %s\n", what, nde_status_name(rc), st.msg);
-        for (i = (long)sys->dim * st.n_out; i < (long)sys->dim * N; i++) y[i] = NAN;
-    }
-    if (nfe) *nfe = st.nfe;
-    return rc;
-}
-
-/* Save fig as dir/name.png (.dat, .gp), print where it went or why it failed,
-   free the figure. Returns 0 or the ndp_status. */
-static int dp_save(ndp_figure *fig, const char *dir, const char *name)
-{
-    char stem[256], msg[NDP_MSG_LEN];
-    int rc;
-    snprintf(stem, sizeof stem, "%s/%s", dir, name);
-    rc = ndp_save(fig, stem, msg);
-    if (rc) printf("figure %s not written: %s: %s\n", stem, ndp_status_name(rc), msg);
-    else printf("wrote %s.png (.dat, .gp)\n", stem);
-    ndp_figure_free(fig);
-    return rc;
+    return dp_fit_trajectory(&sys, &o, NDE_GRAD_INTERP, 1e-2, iters, tdata, ydata, losses, progress);
 }
 
 #endif /* CHAPTERS_PENDULUM_H */

@@ -27,7 +27,7 @@ plot 'ch04_fit.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' t
      'ch04_fit.dat' index 5 using 1:2 with points pt 5 ps 1.00 lc rgb '#D55E00' title 'noisy observations y'
 
 # panel (1,0)
-set title '(b) lowest training loss in 3000 updates (update 2972)'
+set title '(b) lowest training loss in 3000 updates (update 2990)'
 set xlabel 'time t'
 set ylabel 'population'
 unset logscale

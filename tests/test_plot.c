@@ -8,6 +8,9 @@
    - the legend goes to a corner the data leaves empty, or above the plot when none is;
    - every saved PNG decodes (width, height, 3 channels) with data inside each plot area,
      no .tmp file is left, a missing directory gives NDP_ERR_IO;
+   - strided series draw exactly (pixel for pixel) what the gathered arrays draw, and a
+     different component does not; a stride below 1 is NDP_ERR_ARG;
+   - ndp_finish writes DIR/NAME.*, says so in msg, and names the stem and status on failure;
    - when gnuplot is installed, every written .gp script runs and its PNG decodes.
    Outputs go to build/test_plots/ (never plots/). Run from the repository root. */
 #define NDEPLOT_IMPLEMENTATION
@@ -418,6 +421,114 @@ static void test_save(void)
     ndp_figure_free(f);
 }
 
+/* ---------------------------------------------------------------- strided series, ndp_finish */
+
+/* Render f and compare its canvas with ref (w*h*3 bytes); frees f. Returns the number of
+   differing bytes, or -1 when the render fails or the sizes differ. */
+static long canvas_diff(ndp_figure *f, const unsigned char *ref, int wr, int hr)
+{
+    const unsigned char *img;
+    long d = 0, i;
+    int w = 0, h = 0;
+    if (ndp_render(f, NULL) != NDP_OK) { ndp_figure_free(f); return -1; }
+    img = ndp_pixels(f, &w, &h);
+    if (w != wr || h != hr) { ndp_figure_free(f); return -1; }
+    for (i = 0; i < 3L * w * h; i++) d += img[i] != ref[i];
+    ndp_figure_free(f);
+    return d;
+}
+
+/* Panel (0,0) of a new 400 x 300 figure, and the figure through fig. */
+static ndp_panel *new_panel(ndp_figure **fig)
+{
+    *fig = ndp_figure_create(400, 300, 1, 1, NULL);
+    return ndp_panel_at(*fig, 0, 0);
+}
+
+static void test_strided(void)
+{
+    enum { N = 60, B = 3, D = 2 };
+    static double a[N * B * D], t[N], col[N], other[N], tk[N], yk[N];   /* a (N,B,D) */
+    static unsigned char ref[400 * 300 * 3];
+    ndp_style st = {NDP_VERMILION, NDP_DASHED, NDP_SQUARE, 0, 0};
+    char msg[NDP_MSG_LEN] = "", name[160];
+    ndp_figure *f;
+    ndp_panel *p;
+    const unsigned char *img;
+    int n, w = 0, h = 0, k;
+    long d;
+    for (n = 0; n < N; n++) {
+        t[n] = 0.1 * n;
+        for (k = 0; k < B * D; k++) a[n * B * D + k] = sin(t[n] * (k + 1)) + k;
+        col[n] = a[n * B * D + 1 * D + 1];     /* row b = 1, component d = 1 */
+        other[n] = a[n * B * D + 1 * D + 0];   /* row 1, component 0 */
+    }
+    for (n = 0, k = 0; n < N; n += 4, k++) { tk[k] = t[n]; yk[k] = col[n]; }   /* every 4th point */
+
+    /* reference: a line and a scatter of the gathered column, and its every-4th points */
+    p = new_panel(&f);
+    ndp_line(p, t, col, N, "b = 1, d = 1", &st);
+    ndp_scatter(p, tk, yk, k, "every 4th", &st);
+    ndp_line(p, NULL, col, N, "x = index", NULL);
+    CHECK("render the gathered reference", ndp_render(f, NULL) == NDP_OK);
+    img = ndp_pixels(f, &w, &h);
+    memcpy(ref, img, sizeof ref);
+    ndp_figure_free(f);
+
+    p = new_panel(&f);
+    ndp_line_strided(p, t, 1, a + 1 * D + 1, B * D, N, "b = 1, d = 1", &st);
+    ndp_scatter_strided(p, t, 4, a + 1 * D + 1, 4 * B * D, k, "every 4th", &st);
+    ndp_line_strided(p, NULL, 1, a + 1 * D + 1, B * D, N, "x = index", NULL);
+    d = canvas_diff(f, ref, w, h);
+    snprintf(name, sizeof name, "strided line + scatter draw what the gathered arrays draw: %ld bytes differ", d);
+    CHECK(name, d == 0);
+
+    p = new_panel(&f);   /* the neighbouring component: must differ (the comparison can fail) */
+    ndp_line(p, t, other, N, "b = 1, d = 1", &st);
+    ndp_scatter(p, tk, yk, k, "every 4th", &st);
+    ndp_line(p, NULL, col, N, "x = index", NULL);
+    d = canvas_diff(f, ref, w, h);
+    snprintf(name, sizeof name, "  the neighbouring component draws differently: %ld bytes differ", d);
+    CHECK(name, d > 1000);
+
+    p = new_panel(&f);
+    CHECK("ndp_line_strided with ystride 0 -> NDP_ERR_ARG", ndp_line_strided(p, t, 1, col, 0, N, "s", NULL) == NDP_ERR_ARG);
+    CHECK("ndp_scatter_strided with xstride -1 -> NDP_ERR_ARG", ndp_scatter_strided(p, t, -1, col, 1, N, "s", NULL) == NDP_ERR_ARG);
+    CHECK("  and the figure keeps the first failure", ndp_render(f, msg) == NDP_ERR_ARG && strstr(msg, "ndp_line_strided") != NULL);
+    printf("     message: %s\n", msg);
+    ndp_figure_free(f);
+}
+
+static void test_finish(void)
+{
+    static const char *want = OUT "/no/such/fig not written: NDP_ERR_IO: ";
+    double x[3] = {0, 1, 2}, y[3] = {1, 0, 1};
+    char msg[NDP_MSG_LEN] = "";
+    ndp_figure *f;
+    int st;
+    remove(OUT "/finish.png");
+    new_panel(&f);
+    ndp_line(ndp_panel_at(f, 0, 0), x, y, 3, NULL, NULL);
+    st = ndp_finish(f, OUT, "finish", msg);
+    printf("     message: %s\n", msg);
+    CHECK("ndp_finish(fig, dir, name) -> NDP_OK", st == NDP_OK);
+    CHECK("  msg says where: \"wrote " OUT "/finish.png (+ .dat, .gp)\"", strcmp(msg, "wrote " OUT "/finish.png (+ .dat, .gp)") == 0);
+    CHECK("  finish.png, .dat and .gp exist", exists(OUT "/finish.png") && exists(OUT "/finish.dat") && exists(OUT "/finish.gp"));
+
+    new_panel(&f);
+    st = ndp_finish(f, NULL, OUT "/finish_nodir", msg);
+    CHECK("dir NULL: the stem is NAME", st == NDP_OK && exists(OUT "/finish_nodir.png"));
+
+    new_panel(&f);
+    st = ndp_finish(f, OUT "/no/such", "fig", msg);
+    printf("     message: %s\n", msg);
+    CHECK("missing directory -> NDP_ERR_IO, msg names the stem and status",
+          st == NDP_ERR_IO && strncmp(msg, want, strlen(want)) == 0);
+    CHECK("NULL figure -> NDP_ERR_ARG", ndp_finish(NULL, OUT, "none", msg) == NDP_ERR_ARG && strstr(msg, "fig is NULL") != NULL);
+    new_panel(&f);
+    CHECK("empty name -> NDP_ERR_ARG (the figure is freed all the same)", ndp_finish(f, OUT, "", msg) == NDP_ERR_ARG);
+}
+
 /* Bytes in a file, -1 when it cannot be opened. */
 static long file_size(const char *path)
 {
@@ -467,5 +578,7 @@ void test_plot(void)
     test_legend();
     test_errors();
     test_save();
+    test_strided();
+    test_finish();
     test_gnuplot();
 }

@@ -702,7 +702,7 @@ static void test_train_loop(void)
     nde_train_stats ts;
     nde_target tg;
     nde_loss loss = {nde_loss_mse, NULL, NULL};
-    int s, i, monotone_best = 1;
+    int s, i, monotone_best = 1, best60;
     memcpy(theta_true, prob_lv_theta, sizeof theta_true);
     truth = prob_lv(theta_true);
     nde_linspace(21, 0.0, 4.0, t);
@@ -723,6 +723,7 @@ static void test_train_loop(void)
     printf("     nde_train LV: loss %.3e -> best %.3e at step %d, theta (%.4f, %.4f, %.4f, %.4f), nfe %ld\n",
            ts.loss_first, ts.loss_best, ts.best_iter, th[0], th[1], th[2], th[3], ts.nfe);
     CHECK("nde_train: 60 Adam steps run and the loss falls 10x", s == NDE_OK && ts.iters == 60 && ts.loss_best < 0.1 * ts.loss_first);
+    best60 = ts.best_iter;
     for (i = 1; i < 60; i++) if (hist[i] < ts.loss_best) monotone_best = 0;
     CHECK("nde_train: loss_history filled and loss_best is its minimum", monotone_best && hist[0] == ts.loss_first && hist[ts.best_iter] == ts.loss_best);
     {   /* keep_best: the returned parameters reproduce the best loss */
@@ -746,6 +747,28 @@ static void test_train_loop(void)
         CHECK("nde_train: 25 + 35 steps in two calls equal 60 in one (optimizer state carries over)",
               memcmp(th2, th3, sizeof th2) == 0);
         nde_optim_free(&o3);
+    }
+    {   /* a caller-owned tracker spans calls: 30 + 30 steps keep the best of all 60 */
+        double th4[4] = {1.0, 1.0, 1.0, 1.0}, L, g[4];
+        nde_system sys4 = prob_lv(th4);
+        nde_optim o4;
+        nde_early_stop best;
+        nde_optim_init(&o4, NDE_OPT_ADAM, 4, 0.05, NULL);
+        nde_early_init(&best, 4, 1000, NULL);
+        to.best = &best;
+        to.iters = 30;
+        nde_train(&sys4, 1, u0, 21, t, NULL, NULL, &loss, &o4, &to, &ts);
+        to.iter0 = 30;
+        to.keep_best = 1;
+        nde_train(&sys4, 1, u0, 21, t, NULL, NULL, &loss, &o4, &to, &ts);
+        nde_grad(&sys4, 1, u0, 21, t, NULL, NULL, &loss, &L, NULL, g, NULL, NULL);
+        CHECK("nde_train: a shared tracker keeps the best over both calls (the same step and loss as one call of 60)",
+              ts.best_iter == best60 && L == hist[best60]);
+        to.best = NULL;
+        to.iter0 = 0;
+        to.keep_best = 0;
+        nde_early_free(&best);
+        nde_optim_free(&o4);
     }
     to.iters = 0;
     s = nde_train(&sys2, 1, u0, 21, t, NULL, NULL, &loss, &o2, &to, &ts);
