@@ -24,6 +24,7 @@
 #define NEURALODE_IMPLEMENTATION
 #include "neuralode.h"
 #include "tests/fixtures/refs.h"
+#include "tests/problems.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -207,19 +208,6 @@ static void bench_mlp(void)
 /* Lotka-Volterra by dopri5                                               */
 /* ===================================================================== */
 
-/* dx/dt = alpha x - beta x y, dy/dt = delta x y - gamma y; theta = (alpha, beta, delta, gamma). */
-static int lv_f(void *ctx, double t, int B, const double *y, const double *th, double *dydt)
-{
-    int b;
-    (void)ctx; (void)t;
-    for (b = 0; b < B; b++) {
-        double x = y[2 * b], z = y[2 * b + 1];
-        dydt[2 * b] = th[0] * x - th[1] * x * z;
-        dydt[2 * b + 1] = th[2] * x * z - th[3] * z;
-    }
-    return 0;
-}
-
 static void bench_lv(void)
 {
     double p[4], tt[2] = {0.0, 10.0}, y[4], best = 1e30, err, t0;
@@ -229,11 +217,9 @@ static void bench_lv(void)
     long i, reps = 200;
     int k;
     memcpy(p, ref_lv_p, sizeof p);
-    memset(&sys, 0, sizeof sys);
-    sys.dim = 2;
-    sys.nparams = 4;
-    sys.params = p;
-    sys.f = lv_f;
+    sys = prob_lv(p);
+    sys.jac = NULL; /* what an explicit solver sees: f only */
+    sys.vjp = NULL;
     memset(&opt, 0, sizeof opt);
     opt.method = NDE_DOPRI5;
     opt.rtol = 1e-8;
