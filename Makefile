@@ -44,7 +44,7 @@ TEST_LIB := tests/check.c tests/problems.c tests/nde_impl.c
 $(BUILD)/test_all: tests/test_main.c $(TEST_LIB) $(TESTS) tests/check.h tests/problems.h tests/fixtures/refs.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ tests/test_main.c $(TEST_LIB) $(TESTS) $(PNG_OBJ) $(LDLIBS)
 
-$(BUILD)/%: chapters/%.c $(wildcard chapters/*.h) tests/fixtures/refs.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
+$(BUILD)/%: chapters/%.c $(wildcard chapters/*.h) tests/fixtures/refs.h tests/problems.c tests/problems.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(PNG_OBJ) $(LDLIBS)
 
 $(BUILD)/ex_%: examples/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)

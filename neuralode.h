@@ -2257,10 +2257,11 @@ static void nde__mlp_linear_narrow(int B, int in, int out, const double *W, cons
     for (r = 0; r < B; r++) {
         const double *xr = x + (size_t)r * in, *Wo = W;
         double *yr = y + (size_t)r * out;
+        double x0 = xr[0], x1 = in > 1 ? xr[1] : 0.0, x2 = in > 2 ? xr[2] : 0.0; /* read once */
         for (o = 0; o < out; o++, Wo += in) {
-            double s = Wo[0] * xr[0];
-            if (in > 1) s += Wo[1] * xr[1];
-            if (in > 2) s += Wo[2] * xr[2];
+            double s = Wo[0] * x0;
+            if (in > 1) s += Wo[1] * x1;
+            if (in > 2) s += Wo[2] * x2;
             yr[o] = b ? b[o] + s : s;
         }
     }
@@ -3359,6 +3360,7 @@ typedef struct nde__ows {
 /* Outcomes of the implicit stage solve besides success. */
 #define NDE__NEWTON_FAIL 1
 #define NDE__NEWTON_SINGULAR 2
+#define NDE__NEWTON_NONFINITE 3  /* the iterates became NaN/Inf: the solution itself runs away */
 
 static int nde__is_implicit(int method)
 {
@@ -3496,12 +3498,12 @@ static int nde__ows_jacobian(nde__integ *ig, nde__ows *w)
    eta_k = theta_k/(1 - theta_k) (eta_1 = max(eta_old, eps)^0.8): converged when
    eta_k |d_k| <= newton_tol; failed when theta_k >= 1 or when
    theta_k^(kmax-k)/(1 - theta_k) |d_k| > newton_tol predicts a miss at kmax.
-   Returns 1 converged, 0 go on, -1 failed. */
+   Returns 1 converged, 0 go on, -1 failed, -2 the norm is NaN/Inf. */
 static int nde__newton_test(const nde__integ *ig, nde__ows *w, int k, double nrm, double *nrm_old, double *eta)
 {
     double tol = ig->o.newton_tol;
     int kmax = ig->o.newton_max;
-    if (!nde__finite(nrm)) return -1;
+    if (!nde__finite(nrm)) return -2;
     if (k > 1) {
         double theta = *nrm_old > 0.0 ? nrm / *nrm_old : 0.0;
         if (theta > w->theta) w->theta = theta;
@@ -3558,6 +3560,8 @@ static int nde__implicit_step(nde__integ *ig, nde__ows *w, const double *G, doub
         }
         if (status == NDE_OK) status = solve(ig, w, h);
         if (status <= 0) return status; /* converged, or a hard error */
+        if (status == NDE__NEWTON_NONFINITE) return NDE__STEP_NONFINITE; /* the driver shrinks h, and
+                                                                   reports NaN/Inf if that never helps */
         if (!w->jac_fresh) {            /* retry with the Jacobian at (t, y) */
             w->jac_ok = 0;
             continue;
@@ -3612,7 +3616,7 @@ static int nde__dirk_stages(nde__integ *ig, nde__ows *w, double h)
             nde__newton_solve(ig, w, w->d, 0);
             for (r = 0; r < n; r++) Yi[r] += w->d[r];
             conv = nde__newton_test(ig, w, k, nde__err_norm(ig, w->d, ig->y, ig->y), &nrm_old, &eta);
-            if (conv < 0) return NDE__NEWTON_FAIL;
+            if (conv < 0) return conv == -2 ? NDE__NEWTON_NONFINITE : NDE__NEWTON_FAIL;
             if (conv > 0) break;
         }
         for (r = 0; r < n; r++) ki[r] = (Yi[r] - base[r]) / hg;
@@ -3733,7 +3737,7 @@ static int nde__gauss2_stages(nde__integ *ig, nde__ows *w, double h)
         n1 = nde__err_norm(ig, d, ig->y, ig->y);
         n2 = nde__err_norm(ig, d + n, ig->y, ig->y);
         conv = nde__newton_test(ig, w, k, sqrt(0.5 * (n1 * n1 + n2 * n2)), &nrm_old, &eta);
-        if (conv < 0) return NDE__NEWTON_FAIL;
+        if (conv < 0) return conv == -2 ? NDE__NEWTON_NONFINITE : NDE__NEWTON_FAIL;
         if (conv > 0) break;
     }
     for (i = 0; i < 2; i++) {
