@@ -2067,27 +2067,44 @@ static double nde__mlp_softplus(double x)
 /* tanh within 2 ulp of libm's and about twice as fast (tanh is half of a
    small network's time): tanh x = x + x z P(z)/Q(z), z = x^2, for |x| < 0.625
    (the rational approximation of Cephes' tanh.c, S. L. Moshier), else
-   sign(x) (1 - 2/(e^{2|x|} + 1)); |tanh x| = 1 in double beyond |x| = 22. */
+   sign(x) (1 - 2/(e^{2|x|} + 1)); |tanh x| = 1 in double beyond |x| = 22.
+   nde__mlp_tanh_small is the rational branch alone. */
+static double nde__mlp_tanh_small(double x)
+{
+    double z = x * x;
+    double p = (-9.64399179425052238628e-1 * z - 9.92877231001918586564e1) * z - 1.61468768441708447952e3;
+    double q = ((z + 1.12811678491632931402e2) * z + 2.23548839060100448583e3) * z + 4.84406305325125486048e3;
+    return x + x * z * p / q;
+}
+
 static double nde__mlp_tanh(double x)
 {
     double a = fabs(x), r;
-    if (a < 0.625) {
-        double z = x * x;
-        double p = (-9.64399179425052238628e-1 * z - 9.92877231001918586564e1) * z - 1.61468768441708447952e3;
-        double q = ((z + 1.12811678491632931402e2) * z + 2.23548839060100448583e3) * z + 4.84406305325125486048e3;
-        return x + x * z * p / q;
-    }
+    if (a < 0.625) return nde__mlp_tanh_small(x);
     r = a > 22.0 ? 1.0 : 1.0 - 2.0 / (exp(2.0 * a) + 1.0);
     return x > 0.0 ? r : -r;
 }
 
-/* y (n) = s(x) elementwise; y may alias x. The switch sits outside the loop. */
+/* y (n) = s(x) elementwise; y must not overlap x (tanh reads x twice).
+   The switch sits outside the loop. tanh runs in two passes: the rational
+   branch for every element, two at a time and without a branch (written
+   lane by lane, so that the compiler can pair the two in packed
+   instructions: half the divisions, a third less time), then the
+   exponential branch over the elements with |x| >= 0.625, which the first
+   pass got wrong. The values are those of nde__mlp_tanh, bit for bit. */
 static void nde__mlp_act_forward(int act, long n, const double *x, double *y)
 {
     long i;
     switch (act) {
     case NDE_ACT_TANH:
-        for (i = 0; i < n; i++) y[i] = nde__mlp_tanh(x[i]);
+        for (i = 0; i + 2 <= n; i += 2) {
+            double x0 = x[i], x1 = x[i + 1];
+            y[i] = nde__mlp_tanh_small(x0);
+            y[i + 1] = nde__mlp_tanh_small(x1);
+        }
+        if (i < n) y[i] = nde__mlp_tanh_small(x[i]);
+        for (i = 0; i < n; i++)
+            if (!(fabs(x[i]) < 0.625)) y[i] = nde__mlp_tanh(x[i]);
         break;
     case NDE_ACT_SOFTPLUS:
         for (i = 0; i < n; i++) y[i] = nde__mlp_softplus(x[i]);
@@ -2099,7 +2116,7 @@ static void nde__mlp_act_forward(int act, long n, const double *x, double *y)
         for (i = 0; i < n; i++) y[i] = nde__mlp_sigmoid(x[i]);
         break;
     default: /* identity */
-        if (y != x) memcpy(y, x, (size_t)n * sizeof(double));
+        memcpy(y, x, (size_t)n * sizeof(double));
         break;
     }
 }
@@ -2180,15 +2197,16 @@ static void nde__mlp_act_tangent_backward(int act, long n, const double *x, cons
 
 /* C (M,N) = C0 + A (M,K) B (K,N), C0 = C when add is set, else 0. Every
    operand is addressed through a row and a column stride, so this one
-   kernel serves y = x W^T, gx = gy W and gW += gy^T x: a transpose is a
-   swap of strides. The layers are narrow and the batches short, so the
+   kernel serves gx = gy W, gW += gy^T x and gb += gy^T 1: a transpose is
+   a swap of strides. The layers are narrow and the batches short, so the
    time goes into loop overhead and add latency, not cache misses. The
    kernel therefore holds a 4x2 tile of C in eight accumulators (eight
    independent add chains; six loads feed eight multiply-adds) and turns
-   the product around (C^T = B^T A^T) so that the tile's 4 runs along a
-   side that fills it. Every accumulator adds its K terms in the order
-   k = 0..K-1, starting from C0: the rounding of the plain triple loop.
-   C must not overlap A or B. */
+   the product around (C^T = B^T A^T) when N fills the tile's 4 better
+   than M does (e.g. gW (2,50) of a 50 -> 2 layer). Every accumulator
+   adds its K terms in the order k = 0..K-1, starting from C0: the
+   rounding of the plain triple loop, whatever the tiling. C must not
+   overlap A or B. */
 static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak,
                           const double *Bm, long bk, long bn, double *C, long cm, long cn, int add)
 {
@@ -2268,7 +2286,9 @@ static void nde__mlp_linear_narrow(int B, int in, int out, const double *W, cons
 }
 
 /* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
-   dy = W dx). Dot products along the rows of W with four partial sums. */
+   dy = W dx). Inputs of 1 to 3 columns go to the unrolled loop above;
+   wider ones are dot products along the rows of W with four partial sums
+   (independent add chains). */
 static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
                                     const double *x, double *y)
 {
@@ -2716,9 +2736,9 @@ static void nde__mlp_input_backward(const nde_mlp *m, int B, const double *x, co
    evaluate the network at any theta without touching m->params.
 */
 
-/* Forward only, keeping nothing: activations run in place and the layers
-   alternate between two buffers; the last layer writes into out (B,out_dim)
-   directly. out must not overlap x. */
+/* Forward only, keeping nothing: the layers alternate between two buffers
+   (a residual's z goes to a third); the last layer writes into out
+   (B,out_dim) directly. out must not overlap x. */
 static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, const double *x,
                                   double t, nde__mlp_tape *tp, double *out)
 {
@@ -2730,7 +2750,6 @@ static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, cons
         long n = (long)B * L->out, k;
         double *dst;
         if (l == m->nlayers - 1) dst = out;
-        else if (L->kind == NDE_LAYER_ACT && own) dst = own;
         else dst = own == tp->G[0] ? tp->G[1] : tp->G[0];
         switch (L->kind) {
         case NDE_LAYER_LINEAR:
@@ -2739,9 +2758,9 @@ static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, cons
         case NDE_LAYER_ACT:
             nde__mlp_act_forward(L->act, n, cur, dst);
             break;
-        default: /* residual: dst = z, then dst = x + s(z) */
-            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, dst);
-            nde__mlp_act_forward(L->act, n, dst, dst);
+        default: /* residual: G[2] = z, then dst = x + s(z) */
+            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, tp->G[2]);
+            nde__mlp_act_forward(L->act, n, tp->G[2], dst);
             for (k = 0; k < n; k++) dst[k] += cur[k];
             break;
         }

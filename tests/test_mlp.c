@@ -608,6 +608,41 @@ static void tm_test_hnn(void)
 /* Batches, workspace growth, accumulation                                */
 /* ---------------------------------------------------------------------- */
 
+/* The kernels branch on shape (4x2 tiles of outputs with the longer side
+   along the 4, an odd last column as a 4x1 tile, leftover rows one element
+   at a time; inputs of 1 to 3 columns unrolled; tanh two at a time plus an
+   odd last one): narrow inputs, an odd width and batches that are not
+   multiples of 4 reach every branch. */
+static void tm_test_shapes(void)
+{
+    static const int Ds[4] = {1, 1, 2, 3}, flags[4] = {0, NDE_INPUT_TIME, NDE_INPUT_CUBE, 0};
+    static const int Bs[3] = {1, 5, 8};
+    double worst_fwd = 0, worst = 0;
+    int c, k, j;
+    nde_rng r;
+    nde_rng_seed(&r, 77);
+    for (c = 0; c < 4; c++)
+        for (k = 0; k < 3; k++) {
+            int widths[3] = {Ds[c], 9, Ds[c]}, B = Bs[k];
+            double x[TM_MAX], ref[TM_MAX], y[TM_MAX], err[7];
+            nde_mlp m;
+            if (nde_mlp_dense(&m, 3, widths, NDE_ACT_TANH, flags[c], NULL) != NDE_OK) {
+                CHECK("shapes: dense net builds", 0);
+                return;
+            }
+            tm_fill(&r, m.nparams, m.params, 0.6);
+            tm_fill(&r, B * Ds[c], x, 0.9);
+            tm_ref_forward(&m, B, x, 0.4, ref);
+            nde_mlp_forward(&m, B, x, 0.4, y);
+            worst_fwd = tm_max(worst_fwd, tm_rel(B * Ds[c], y, ref));
+            tm_products(&m, B, x, 0.4, &r, err);
+            for (j = 0; j < 6; j++) worst = tm_max(worst, err[j]);
+            nde_mlp_free(&m);
+        }
+    CHECK_LE("shapes (in 1..3, B 1/5/8, width 9): forward = reference", worst_fwd, 1e-13);
+    CHECK_LE("shapes (in 1..3, B 1/5/8, width 9): max FD rel err of every product", worst, TM_TOL);
+}
+
 static void tm_test_batch(void)
 {
     nde_mlp m;
@@ -742,5 +777,6 @@ void test_mlp(void)
     tm_test_system();
     tm_test_hnn();
     tm_test_batch();
+    tm_test_shapes();
     tm_test_errors();
 }
