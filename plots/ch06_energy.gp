@@ -15,7 +15,7 @@ set xlabel 't'
 set ylabel ''
 unset logscale
 set xrange [0:20]
-set yrange [-0.0015:0.0015]
+set yrange [-0.0015:0.0025000000000000001]
 set key default
 set key reverse Left above nobox
 unset colorbox
