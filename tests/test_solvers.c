@@ -449,6 +449,27 @@ static void test_statuses(void)
     CHECK("status names", strcmp(nde_status_name(NDE_ERR_TIMES), "NDE_ERR_TIMES") == 0 && strcmp(nde_status_name(12345), "NDE_ERR_UNKNOWN") == 0);
 }
 
+/* Step bounds: hmax caps every step (and the end is reached without a
+   sliver step: the bug once left 1e-16 before t_end and underflowed). */
+static void test_hmax(void)
+{
+    double lam = 1.0, z0 = 1, tz[2] = {0, 1}, zout[2];
+    nde_system dec = make_sys(1, prob_decay_f, &lam);
+    int m;
+    for (m = 0; m < 2; m++) {
+        nde_options o;
+        nde_stats st;
+        int s;
+        char name[96];
+        memset(&o, 0, sizeof o);
+        o.method = m == 0 ? NDE_DOPRI5 : NDE_BS32;
+        o.hmax = 0.1;
+        s = nde_solve(&dec, 1, &z0, 2, tz, &o, zout, &st);
+        snprintf(name, sizeof name, "hmax = 0.1 on [0, 1] with %s: >= 10 steps, lands on t = 1", nde_method_name(o.method));
+        CHECK(name, s == NDE_OK && st.naccept >= 10 && fabs(zout[1] - exp(-1.0)) < 1e-6);
+    }
+}
+
 /* Stiffness detection: DOPRI5 on y' = -10000 y flags it, a mild problem does not. */
 static void test_stiffness_detection(void)
 {
@@ -483,5 +504,6 @@ void test_solvers(void)
     test_dense_and_backward();
     test_batch();
     test_statuses();
+    test_hmax();
     test_stiffness_detection();
 }
