@@ -234,6 +234,13 @@ typedef struct nde_system {
     /* Jacobian of one batch: J (B,D,D), J[b][i][j] = d f_i / d y_j of row b.
        Optional: when NULL the library builds it from jvp (or from vjp). */
     int (*jac)(void *ctx, double t, int B, const double *y, const double *theta, double *J);
+
+    /* Second-order products: with a, v (B,D), the derivatives of the scalar
+       s = sum over rows of a^T (df/dy) v, ADDED into gy (B,D) += ds/dy and
+       gth (P) += ds/dtheta (either may be NULL). Optional: only backprop
+       through the exponential integrator EPI2 needs it (its step uses df/dy). */
+    int (*vhp)(void *ctx, double t, int B, const double *y, const double *theta,
+               const double *a, const double *v, double *gy, double *gth);
 } nde_system;
 
 /* Jacobian J (B,D,D) of sys at (t, y): from sys->jac, else D calls of jvp,
