@@ -60,7 +60,8 @@
      term and its derivatives by hand; put the physics parameters after the
      network's in one flat theta block. Check every hand-written product with
      nde_system_check before training: it compares them with central finite
-     differences.
+     differences. Backprop through EPI2 also needs vhp (second-order
+     products); nde_mlp_system provides every product, vhp included.
 
    LIMITATIONS (honest ones)
      - Dense linear algebra only: implicit methods factor (B*D)x(B*D)
@@ -68,8 +69,16 @@
      - One step size for the whole batch; no per-row adaptivity.
      - Backprop through adaptive solvers treats the accepted step sizes as
        constants (the standard discretize-then-optimize gradient).
-     - Backprop through EPI2 is not available (it needs second derivatives
-       of f that nde_system does not carry); adjoints work with it.
+     - Backprop through EPI2 needs sys->vhp, the second-order product
+       d/d(y, theta) of a^T (df/dy) v: nde_mlp_system provides it, hand-
+       written systems must add it (HNN systems and running losses lack it:
+       NDE_ERR_UNSUPPORTED). The adjoint methods run with EPI2 without it,
+       but at first order only (EPI2 freezes t at the step start, and the
+       backward system depends on t).
+     - Leapfrog needs a separable Hamiltonian and a (q, p) state: not with
+       running losses, not as the adjoint's backward solver (use gauss2).
+     - The Hermite dense output of the non-Runge-Kutta methods is third
+       order: between sdirk4's steps it is far less accurate than at them.
      - Model files survive a crashed process (temp file + rename) but ISO C
        has no fsync, so not necessarily a power cut.
      - Double precision only; no threads, no SIMD intrinsics.
@@ -245,13 +254,14 @@ typedef struct nde_system {
 
 /* Jacobian J (B,D,D) of sys at (t, y): from sys->jac, else D calls of jvp,
    else D calls of vjp. Returns NDE_OK, NDE_ERR_UNSUPPORTED (no product
-   given) or NDE_ERR_CALLBACK. */
+   given), NDE_ERR_NOMEM or NDE_ERR_CALLBACK. */
 NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const double *y, double *J);
 
 /* Check a system's products against central finite differences of f at
    (t, y) with step eps (0: 1e-6). Writes the largest relative error of
    vjp-y, vjp-theta, vjp-t and jvp into err[4] (-1 where a product is
-   missing). Use it on every hand-written system before training. */
+   missing). Use it on every hand-written system before training. Returns
+   NDE_OK, NDE_ERR_ARG, NDE_ERR_NOMEM or NDE_ERR_CALLBACK. */
 NDEDEF int nde_system_check(const nde_system *sys, double t, int B, const double *y, double eps, double err[4]);
 
 /* ===================================================================== */
@@ -563,8 +573,11 @@ typedef struct nde_grad_stats {
    its gradients: L (1), gth (P) = dL/dtheta, gy0 (B,D) = dL/dy0 (may be
    NULL), yout (N,B,D) the forward solution (may be NULL). gth and gy0 are
    overwritten. opt as for nde_solve; gopt and gs may be NULL. Returns
-   NDE_OK or a status; with drift_is_error set, NDE_ERR_ADJOINT_DRIFT when
-   the backsolve adjoint could not reconstruct the forward states. */
+   NDE_OK or a status. NDE_ERR_ADJOINT_DRIFT: the backsolve adjoint could
+   not reconstruct the forward states; with drift_is_error set whenever
+   recon_err > drift_limit (the gradient is then computed but unreliable),
+   and always when the re-integrated state ran away to NaN/Inf (then there
+   is no gradient: gth and gy0 are NaN, recon_err is inf). */
 NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const double *t,
                     const nde_options *opt, const nde_grad_options *gopt, const nde_loss *loss,
                     double *L, double *yout, double *gth, double *gy0, nde_grad_stats *gs);
@@ -741,6 +754,7 @@ NDEDEF int nde_early_update(nde_early_stop *e, double loss, const double *theta)
    NDE_ERR_ARG when no finite loss has been recorded (theta unchanged). */
 NDEDEF int nde_early_restore(const nde_early_stop *e, double *theta);
 
+/* Release the tracker's copy of the best parameters (safe to call twice). */
 NDEDEF void nde_early_free(nde_early_stop *e);
 
 /* ===================================================================== */
@@ -1474,6 +1488,7 @@ typedef struct nde__integ {
     nde_stats *st;
     void *impl;              /* workspace of the implicit/exponential/symplectic methods */
     size_t bytes;            /* bytes allocated for this integrator (all methods add theirs) */
+    long newton_n;           /* components Newton's convergence test measures (0: as the error norm) */
 } nde__integ;
 
 /* Attempt one step of size h from (ig->t, ig->y) into ig->y1, k and Y;
@@ -1551,6 +1566,17 @@ static double nde__err_norm(const nde__integ *ig, const double *e, const double 
     return nde__wrms(m, e, y0, y1, ig->o.atol, ig->o.rtol);
 }
 
+/* The norm of a Newton correction d (n) for the convergence test of the
+   implicit methods: the error norm at y, over the first newton_n components
+   when set (the adjoint leaves out dL/dtheta, whose rows its Newton matrix
+   does not carry). */
+static double nde__newton_norm(const nde__integ *ig, const double *d)
+{
+    long m = ig->newton_n > 0 && ig->newton_n < ig->n ? ig->newton_n
+             : ig->o.norm_n > 0 && ig->o.norm_n < ig->n ? ig->o.norm_n : ig->n;
+    return nde__wrms(m, d, ig->y, ig->y, ig->o.atol, ig->o.rtol);
+}
+
 /* Fill zero options with the documented defaults and validate them. */
 static int nde__resolve_options(const nde_options *in, double span, nde_options *o, char *msg)
 {
@@ -1577,6 +1603,14 @@ static int nde__resolve_options(const nde_options *in, double span, nde_options 
     NDE__CHECK_OPT(beta, o->beta < 0.2, "must be below 0.2")
     NDE__CHECK_OPT(newton_tol, o->newton_tol >= 0, "must be non-negative")
 #undef NDE__CHECK_OPT
+    if (o->hmax > 0 && o->hmin > o->hmax) {
+        nde__msg(msg, "opt.hmin = %g exceeds opt.hmax = %g", o->hmin, o->hmax);
+        return NDE_ERR_ARG;
+    }
+    if (o->stiff_check < -1 || o->stiff_check > 1) {
+        nde__msg(msg, "opt.stiff_check = %d: use -1 (off), 0 (flag) or 1 (stop)", o->stiff_check);
+        return NDE_ERR_ARG;
+    }
     if (o->max_steps < 0 || o->newton_max < 0 || o->norm_n < 0) {
         nde__msg(msg, "opt.max_steps, opt.newton_max and opt.norm_n must be non-negative");
         return NDE_ERR_ARG;
@@ -1816,6 +1850,7 @@ static int nde__initial_step(nde__integ *ig, double *h_out)
        component leaving 0, the estimate above can fall there; the step
        controller grows a small start by fac_max per step */
     hfloor = 1e3 * DBL_EPSILON * (fabs(ig->t) > hmax ? fabs(ig->t) : hmax);
+    if (hfloor < ig->o.hmin) hfloor = ig->o.hmin;
     if (!(*h_out >= hfloor)) *h_out = hfloor;
     *h_out *= ig->dir;
     return NDE_OK;
@@ -1886,9 +1921,19 @@ static int nde__integrate(nde__integ *ig, int N, const double *tout, double *you
             if (!status) status = nde__initial_step(ig, &ig->h);
         }
     } else {
-        nsteps_fixed = (long)ceil(fabs(t_end - t0) / ig->o.h - 1e-9);
-        if (nsteps_fixed < 1) nsteps_fixed = 1;
+        double steps = ceil(fabs(t_end - t0) / ig->o.h - 1e-9); /* in double: no integer overflow */
         hfix = ig->dir * ig->o.h;
+        if (steps > (double)ig->o.max_steps) {
+            nde__msg(st->msg, "opt.h = %g needs %.3g steps from t = %.17g to %.17g, more than opt.max_steps = %ld",
+                     ig->o.h, steps, t0, t_end, ig->o.max_steps);
+            return NDE_ERR_MAX_STEPS;
+        }
+        if (t0 + hfix == t0 && steps > 100.5) { /* a grid finer than the rounding of t */
+            nde__msg(st->msg, "opt.h = %g is below the rounding level of t = %.17g", ig->o.h, t0);
+            return NDE_ERR_STEP_UNDERFLOW;
+        }
+        nsteps_fixed = steps < 1.0 || t0 + hfix == t0 ? 1 : (long)steps; /* a span at the rounding
+                                                                           level: one landing step */
     }
     while (status == NDE_OK && j < N) {
         double h, err = 0.0;
@@ -1912,7 +1957,8 @@ static int nde__integrate(nde__integ *ig, int N, const double *tout, double *you
             h = ig->t1 - ig->t;
         }
         st->h_last = h;
-        if (fabs(h) < ig->o.hmin || fabs(h) <= 8.0 * DBL_EPSILON * fabs(ig->t)) {
+        /* the step that lands on t_end may be as short as it must be; others may not */
+        if (ig->t1 != t_end && (fabs(h) < ig->o.hmin || fabs(h) <= 8.0 * DBL_EPSILON * fabs(ig->t))) {
             if (nan_run) {
                 nde__msg(st->msg, "the solution is NaN/Inf for every step tried from t = %.17g (down to |h| = %.3g)", ig->t, fabs(h));
                 status = NDE_ERR_NONFINITE;
@@ -1949,6 +1995,10 @@ static int nde__integrate(nde__integ *ig, int N, const double *tout, double *you
         nan_run = 0;
         st->naccept++;
         status = nde__finish_step(ig);
+        if (!status && !nde__all_finite(n, ig->k + (long)ig->end * n)) {
+            nde__msg(st->msg, "the dynamics returned NaN/Inf at t = %.17g (the end of an accepted step)", ig->t1);
+            status = NDE_ERR_NONFINITE;
+        }
         if (!status) status = nde__stiffness_test(ig, h);
         if (status) break;
         {
@@ -3049,6 +3099,19 @@ static int nde__mlp_sys_jac(void *ctx, double t, int B, const double *y, const d
     return NDE_OK;
 }
 
+/* Second-order product for backprop through EPI2: with s = sum over rows of
+   a^T J v (J = d net/dy), ds/dy = d/dy (J^T a) . v because the Hessian of
+   a^T net is symmetric, and ds/dtheta = d/dtheta (J^T a . v): exactly
+   grad_tangent with gout = a and tangent u = v, hx -> gy, hp -> gth (both
+   ADDED); the time column is held fixed. */
+static int nde__mlp_sys_vhp(void *ctx, double t, int B, const double *y, const double *theta,
+                            const double *a, const double *v, double *gy, double *gth)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    if (!gy && !gth) return NDE_OK;
+    return nde__mlp_grad_tangent_p(m, theta ? theta : m->params, B, y, t, a, v, NULL, gy, gth, NULL);
+}
+
 NDEDEF int nde_mlp_system(nde_mlp *m, nde_system *sys, char *msg)
 {
     if (!m || !sys) { nde__msg(msg, "nde_mlp_system: %s is NULL", m ? "sys" : "m"); return NDE_ERR_ARG; }
@@ -3066,6 +3129,7 @@ NDEDEF int nde_mlp_system(nde_mlp *m, nde_system *sys, char *msg)
     sys->vjp = nde__mlp_sys_vjp;
     sys->jvp = nde__mlp_sys_jvp;
     sys->jac = nde__mlp_sys_jac;
+    sys->vhp = nde__mlp_sys_vhp;
     return NDE_OK;
 }
 
@@ -3216,6 +3280,7 @@ NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg)
     sys->vjp = nde__hnn_vjp;
     sys->jvp = nde__hnn_jvp;
     sys->jac = nde__hnn_jac;
+    sys->vhp = NULL; /* would need third derivatives of H */
     return NDE_OK;
 }
 
@@ -3365,12 +3430,13 @@ typedef struct nde__ows {
     int m;            /* order of one row block's Newton matrix: s*D */
     double *J;        /* (B,D,D) Jacobian; gauss2 (2,B,D,D): the reverse needs one per stage */
     double *LU;       /* (B,m,m) factors of the Newton matrix, one block per batch row */
-    int *piv;         /* (B,m) pivots; EPI2: (D+1) */
+    int *piv;         /* (B,m) pivots; EPI2: (2(D+1)) */
     double *gb;       /* (m) one row block gathered */
     double *F, *d, *Z, *u; /* (s,n) each: f at the stages, Newton increment, stage increments, cotangents */
     double *base, *v, *pt; /* (n) each: stage base, vjp result, an evaluation point */
     double *kbar;     /* (R,n) reverse: adjoints of the stage derivatives */
-    double *ex;       /* EPI2: (7,D+1,D+1) + (D+1): augmented matrix, its exponential, Pade work */
+    double *ex;       /* EPI2: (24,D+1,D+1) + 2(D+1): forward: augmented matrix G, e^G, Pade work
+                         (7 (D+1)^2 + D+1); reverse: the (2(D+1),2(D+1)) block matrix and its Pade work */
     double lu_h;      /* step size the factors belong to; 0: none */
     int jac_ok;       /* J holds a usable Jacobian (possibly from an earlier step) */
     int jac_fresh;    /* J was evaluated at the current (t, y) */
@@ -3411,8 +3477,8 @@ static int nde__other_init(nde__integ *ig, char *msg)
         return NDE_ERR_UNSUPPORTED;
     }
     nd = nJ * B * (long)D * D + (impl ? B * (long)m * m : 0) + m + 4 * s * n + 3 * n + (long)R * n +
-         (method == NDE_EPI2 ? 7 * (long)m1 * m1 + m1 : 0);
-    ni = B * (long)m + m1;
+         (method == NDE_EPI2 ? 24 * (long)m1 * m1 + 2 * m1 : 0);
+    ni = B * (long)m + 2 * m1;
     w = (nde__ows *)NDE_MALLOC(sizeof(nde__ows));
     if (w) {
         memset(w, 0, sizeof *w);
@@ -3641,7 +3707,7 @@ static int nde__dirk_stages(nde__integ *ig, nde__ows *w, double h)
             for (r = 0; r < n; r++) w->d[r] = base[r] + hg * w->F[r] - Yi[r];
             nde__newton_solve(ig, w, w->d, 0);
             for (r = 0; r < n; r++) Yi[r] += w->d[r];
-            conv = nde__newton_test(ig, w, k, nde__err_norm(ig, w->d, ig->y, ig->y), &nrm_old, &eta);
+            conv = nde__newton_test(ig, w, k, nde__newton_norm(ig, w->d), &nrm_old, &eta);
             if (conv < 0) return conv == -2 ? NDE__NEWTON_NONFINITE : NDE__NEWTON_FAIL;
             if (conv > 0) break;
         }
@@ -3760,8 +3826,8 @@ static int nde__gauss2_stages(nde__integ *ig, nde__ows *w, double h)
                 d[i * n + r] = h * (nde__gauss2_a[2 * i] * F[r] + nde__gauss2_a[2 * i + 1] * F[n + r]) - Z[i * n + r];
         nde__newton_solve(ig, w, d, 0);
         for (r = 0; r < 2 * n; r++) Z[r] += d[r];
-        n1 = nde__err_norm(ig, d, ig->y, ig->y);
-        n2 = nde__err_norm(ig, d + n, ig->y, ig->y);
+        n1 = nde__newton_norm(ig, d);
+        n2 = nde__newton_norm(ig, d + n);
         conv = nde__newton_test(ig, w, k, sqrt(0.5 * (n1 * n1 + n2 * n2)), &nrm_old, &eta);
         if (conv < 0) return conv == -2 ? NDE__NEWTON_NONFINITE : NDE__NEWTON_FAIL;
         if (conv > 0) break;
@@ -3824,8 +3890,8 @@ static int nde__gauss2_vjp(const nde__integ *ig, nde__ows *w, const double *rec,
    per batch row as y1_b = y_b + top-right column of exp([[h J0_b, h f_b], [0, 0]]).
    Exact for linear constant-coefficient (and affine) systems for any h; order 2
    for autonomous nonlinear ones (order 1 when f depends on t: t is frozen).
-   Rows: 1 = (y1, f(t1, y1)). Backprop through it is not supported: the exact
-   reverse differentiates J0(y), i.e. second derivatives of f. */
+   Rows: 1 = (y1, f(t1, y1)). Backprop through it differentiates J0(y, theta),
+   i.e. second derivatives of f: it needs sys->vhp (see nde__epi2_vjp). */
 
 static int nde__epi2_attempt(nde__integ *ig, nde__ows *w, double h)
 {
@@ -3848,6 +3914,111 @@ static int nde__epi2_attempt(nde__integ *ig, nde__ows *w, double h)
     if (!nde__all_finite(n, ig->y1)) return NDE__STEP_NONFINITE;
     memcpy(ig->Y + n, ig->y1, (size_t)n * sizeof(double));
     return nde__eval(ig, ig->t1, ig->y1, ig->k + n);
+}
+
+/* Reverse of the EPI2 step map, per row. With G = [[h J0, h f0], [0, 0]]
+   (D+1,D+1), y1 = y + e^G[:D, D], and Ebar = ybar1 e_D^T (the cotangent of e^G):
+     Gbar = L(G^T, Ebar)  (the adjoint of the Frechet derivative L(G, .) of exp is
+            L(G^T, .), as for every power series with real coefficients), read off
+            as the top-right block of exp([[G^T, Ebar], [0, G^T]]) [Higham,
+            Functions of Matrices, ch. 3 and 10.6];
+     fbar0 = h Gbar[:D, D] (= h phi1(h J0)^T ybar1),  Jbar0 = h Gbar[:D, :D];
+     ybar0 = ybar1 + vjp(y, fbar0) + d/dy sum_ij Jbar0_ij J0_ij, gth likewise,
+   the last term as D batched vhp calls with a = column j of Jbar0, v = e_j.
+   Ebar is scaled by a power of 2 to the size of G^T (exact; it keeps the
+   block's norm, and so the squarings, those of G^T). f0 is re-evaluated
+   (the tape keeps Y rows only); t is frozen at the step start, so nothing
+   depends on t1. Costs: 1 f, 1 Jacobian, 1 vjp, D vhp calls, B exponentials
+   of order 2(D+1). */
+static int nde__epi2_vjp(const nde__integ *ig, nde__ows *w, const double *rec, double *ybar, double *gth, long *nvjp)
+{
+    const nde_system *sys = ig->sys;
+    const double *Y = rec + NDE__TAPE_HEAD; /* row 0: y at t */
+    double t = rec[0], h = rec[1];
+    int B = ig->B, D = ig->D, m1 = D + 1, M = 2 * m1, b, r, c, j, status;
+    long n = ig->n, MM = (long)M * M, DD = (long)D * D, i;
+    double *K = w->ex, *work = K + MM; /* (M,M) block matrix; Pade work (5M^2 + M) */
+    double *f0 = w->F, *fbar = w->d;   /* (B,D) each */
+    double *a = w->u, *e = w->v;       /* (B,D) each: vhp cotangent and direction */
+    if (!sys->vhp) {
+        nde__msg(ig->st->msg, "backprop through epi2 needs sys->vhp (second-order products: the step uses df/dy); "
+                              "give sys->vhp, or use NDE_GRAD_INTERP or NDE_GRAD_BACKSOLVE, or another method");
+        return NDE_ERR_UNSUPPORTED;
+    }
+    for (i = 0; i < n && ybar[i] == 0.0; i++) {}
+    if (i == n) return NDE_OK;
+    if (sys->f(sys->ctx, t, B, Y, sys->params, f0)) {
+        nde__msg(ig->st->msg, "epi2 reverse: the dynamics callback f returned non-zero at t = %.17g", t);
+        return NDE_ERR_CALLBACK;
+    }
+    w->jac_ok = 0; /* the forward Jacobian buffer is borrowed */
+    status = nde__rev_jacobian(ig, t, Y, w->J, nvjp);
+    if (status) return status;
+    for (b = 0; b < B; b++) { /* Jbar0 overwrites J0 row by row; fbar0 into fbar */
+        double *Jb = w->J + b * DD, *fbb = fbar + (long)b * D, nA = 0.0, nF, hs;
+        const double *fb = f0 + (long)b * D, *yb = ybar + (long)b * D;
+        int eA, eF;
+        nF = nde_norm_inf(D, yb);
+        if (nF == 0.0) {
+            memset(Jb, 0, (size_t)DD * sizeof(double));
+            memset(fbb, 0, (size_t)D * sizeof(double));
+            continue;
+        }
+        memset(K, 0, (size_t)MM * sizeof(double));
+        for (c = 0; c < D; c++) { /* row c of G^T = column c of G = h J0[:, c]; twice on the diagonal */
+            double s = 0.0;
+            for (r = 0; r < D; r++) {
+                double x = h * Jb[(long)r * D + c];
+                K[(long)c * M + r] = K[(long)(m1 + c) * M + m1 + r] = x;
+                s += fabs(x);
+            }
+            if (s > nA) nA = s;
+        }
+        {   /* row D of G^T = h f0^T */
+            double s = 0.0;
+            for (r = 0; r < D; r++) {
+                double x = h * fb[r];
+                K[(long)D * M + r] = K[(long)(m1 + D) * M + m1 + r] = x;
+                s += fabs(x);
+            }
+            if (s > nA) nA = s;
+        }
+        frexp(nA > 0.0 ? nA : 1.0, &eA);
+        frexp(nF, &eF);
+        for (r = 0; r < D; r++) K[(long)r * M + m1 + D] = ldexp(yb[r], eA - eF); /* Ebar, scaled */
+        status = nde__expm(M, K, K, work, w->piv);
+        if (status) {
+            nde__msg(ig->st->msg, "epi2 reverse: the exponential of the (%d,%d) block matrix failed at t = %.17g (%s)",
+                     M, M, t, nde_status_name(status));
+            return status;
+        }
+        hs = ldexp(h, eF - eA);
+        for (r = 0; r < D; r++) {
+            for (c = 0; c < D; c++) Jb[(long)r * D + c] = hs * K[(long)r * M + m1 + c];
+            fbb[r] = hs * K[(long)r * M + m1 + D];
+        }
+    }
+    status = nde__vjp_add(sys, B, n, t, Y, fbar, ybar, gth, nvjp); /* ybar already holds ybar1: the identity path */
+    if (status) return status;
+    memset(e, 0, (size_t)n * sizeof(double));
+    for (j = 0; j < D; j++) { /* sum_j vhp(a = Jbar0[:, j], v = e_j) = d/d(y, theta) sum_ij Jbar0_ij J0_ij */
+        int any = 0;
+        for (b = 0; b < B; b++) {
+            const double *Jb = w->J + b * DD;
+            for (r = 0; r < D; r++) {
+                a[(long)b * D + r] = Jb[(long)r * D + j];
+                any |= Jb[(long)r * D + j] != 0.0;
+            }
+            if (j > 0) e[(long)b * D + j - 1] = 0.0;
+            e[(long)b * D + j] = 1.0;
+        }
+        if (!any) continue;
+        if (sys->vhp(sys->ctx, t, B, Y, sys->params, a, e, ybar, gth)) {
+            nde__msg(ig->st->msg, "epi2 reverse: the second-order callback vhp returned non-zero at t = %.17g", t);
+            return NDE_ERR_CALLBACK;
+        }
+    }
+    return NDE_OK;
 }
 
 /* ---- Stormer-Verlet (leapfrog) -------------------------------------------- */
@@ -3972,10 +4143,10 @@ static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *
     case NDE_SDIRK4: return nde__dirk_vjp(ig, w, rec, ybar, gth, nvjp);
     case NDE_GAUSS2: return nde__gauss2_vjp(ig, w, rec, ybar, gth, nvjp);
     case NDE_LEAPFROG: return nde__leapfrog_vjp(ig, w, rec, ybar, gth, nvjp);
+    case NDE_EPI2: return nde__epi2_vjp(ig, w, rec, ybar, gth, nvjp);
     default:
-        nde__msg(ig->st->msg, "backprop through %s is not supported: its exact reverse needs second derivatives "
-                              "of f (d J/dy), which nde_system does not provide; use NDE_GRAD_INTERP or "
-                              "NDE_GRAD_BACKSOLVE, or another method", ig->info->name);
+        nde__msg(ig->st->msg, "backprop through %s is not supported; use NDE_GRAD_INTERP or NDE_GRAD_BACKSOLVE",
+                 ig->info->name);
         return NDE_ERR_UNSUPPORTED;
     }
 }
@@ -4395,7 +4566,7 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int Dy, int N, const
     M = (ds ? 1 : 2) * n + P;
     off_a = ds ? 0 : n;
     aopt = *aopt_in;
-    if (gopt->seminorm) aopt.norm_n = (int)(ds ? n : 2 * n);
+    if (gopt->seminorm) aopt.norm_n = (int)(ds ? n : 2 * n); /* dL/dtheta out of the error norm */
     memset(&asys, 0, sizeof asys);
     asys.dim = (int)M;
     asys.ctx = &A;
@@ -4409,7 +4580,12 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int Dy, int N, const
     A.J = A.y + n;             /* (B,D,D) */
     nde__bytes(gs, bytes, (long)zbytes);
     status = nde__integ_init(&ig, &asys, 1, &aopt, t[0] - t[N - 1], &gs->bwd);
-    if (status) { NDE_FREE(z); return status; }
+    if (status) {
+        nde__msg(gs->msg, "adjoint solve: %s", gs->bwd.msg);
+        NDE_FREE(z);
+        return status;
+    }
+    ig.newton_n = ds ? n : 2 * n; /* the Newton matrix (nde__adj_jac) leaves out the dL/dtheta rows */
     nde__bytes(gs, bytes, (long)ig.bytes);
     /* start at t_{N-1}: y = forward end state, a = dL/dy(t_{N-1}), g = 0 */
     memset(z, 0, (size_t)M * sizeof(double));
@@ -4502,6 +4678,23 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     if (!L || (sys->nparams > 0 && !gth)) { nde__msg(gs->msg, "%s is NULL", !L ? "L" : "gth"); return NDE_ERR_ARG; }
     if (!sys->vjp) { nde__msg(gs->msg, "sys->vjp is NULL: every gradient method needs the reverse-mode product"); return NDE_ERR_UNSUPPORTED; }
     if (go.method < NDE_GRAD_BACKPROP || go.method > NDE_GRAD_INTERP) { nde__msg(gs->msg, "gopt->method = %d is not a gradient method", go.method); return NDE_ERR_ARG; }
+    if (go.adjoint) { /* the backward options, checked before any work */
+        nde_options chk;
+        char amsg[NDE_MSG_LEN];
+        status = nde__resolve_options(go.adjoint, t[0] - t[N - 1], &chk, amsg);
+        if (status) { nde__msg(gs->msg, "gopt->adjoint: %s", amsg); return status; }
+    }
+    if ((opt && opt->method == NDE_LEAPFROG && loss->running) ||
+        (go.method != NDE_GRAD_BACKPROP && (go.adjoint ? go.adjoint->method : opt ? opt->method : 0) == NDE_LEAPFROG)) {
+        nde__msg(gs->msg, "leapfrog needs a separable (q, p) state: a running loss adds a quadrature state, and "
+                          "the adjoint system is not of that form; use gauss2 (or set gopt->adjoint)");
+        return NDE_ERR_UNSUPPORTED;
+    }
+    if (go.method == NDE_GRAD_BACKPROP && opt && opt->method == NDE_EPI2 && (!sys->vhp || loss->running)) {
+        nde__msg(gs->msg, "backprop through epi2 needs sys->vhp (second-order products) and no running loss; "
+                          "use an adjoint method, or another solver");
+        return NDE_ERR_UNSUPPORTED;
+    }
     D = sys->dim;
     P = sys->nparams;
     n = (long)B * D;
@@ -4519,6 +4712,7 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
         rsys.vjp = nde__run_vjp;
         rsys.jvp = NULL;
         rsys.jac = NULL;
+        rsys.vhp = NULL; /* would need the Hessian of g, which nde_loss does not carry */
         S = &rsys;
         Da = D + 1;
     }
@@ -4585,11 +4779,16 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     if (P > 0) memset(gth, 0, (size_t)P * sizeof(double));
     if (go.method == NDE_GRAD_BACKPROP) {
         status = nde__backprop_sweep(&ig, &tape, t, ga, ybar, gth, &gs->nvjp, work);
-        if (status == NDE_ERR_CALLBACK) nde__msg(gs->msg, "backprop sweep: the vjp callback returned non-zero");
+        if (status == NDE_ERR_CALLBACK) nde__msg(gs->msg, "backprop sweep: a callback (f, vjp or vhp) returned non-zero");
         else if (status) nde__msg(gs->msg, "backprop sweep: %s", gs->fwd.msg);
     } else {
         status = nde__adjoint_sweep(S, B, D, N, t, ya, ga, go.adjoint ? go.adjoint : &ig.o, &go,
                                     go.method == NDE_GRAD_INTERP ? &ds : NULL, ybar, gth, gs, &bytes);
+    }
+    if (status == NDE_ERR_ADJOINT_DRIFT && !nde__finite(gs->recon_err)) { /* the backward solve ran away: */
+        long i;                                                             /* no gradient at all */
+        for (i = 0; i < P; i++) gth[i] = NAN;
+        for (i = 0; i < na; i++) ybar[i] = NAN;
     }
     if (gy0 && (status == NDE_OK || status == NDE_ERR_ADJOINT_DRIFT))
         for (b = 0; b < B; b++) memcpy(gy0 + (long)b * D, ybar + (long)b * Da, (size_t)D * sizeof(double));
@@ -4736,10 +4935,12 @@ NDEDEF int nde_optim_step(nde_optim *o, double *theta, const double *g)
 NDEDEF double nde_clip_grad_norm(long P, double *g, double max_norm)
 {
     long i;
-    double s = 0.0, n, c;
+    double big = 0.0, s = 0.0, n, c;
     if (!g || P < 1) return 0.0;
-    for (i = 0; i < P; i++) s += g[i] * g[i];
-    n = sqrt(s);
+    for (i = 0; i < P; i++) if (!(fabs(g[i]) <= big)) big = fabs(g[i]); /* scale first: no overflow */
+    if (big > 0.0 && nde__finite(big))                                   /* or underflow of g^2 */
+        for (i = 0; i < P; i++) s += (g[i] / big) * (g[i] / big);
+    n = big > 0.0 && nde__finite(big) ? big * sqrt(s) : big;
     if (!nde__finite(n) || !(max_norm > 0.0) || n <= max_norm) return n;
     c = max_norm / n;
     for (i = 0; i < P; i++) g[i] *= c;
@@ -5236,6 +5437,16 @@ static int nde__file_parse(const unsigned char *buf, size_t n, const char *path,
         h->out[i] = (int)out;
         h->act[i] = (int)act;
     }
+    {   /* the parameter count the layer table implies must be the stored one:
+           checked before anything is allocated for a network of that shape */
+        double implied = 0.0;
+        for (i = 0; i < (int)L; i++)
+            if (h->kind[i] != NDE_LAYER_ACT) implied += (double)h->out[i] * (h->in[i] + 1.0);
+        if (implied != (double)P) {
+            nde__msg(msg, "%s: the layer table implies %.0f parameters, the file stores %llu", path, implied, P);
+            return NDE_ERR_FORMAT;
+        }
+    }
     h->nparams = (long)P;
     k = NDE__FILE_HEAD + 16 * (size_t)L + 8;
     h->params = buf + k;
@@ -5291,7 +5502,10 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
     FILE *f;
     long i;
     int L, bad, err;
-    if (!m || !path) { nde__msg(msg, "nde_mlp_save: %s is NULL", !m ? "m" : "path"); return NDE_ERR_ARG; }
+    if (!m || !path || !*path) {
+        nde__msg(msg, "nde_mlp_save: %s", !m ? "m is NULL" : !path ? "path is NULL" : "path is empty");
+        return NDE_ERR_ARG;
+    }
     L = m->nlayers;
     if (L < 1 || L > NDE_MLP_MAX_LAYERS || m->nparams < 0 || (m->nparams > 0 && !m->params)) {
         nde__msg(msg, "nde_mlp_save: %s: the network is not built", path);

@@ -52,6 +52,29 @@ int prob_lv_vjp(void *ctx, double t, int B, const double *y, const double *th, c
     return 0;
 }
 
+/* a^T J v = a0 ((th0 - th1 y1) v0 - th1 y0 v1) + a1 (th2 y1 v0 + (th2 y0 - th3) v1). */
+int prob_lv_vhp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                const double *v, double *gy, double *gth)
+{
+    int b;
+    (void)ctx; (void)t;
+    for (b = 0; b < B; b++) {
+        double x = y[2 * b], w = y[2 * b + 1], a0 = a[2 * b], a1 = a[2 * b + 1], v0 = v[2 * b], v1 = v[2 * b + 1];
+        double c = th[2] * a1 - th[1] * a0; /* d^2 f / dx dy contracted with a */
+        if (gy) {
+            gy[2 * b] += c * v1;
+            gy[2 * b + 1] += c * v0;
+        }
+        if (gth) {
+            gth[0] += a0 * v0;
+            gth[1] -= a0 * (w * v0 + x * v1);
+            gth[2] += a1 * (w * v0 + x * v1);
+            gth[3] -= a1 * v1;
+        }
+    }
+    return 0;
+}
+
 nde_system prob_lv(double theta[4])
 {
     nde_system s;
@@ -62,6 +85,7 @@ nde_system prob_lv(double theta[4])
     s.f = prob_lv_f;
     s.jac = prob_lv_jac;
     s.vjp = prob_lv_vjp;
+    s.vhp = prob_lv_vhp;
     return s;
 }
 

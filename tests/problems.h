@@ -11,6 +11,10 @@ int prob_lv_f(void *ctx, double t, int B, const double *y, const double *th, dou
 int prob_lv_jac(void *ctx, double t, int B, const double *y, const double *th, double *J);
 int prob_lv_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
                 double *gy, double *gth, double *gt);
+/* Second-order product: with s = sum over rows of a^T J v, J = df/dy,
+   gy (B,D) += ds/dy and gth (4) += ds/dtheta (for backprop through EPI2). */
+int prob_lv_vhp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                const double *v, double *gy, double *gth);
 /* The Julia report's values (2/3, 4/3, 1, 1), as a system using theta (4). */
 extern const double prob_lv_theta[4];
 nde_system prob_lv(double theta[4]);

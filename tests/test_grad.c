@@ -327,8 +327,70 @@ static void test_tiny_atol(void)
           s == NDE_OK && fabs(yy[1] / exp(-100.0) - 1) < 1e-4);
 }
 
+/* Regressions from the review. */
+static int runaway_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
+{
+    int b;
+    (void)ctx; (void)t;
+    for (b = 0; b < B; b++) dy[b] = -th[0] * (y[b] - 1.0);
+    return 0;
+}
+static int runaway_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                       double *gy, double *gth, double *gt)
+{
+    int b;
+    (void)ctx; (void)t; (void)gt;
+    for (b = 0; b < B; b++) {
+        if (gy) gy[b] -= th[0] * a[b];
+        if (gth) gth[0] -= (y[b] - 1.0) * a[b];
+    }
+    return 0;
+}
+
+static void test_grad_review(void)
+{
+    double lam = 2000.0, y0 = 0.0, t[2] = {0, 1}, g = 12345, gy0 = 12345, L, th[4];
+    nde_system sys;
+    nde_options o, ao;
+    nde_grad_options go;
+    nde_grad_stats gs;
+    nde_loss run = {NULL, prob_run_y, NULL}, sq = {sumsq_loss, NULL, NULL};
+    int s;
+    memset(&sys, 0, sizeof sys);
+    sys.dim = 1; sys.nparams = 1; sys.params = &lam; sys.f = runaway_f; sys.vjp = runaway_vjp;
+    memset(&go, 0, sizeof go);
+    go.method = NDE_GRAD_BACKSOLVE;
+    s = nde_grad(&sys, 1, &y0, 2, t, NULL, &go, &run, &L, NULL, &g, &gy0, &gs);
+    CHECK("review: a backsolve run-away gives NaN gradients, never uninitialised memory",
+          s == NDE_ERR_ADJOINT_DRIFT && g != g && gy0 != gy0 && gs.recon_err > 1e300);
+    memcpy(th, prob_lv_theta, sizeof th);
+    sys = prob_lv(th);
+    {
+        double u0[2] = {1, 1}, tt[11], gth[4];
+        int i;
+        for (i = 0; i <= 10; i++) tt[i] = 0.1 * i;
+        memset(&o, 0, sizeof o);
+        o.method = NDE_BACKWARD_EULER;
+        o.h = 0.05;
+        go.method = NDE_GRAD_BACKSOLVE;
+        s = nde_grad(&sys, 1, u0, 11, tt, &o, &go, &sq, &L, NULL, gth, NULL, &gs);
+        CHECK("review: backsolve with backward Euler both ways converges its Newton iterations", s == NDE_OK);
+        ao = o;
+        ao.rtol = -1;
+        go.adjoint = &ao;
+        s = nde_grad(&sys, 1, u0, 11, tt, &o, &go, &sq, &L, NULL, gth, NULL, &gs);
+        CHECK("review: bad adjoint options -> NDE_ERR_ARG naming gopt->adjoint before any solve",
+              s == NDE_ERR_ARG && strstr(gs.msg, "gopt->adjoint") != NULL && gs.fwd.nfe == 0);
+        ao.rtol = 0;
+        ao.method = NDE_LEAPFROG;
+        s = nde_grad(&sys, 1, u0, 11, tt, &o, &go, &sq, &L, NULL, gth, NULL, &gs);
+        CHECK("review: leapfrog as the adjoint's solver -> NDE_ERR_UNSUPPORTED", s == NDE_ERR_UNSUPPORTED && strstr(gs.msg, "leapfrog"));
+    }
+}
+
 void test_grad(void)
 {
+    test_grad_review();
     test_tiny_atol();
     test_mlp_ode_fd();
     test_lv_gradient();

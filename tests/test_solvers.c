@@ -470,6 +470,66 @@ static void test_hmax(void)
     }
 }
 
+/* Regressions from the review: each once returned NDE_OK with a wrong answer. */
+static int nan_at_end_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
+{
+    int b;
+    (void)ctx; (void)th;
+    for (b = 0; b < B; b++) dy[b] = t >= 1.0 ? NAN : -y[b];
+    return 0;
+}
+
+static void test_review_regressions(void)
+{
+    double lam = 1.0, z0 = 1, tz[2] = {0, 4}, zout[2], tr[2] = {1.0, 1.0 + 1.1e-15};
+    nde_system dec = make_sys(1, prob_decay_f, &lam), nae = make_sys(1, nan_at_end_f, NULL);
+    nde_options o;
+    nde_stats st;
+    int s, m, ok = 1;
+    memset(&o, 0, sizeof o);
+    o.method = NDE_RK4;
+    o.h = 1e-300;
+    s = nde_solve(&dec, 1, &z0, 2, tz, &o, zout, &st);
+    CHECK("review: a fixed h needing 4e300 steps -> NDE_ERR_MAX_STEPS before stepping", s == NDE_ERR_MAX_STEPS && st.naccept == 0);
+    tz[1] = 1.0;
+    for (m = 0; m < 2; m++) {
+        memset(&o, 0, sizeof o);
+        o.method = m == 0 ? NDE_EULER : NDE_MIDPOINT;
+        o.h = 0.25;
+        s = nde_solve(&nae, 1, &z0, 2, tz, &o, zout, &st);
+        ok &= s == NDE_ERR_NONFINITE;
+    }
+    CHECK("review: f NaN only at t_end (euler, midpoint) -> NDE_ERR_NONFINITE, not NDE_OK with NaN", ok);
+    memset(&o, 0, sizeof o);
+    o.hmin = 0.02;
+    o.h0 = 0.05;
+    for (ok = 1, m = 1; m <= 200; m++) {
+        double te[2] = {0, 0.0137 * m};
+        ok &= nde_solve(&dec, 1, &z0, 2, te, &o, zout, &st) == NDE_OK;
+    }
+    CHECK("review: hmin = 0.02 never rejects the short step that lands on t_end (200 spans)", ok);
+    o.h0 = 0;
+    s = nde_solve(&dec, 1, &z0, 2, tz, &o, zout, &st);
+    CHECK("review: the automatic first step respects hmin", s == NDE_OK);
+    o.hmax = 0.01;
+    s = nde_solve(&dec, 1, &z0, 2, tz, &o, zout, &st);
+    CHECK("review: hmin > hmax -> NDE_ERR_ARG naming both", s == NDE_ERR_ARG && strstr(st.msg, "opt.hmin") && strstr(st.msg, "opt.hmax"));
+    memset(&o, 0, sizeof o);
+    o.stiff_check = 7;
+    s = nde_solve(&dec, 1, &z0, 2, tz, &o, zout, &st);
+    CHECK("review: opt.stiff_check = 7 -> NDE_ERR_ARG", s == NDE_ERR_ARG && strstr(st.msg, "opt.stiff_check"));
+    for (ok = 1, m = 0; m < NDE_METHOD_COUNT; m++) {
+        nde_system d2 = prob_decay(&lam);
+        d2.jac = NULL;
+        memset(&o, 0, sizeof o);
+        o.method = m;
+        if (m == NDE_LEAPFROG || m == NDE_GAUSS2) continue; /* need (q, p) */
+        s = nde_solve(&d2, 1, &z0, 2, tr, &o, zout, &st);
+        if (s != NDE_OK || fabs(zout[1] - z0) > 1e-14) { ok = 0; printf("     %s: %s %s\n", nde_method_name(m), nde_status_name(s), st.msg); }
+    }
+    CHECK("review: a span at the rounding level of t (1.1e-15 at t = 1) is one landing step for every method", ok);
+}
+
 /* Stiffness detection: DOPRI5 on y' = -10000 y flags it, a mild problem does not. */
 static void test_stiffness_detection(void)
 {
@@ -505,5 +565,6 @@ void test_solvers(void)
     test_batch();
     test_statuses();
     test_hmax();
+    test_review_regressions();
     test_stiffness_detection();
 }

@@ -514,23 +514,22 @@ static double fd_loss(fd_problem *p, const double *y0)
     return nde_loss_mse(&p->tg, p->N, p->B, p->sys.dim, p->t, y, g);
 }
 
-/* Backprop gradient vs central differences of the loss, in theta and y0. */
-static void fd_check(const char *name, fd_problem *p)
+/* Backprop gradient vs central differences of the loss, in theta (P <= 64)
+   and y0 (n <= 16): max |backprop - fd| / max |fd|, NAN when nde_grad fails
+   (its status in *status). */
+static double fd_err(fd_problem *p, int *status, nde_grad_stats *gs, double *L, double *an0, double *fd0)
 {
-    double L, gth[8], gy0[8], fd[16], an[16], y0[8], *th = p->sys.params, scale = 0, diff = 0;
-    nde_grad_stats gs;
+    double gth[64], gy0[16], fd[80], an[80], y0[16], *th = p->sys.params, scale = 0, diff = 0;
     nde_grad_options go;
     nde_loss loss;
-    int P = p->sys.nparams, n = p->B * p->sys.dim, i, status;
-    char buf[128];
+    int P = p->sys.nparams, n = p->B * p->sys.dim, i;
     memset(&go, 0, sizeof go);
     memset(&loss, 0, sizeof loss);
     loss.point = nde_loss_mse;
     loss.ctx = &p->tg;
-    status = nde_grad(&p->sys, p->B, p->y0, p->N, p->t, &p->o, &go, &loss, &L, NULL, gth, gy0, &gs);
-    snprintf(buf, sizeof buf, "grad: backprop through %s runs", name);
-    CHECK(buf, status == NDE_OK);
-    if (status) { printf("  %s\n", gs.msg); return; }
+    if (P > 64 || n > 16) { printf("  fd_err: P = %d or n = %d too large\n", P, n); *status = NDE_ERR_ARG; return NAN; }
+    *status = nde_grad(&p->sys, p->B, p->y0, p->N, p->t, &p->o, &go, &loss, L, NULL, gth, gy0, gs);
+    if (*status) return NAN;
     for (i = 0; i < P; i++) {
         double keep = th[i], e = 1e-6 * (fabs(keep) > 1 ? fabs(keep) : 1), Lp, Lm;
         th[i] = keep + e; Lp = fd_loss(p, p->y0);
@@ -552,10 +551,25 @@ static void fd_check(const char *name, fd_problem *p)
         if (fabs(fd[i]) > scale) scale = fabs(fd[i]);
         if (fabs(fd[i] - an[i]) > diff) diff = fabs(fd[i] - an[i]);
     }
+    *an0 = an[0];
+    *fd0 = fd[0];
+    return diff / scale;
+}
+
+static void fd_check(const char *name, fd_problem *p)
+{
+    nde_grad_stats gs;
+    double L, an0, fd0, err;
+    int status;
+    char buf[128];
+    err = fd_err(p, &status, &gs, &L, &an0, &fd0);
+    snprintf(buf, sizeof buf, "grad: backprop through %s runs", name);
+    CHECK(buf, status == NDE_OK);
+    if (status) { printf("  %s\n", gs.msg); return; }
     printf("  %s: L = %.6g, %ld steps, %ld vjp; dL/dtheta[0] = %.10g (fd %.10g); max |backprop - fd| / max|fd| = %.2e\n",
-           name, L, gs.nsteps, gs.nvjp, an[0], fd[0], diff / scale);
+           name, L, gs.nsteps, gs.nvjp, an0, fd0, err);
     snprintf(buf, sizeof buf, "grad: backprop through %s vs central differences (theta and y0)", name);
-    CHECK_LE(buf, diff / scale, 1e-6);
+    CHECK_LE(buf, err, 1e-6);
 }
 
 static void test_grad_fd(void)
@@ -622,9 +636,10 @@ static void test_grad_fd(void)
         }
         CHECK("grad: the sdirk4 adjoint solves succeed", status == NDE_OK);
     }
-    /* EPI2: backprop is not supported (needs second derivatives); the adjoint works */
+    /* EPI2 without sys->vhp: backprop is NDE_ERR_UNSUPPORTED (it needs second
+       derivatives); the adjoint works */
     {
-        double L, gth[4], gs_dummy = 0;
+        double L, gth[4];
         nde_grad_stats gs;
         nde_grad_options go;
         nde_loss loss;
@@ -634,16 +649,207 @@ static void test_grad_fd(void)
         loss.point = nde_loss_mse;
         loss.ctx = &p.tg;
         p.sys = mk_lv();
+        p.sys.vhp = NULL;
         p.y0 = lv_y0;
         p.o = opts(NDE_EPI2, 0.1, 0, 0);
         status = nde_grad(&p.sys, 2, lv_y0, 5, tt, &p.o, &go, &loss, &L, NULL, gth, NULL, &gs);
-        printf("  epi2 backprop: %s; %s | %s\n", nde_status_name(status), gs.msg, gs.fwd.msg);
-        CHECK("grad: backprop through epi2 is NDE_ERR_UNSUPPORTED", status == NDE_ERR_UNSUPPORTED);
-        CHECK("grad: the message names epi2", strstr(gs.msg, "epi2") != NULL || strstr(gs.fwd.msg, "epi2") != NULL);
+        printf("  epi2 backprop without vhp: %s; %s\n", nde_status_name(status), gs.msg);
+        CHECK("grad: backprop through epi2 without sys->vhp is NDE_ERR_UNSUPPORTED", status == NDE_ERR_UNSUPPORTED);
+        CHECK("grad: the message names epi2 and sys->vhp", strstr(gs.msg, "epi2") != NULL && strstr(gs.msg, "sys->vhp") != NULL);
         go.method = NDE_GRAD_INTERP;
         status = nde_grad(&p.sys, 2, lv_y0, 5, tt, &p.o, &go, &loss, &L, NULL, gth, NULL, &gs);
-        CHECK("grad: the interpolating adjoint with an epi2 forward solve runs", status == NDE_OK);
-        (void)gs_dummy;
+        CHECK("grad: the interpolating adjoint with an epi2 forward solve runs (no vhp needed)", status == NDE_OK);
+    }
+}
+
+/* ---- backprop through EPI2: the second-order products ------------------------- */
+
+/* s(y, theta) = sum over rows of a^T J(y) v, J from nde_system_jacobian
+   (sys->jac, else jvp): independent of the vhp under test. */
+static double vhp_s(const nde_system *sys, int B, const double *y, const double *a, const double *v)
+{
+    double J[64], s = 0.0;
+    int D = sys->dim, b, i, j;
+    if (nde_system_jacobian(sys, 0.3, B, y, J)) return NAN;
+    for (b = 0; b < B; b++)
+        for (i = 0; i < D; i++)
+            for (j = 0; j < D; j++) s += a[b * D + i] * J[(b * D + i) * D + j] * v[b * D + j];
+    return s;
+}
+
+/* sys->vhp against central differences of s in y and theta (n <= 16, P <= 64);
+   the outputs start non-zero to check that vhp ADDS. Returns the error. */
+static double vhp_check(const char *name, nde_system *sys, int B, const double *y, const double *a, const double *v)
+{
+    double gy[16], gth[64], gth2[64], fy[16], fth[64], yp[16], scale = 0.0, diff = 0.0;
+    int D = sys->dim, P = sys->nparams, n = B * D, i, status;
+    char buf[160];
+    for (i = 0; i < n; i++) gy[i] = 0.25;
+    for (i = 0; i < P; i++) gth[i] = gth2[i] = -0.5;
+    status = sys->vhp(sys->ctx, 0.3, B, y, sys->params, a, v, gy, gth);
+    status |= sys->vhp(sys->ctx, 0.3, B, y, sys->params, a, v, NULL, gth2); /* gy not wanted */
+    for (i = 0; i < n; i++) gy[i] -= 0.25;
+    for (i = 0; i < P; i++) { gth[i] += 0.5; gth2[i] += 0.5; }
+    memcpy(yp, y, (size_t)n * sizeof(double));
+    for (i = 0; i < n; i++) {
+        double keep = yp[i], e = 1e-5 * (fabs(keep) > 1 ? fabs(keep) : 1), sp, sm;
+        yp[i] = keep + e; sp = vhp_s(sys, B, yp, a, v);
+        yp[i] = keep - e; sm = vhp_s(sys, B, yp, a, v);
+        yp[i] = keep;
+        fy[i] = (sp - sm) / (2 * e);
+    }
+    for (i = 0; i < P; i++) {
+        double keep = sys->params[i], e = 1e-5 * (fabs(keep) > 1 ? fabs(keep) : 1), sp, sm;
+        sys->params[i] = keep + e; sp = vhp_s(sys, B, y, a, v);
+        sys->params[i] = keep - e; sm = vhp_s(sys, B, y, a, v);
+        sys->params[i] = keep;
+        fth[i] = (sp - sm) / (2 * e);
+    }
+    for (i = 0; i < n; i++) {
+        if (fabs(fy[i]) > scale) scale = fabs(fy[i]);
+        if (fabs(fy[i] - gy[i]) > diff) diff = fabs(fy[i] - gy[i]);
+    }
+    for (i = 0; i < P; i++) {
+        if (fabs(fth[i]) > scale) scale = fabs(fth[i]);
+        if (fabs(fth[i] - gth[i]) > diff) diff = fabs(fth[i] - gth[i]);
+    }
+    printf("  vhp %s: ds/dy[0] = %.10g (fd %.10g), max |vhp - fd| / max |fd| = %.2e over %d + %d entries; "
+           "gth with gy = NULL differs by %.1e\n", name, gy[0], fy[0], diff / scale, n, P, max_rel_diff(P, gth2, gth, 1e-300));
+    snprintf(buf, sizeof buf, "vhp: %s added into gy and gth vs central differences of a^T J v", name);
+    CHECK(buf, status == 0);
+    CHECK_LE(buf, diff / scale, 1e-7);
+    snprintf(buf, sizeof buf, "vhp: %s with gy = NULL gives the same gth", name);
+    CHECK_LE(buf, max_rel_diff(P, gth2, gth, 1e-300), 0.0);
+    return diff / scale;
+}
+
+/* A vhp that adds nothing: backprop through epi2 then misses d J0 / d(y, theta). */
+static int zero_vhp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                    const double *v, double *gy, double *gth)
+{
+    (void)ctx; (void)t; (void)B; (void)y; (void)th; (void)a; (void)v; (void)gy; (void)gth;
+    return 0;
+}
+
+/* y' = -lambda y: a^T J v = -lambda a v, so ds/dy = 0 and ds/dlambda = -a v. */
+static int decay_vhp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                     const double *v, double *gy, double *gth)
+{
+    int b;
+    (void)ctx; (void)t; (void)y; (void)th; (void)gy;
+    for (b = 0; b < B; b++)
+        if (gth) gth[0] -= a[b] * v[b];
+    return 0;
+}
+
+static long lv_vhp_calls;
+static int counting_lv_vhp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                           const double *v, double *gy, double *gth)
+{
+    lv_vhp_calls++;
+    return prob_lv_vhp(ctx, t, B, y, th, a, v, gy, gth);
+}
+
+static void test_epi2_grad(void)
+{
+    static const double lv_y0[4] = {1.0, 1.0, 0.5, 1.5}, tt[5] = {0.0, 0.55, 1.0, 1.33, 2.0};
+    static const double av[4] = {0.7, -1.3, 0.4, 0.9}, vv[4] = {-0.6, 1.1, 0.8, 0.35};
+    double target[20], lvth_keep[4];
+    fd_problem p;
+    nde_mlp m;
+    char msg[NDE_MSG_LEN];
+    nde_rng rng;
+    int widths[3] = {2, 8, 2}, i, flags;
+    for (i = 0; i < 20; i++) target[i] = 1.0 + 0.1 * sin(1.0 + i);
+    memcpy(lvth_keep, lv_theta, sizeof lvth_keep);
+    memset(&p, 0, sizeof p);
+    p.B = 2;
+    p.N = 5;
+    p.y0 = lv_y0;
+    p.t = tt;
+    p.tg.y = target;
+    /* (iii) the vhp callbacks against differences of a^T J v */
+    p.sys = mk_lv();
+    vhp_check("Lotka-Volterra (hand-written, B = 2)", &p.sys, 2, lv_y0, av, vv);
+    for (flags = 0; flags < 2; flags++) {
+        nde_system sm;
+        memset(&sm, 0, sizeof sm);
+        nde_rng_seed(&rng, 7);
+        if (nde_mlp_dense(&m, 3, widths, NDE_ACT_TANH, flags ? NDE_INPUT_CUBE | NDE_INPUT_TIME : 0, msg) ||
+            nde_mlp_system(&m, &sm, msg)) {
+            printf("  mlp: %s\n", msg);
+            CHECK("vhp: the MLP system builds", 0);
+            return;
+        }
+        nde_mlp_init_normal(&m, &rng, 0.8);
+        for (i = 0; i < m.nparams; i++) m.params[i] += 0.1 * nde_rng_normal(&rng); /* non-zero biases */
+        CHECK("vhp: nde_mlp_system sets sys->vhp", sm.vhp != NULL);
+        vhp_check(flags ? "mlp 2-8-2 tanh, cube input + time column (B = 2)" : "mlp 2-8-2 tanh (B = 2)", &sm, 2, lv_y0, av, vv);
+        nde_mlp_free(&m);
+    }
+
+    /* (i) Lotka-Volterra with its hand-written vhp */
+    p.sys = mk_lv();
+    p.o = opts(NDE_EPI2, 0.1, 0, 0);
+    fd_check("epi2 (LV, B = 2, h = 0.1)", &p);
+    p.o = opts(NDE_EPI2, 0.5, 0, 0); /* ||h J|| > 1/2: the block exponential is scaled and squared */
+    fd_check("epi2 (LV, B = 2, h = 0.5, outputs inside steps)", &p);
+    p.sys.jac = NULL; /* Jacobian from vjp calls, forward and reverse */
+    p.o = opts(NDE_EPI2, 0.1, 0, 0);
+    fd_check("epi2 (LV, Jacobian from vjp)", &p);
+    memcpy(lv_theta, lvth_keep, sizeof lvth_keep);
+    {   /* linear decay with ||h J|| = 4: EPI2 is exact; the block exponential is scaled and squared */
+        double lam[1] = {8.0};
+        static const double d0[2] = {1.0, -0.5};
+        p.sys = mk(1, prob_decay_f, NULL, NULL);
+        p.sys.vjp = prob_decay_vjp;
+        p.sys.vhp = decay_vhp;
+        p.sys.nparams = 1;
+        p.sys.params = lam;
+        p.y0 = d0;
+        p.o = opts(NDE_EPI2, 0.5, 0, 0);
+        fd_check("epi2 (y' = -8 y, B = 2, h = 0.5)", &p);
+        p.y0 = lv_y0;
+    }
+    {   /* D vhp calls per step */
+        double L, an0, fd0;
+        nde_grad_stats gs;
+        int status;
+        p.sys = mk_lv();
+        p.sys.vhp = counting_lv_vhp;
+        p.o = opts(NDE_EPI2, 0.1, 0, 0);
+        lv_vhp_calls = 0;
+        fd_err(&p, &status, &gs, &L, &an0, &fd0);
+        printf("  epi2 (LV) backprop: %ld steps, %ld vhp calls (the differences call none)\n", gs.nsteps, lv_vhp_calls);
+        CHECK("grad: backprop through epi2 makes D = 2 vhp calls per step", status == NDE_OK && lv_vhp_calls == 2 * gs.nsteps);
+        memcpy(lv_theta, lvth_keep, sizeof lvth_keep);
+    }
+
+    /* (ii) an MLP system, 2-8-2 tanh, B = 2 (and with cube input + time column) */
+    for (flags = 0; flags < 2; flags++) {
+        double err0, L, an0, fd0;
+        nde_grad_stats gs;
+        int status;
+        memset(&p.sys, 0, sizeof p.sys);
+        nde_rng_seed(&rng, 11);
+        if (nde_mlp_dense(&m, 3, widths, NDE_ACT_TANH, flags ? NDE_INPUT_CUBE | NDE_INPUT_TIME : 0, msg) ||
+            nde_mlp_system(&m, &p.sys, msg)) {
+            printf("  mlp: %s\n", msg);
+            CHECK("grad: the MLP system builds", 0);
+            return;
+        }
+        nde_mlp_init_normal(&m, &rng, 0.8);
+        for (i = 0; i < m.nparams; i++) m.params[i] += 0.1 * nde_rng_normal(&rng);
+        p.o = opts(NDE_EPI2, 0.1, 0, 0);
+        fd_check(flags ? "epi2 (mlp 2-8-2 tanh, cube + time input, P = 50)" : "epi2 (mlp 2-8-2 tanh, B = 2, P = 42)", &p);
+        if (!flags) { /* the test sees the second-order term: without it the gradient is off */
+            p.sys.vhp = zero_vhp;
+            err0 = fd_err(&p, &status, &gs, &L, &an0, &fd0);
+            printf("  epi2 (mlp) with a vhp that adds nothing: max |backprop - fd| / max |fd| = %.2e\n", err0);
+            CHECK("grad: epi2 backprop without the dJ/d(y, theta) term is off by > 1e-3 (the check can fail)",
+                  status == NDE_OK && err0 > 1e-3);
+        }
+        nde_mlp_free(&m);
     }
 }
 
@@ -794,6 +1000,7 @@ void test_stiff(void)
     test_epi2_exact();
     test_energy();
     test_grad_fd();
+    test_epi2_grad();
     test_adjoint_stiff();
     test_stiff_status();
     test_stiff_backward();
