@@ -53,7 +53,7 @@ $(BUILD)/ex_%: examples/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 $(BUILD)/bench: bench/bench.c bench/bench_stiff.c tests/problems.c neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ bench/bench.c bench/bench_stiff.c tests/problems.c $(LDLIBS)
 
-test: $(BUILD)/test_all $(CH_BINS)
+test: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES)
 	@sh tools/run_tests.sh $(BUILD) $(CH_BINS)
 
 # Sanitizers, C++11, static linkage, and two translation units linked together.

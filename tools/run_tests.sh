@@ -6,13 +6,21 @@ mkdir -p "$build/quick"
 log="$build/test_all.log"
 "$build/test_all" > "$log" 2>&1
 unit_rc=$?
-grep -v '^ok ' "$log"
+grep -v '^ok ' "$log" | grep -v '^[0-9]* passed, [0-9]* failed$'
 pass=$(grep -c '^ok ' "$log")
 fail=$(grep -c '^FAIL ' "$log")
 if [ $unit_rc -ne 0 ] && [ "$fail" -eq 0 ]; then
     echo "FAIL unit test binary exited with status $unit_rc"; fail=$((fail + 1))
 fi
 if sh tools/readme_example.sh "$build"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+for ex in "$build"/ex_*; do
+    [ -x "$ex" ] || continue
+    if "$ex" > "$ex.log" 2>&1; then
+        echo "ok   example $(basename "$ex") runs"; pass=$((pass + 1))
+    else
+        echo "FAIL example $(basename "$ex") exited non-zero:"; tail -n 5 "$ex.log"; fail=$((fail + 1))
+    fi
+done
 # The RESULT keys each chapter must print (issue 6; outside checks parse them).
 keys_for() {
     case "$1" in
