@@ -4222,6 +4222,7 @@ typedef struct nde__runsys {
     const nde_loss *loss;
     int cap;         /* rows the buffers hold */
     double *buf;     /* (B,D) state, (B,D) cotangent/derivative, (B,D) dg/dy, (B) g */
+    int nomem;       /* set when growing buf failed (the callback then returned 1) */
 } nde__runsys;
 
 static int nde__run_reserve(nde__runsys *r, int B)
@@ -4229,7 +4230,7 @@ static int nde__run_reserve(nde__runsys *r, int B)
     double *nb;
     if (B <= r->cap) return 0;
     nb = (double *)NDE_REALLOC(r->buf, (size_t)B * (3 * r->sys->dim + 1) * sizeof(double));
-    if (!nb) return 1;
+    if (!nb) { r->nomem = 1; return 1; }
     r->buf = nb;
     r->cap = B;
     return 0;
@@ -4793,6 +4794,10 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     if (gy0 && (status == NDE_OK || status == NDE_ERR_ADJOINT_DRIFT))
         for (b = 0; b < B; b++) memcpy(gy0 + (long)b * D, ybar + (long)b * Da, (size_t)D * sizeof(double));
 done:
+    if (status == NDE_ERR_CALLBACK && run.nomem) { /* our allocation failed, not the user's callback */
+        nde__msg(gs->msg, "out of memory for the running-loss buffers");
+        status = NDE_ERR_NOMEM;
+    }
     NDE_FREE(tape.d);
     NDE_FREE(ds.tape.d);
     NDE_FREE(run.buf);
