@@ -13,7 +13,7 @@
      du/dt = A u,  A = [[-0.1, 2], [-2, -0.1]],  11 observations at t = 0, 0.1, ..., 1.
      Exact solution: A = -0.1 I + 2 J with J = [[0, 1], [-1, 0]], and I, J commute, so
        exp(tA) = e^(-0.1 t) [[cos 2t, sin 2t], [-sin 2t, cos 2t]]   (no solver needed).
-     Model: du/dt = W2 tanh(W1 u + b1) + b2, 2-64-2 (258 parameters), Glorot init (Flux's
+     Model: du/dt = W2 tanh(W1 u + b1) + b2, 2-64-2 (322 parameters), Glorot init (Flux's
      default, which the report's code used), Adam lr 1e-2.
 
    Where the report is ambiguous, what this chapter chose:

@@ -38,7 +38,7 @@
    within ~1e-10. The report's Neural ODE lost energy; ours (seed 1) gains it and
    leaves the energy shell before t = 100: max |H - H(0)| far above the oscillation
    energy H(0) - min H = 0.037. Over seeds 1-10 (same settings) we saw train MSE
-   5e-7 to 3e-4 and drifts from 0.27 to 3e5: every one far from conservation, but
+   5e-7 to 8e-5 and drifts from 0.27 to 1.5e4: every one far from conservation, but
    how it fails depends on the seed.
 
    Run:  make ch05          (or: make build/05_double_pendulum && build/05_double_pendulum)

@@ -80,8 +80,8 @@
        sdirk4) follow the rebuilt y to the largest double, where it runs
        away to NaN/Inf; the call reports NDE_ERR_ADJOINT_DRIFT and returns
        no gradient (relative error 1 in the claim). sdirk4 gets there only
-       after tens of thousands of steps: an implicit method does not make
-       an unstable backward problem stable.
+       after many more steps than dopri5 (the bwd column of step 5): an
+       implicit method does not make an unstable backward problem stable.
 
    Run
      make ch07                        (full: figures under plots/)
@@ -887,7 +887,7 @@ int main(int argc, char **argv)
     printf("5. the fixes: interpolating adjoint, backprop, implicit methods\n");
     fix_table(&bs100_default, &bs100, &bs10000, &interp10000);
     printf("   The interpolating adjoint and backprop are right at both lambdas, at ordinary tolerances,\n"
-           "   for ~10x the memory of backsolve here (peak B); backsolve is right only at lambda = 100 and\n"
+           "   for more memory than backsolve (the peak B column); backsolve is right only at lambda = 100 and\n"
            "   only with atol far below e^-100. recon_err exists for backsolve only (-1 elsewhere).\n\n");
 
     /* 6. Robertson. */

@@ -61,6 +61,6 @@ set key reverse Left above nobox
 unset colorbox
 plot 'ch01_spiral.dat' index 7 using 1:2 with lines lw 0.67 dt 1 lc rgb '#8C8C8C' title 'minibatch MAE (training loss)', \
      'ch01_spiral.dat' index 8 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'full-trajectory MSE', \
-     'ch01_spiral.dat' index 9 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'claim: MSE 0.03'
+     'ch01_spiral.dat' index 9 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'torchdiffeq run: MSE 0.029'
 
 unset multiplot
