@@ -200,9 +200,10 @@ NDEDEF void nde_lu_solve(int n, const double *LU, const int *piv, double *b);
 NDEDEF void nde_lu_solve_t(int n, const double *LU, const int *piv, double *b);
 /* t (n) = n equally spaced values from a to b, both included (t[n-1] = b exactly). */
 NDEDEF void nde_linspace(int n, double a, double b, double *t);
-/* Norms of a vector x (n): Euclidean, max-abs. */
-NDEDEF double nde_norm2(int n, const double *x);
-NDEDEF double nde_norm_inf(int n, const double *x);
+/* Norms of a vector x (n): Euclidean (scaled: no overflow or underflow of
+   the squares), max-abs (NaN if any entry is NaN). */
+NDEDEF double nde_norm2(long n, const double *x);
+NDEDEF double nde_norm_inf(long n, const double *x);
 /* Matrix norms of A (m,n): max row sum (inf-norm) and max column sum (1-norm). */
 NDEDEF double nde_mat_norm_inf(int m, int n, const double *A);
 NDEDEF double nde_mat_norm1(int m, int n, const double *A);
@@ -1137,45 +1138,42 @@ NDEDEF void nde_linspace(int n, double a, double b, double *t)
     if (n > 1) t[n - 1] = b;
 }
 
-NDEDEF double nde_norm2(int n, const double *x)
+/* sqrt(sum x_i^2), scaled by the largest |x_i| so that neither the squares
+   of huge entries overflow nor those of tiny ones underflow to 0. */
+NDEDEF double nde_norm2(long n, const double *x)
 {
-    double s = 0.0;
-    int i;
-    for (i = 0; i < n; i++) s += x[i] * x[i];
-    return sqrt(s);
+    double big = nde_norm_inf(n, x), s = 0.0;
+    long i;
+    if (!(big > 0.0) || !nde__finite(big)) return big;
+    for (i = 0; i < n; i++) s += (x[i] / big) * (x[i] / big);
+    return big * sqrt(s);
 }
 
-NDEDEF double nde_norm_inf(int n, const double *x)
+NDEDEF double nde_norm_inf(long n, const double *x)
 {
     double m = 0.0;
-    int i;
+    long i;
     for (i = 0; i < n; i++) if (!(fabs(x[i]) <= m)) m = fabs(x[i]);
     return m;
 }
 
-NDEDEF double nde_mat_norm_inf(int m, int n, const double *A)
+/* max over the `outer` lines of A of the sum of |a| along the line: lines
+   start `so` apart, their entries are `si` apart. */
+static double nde__mat_norm(int outer, int inner, long so, long si, const double *A)
 {
     double best = 0.0;
-    int i, j;
-    for (i = 0; i < m; i++) {
+    int o, i;
+    for (o = 0; o < outer; o++) {
         double s = 0.0;
-        for (j = 0; j < n; j++) s += fabs(A[(long)i * n + j]);
+        for (i = 0; i < inner; i++) s += fabs(A[o * so + i * si]);
         if (!(s <= best)) best = s;
     }
     return best;
 }
 
-NDEDEF double nde_mat_norm1(int m, int n, const double *A)
-{
-    double best = 0.0;
-    int i, j;
-    for (j = 0; j < n; j++) {
-        double s = 0.0;
-        for (i = 0; i < m; i++) s += fabs(A[(long)i * n + j]);
-        if (!(s <= best)) best = s;
-    }
-    return best;
-}
+NDEDEF double nde_mat_norm_inf(int m, int n, const double *A) { return nde__mat_norm(m, n, n, 1, A); }
+
+NDEDEF double nde_mat_norm1(int m, int n, const double *A) { return nde__mat_norm(n, m, 1, n, A); }
 
 /* ===================================================================== */
 /* Systems: Jacobians and a finite-difference check of the products       */
@@ -4940,12 +4938,9 @@ NDEDEF int nde_optim_step(nde_optim *o, double *theta, const double *g)
 NDEDEF double nde_clip_grad_norm(long P, double *g, double max_norm)
 {
     long i;
-    double big = 0.0, s = 0.0, n, c;
+    double n, c;
     if (!g || P < 1) return 0.0;
-    for (i = 0; i < P; i++) if (!(fabs(g[i]) <= big)) big = fabs(g[i]); /* scale first: no overflow */
-    if (big > 0.0 && nde__finite(big))                                   /* or underflow of g^2 */
-        for (i = 0; i < P; i++) s += (g[i] / big) * (g[i] / big);
-    n = big > 0.0 && nde__finite(big) ? big * sqrt(s) : big;
+    n = nde_norm2(P, g);
     if (!nde__finite(n) || !(max_norm > 0.0) || n <= max_norm) return n;
     c = max_norm / n;
     for (i = 0; i < P; i++) g[i] *= c;
