@@ -25,7 +25,7 @@
    CONTENTS (declarations below, then the implementation in the same order)
      1. Status codes and messages ........ nde_status, nde_status_name, NDE_MSG_LEN
      2. Random numbers ................... nde_rng_seed, _uniform, _normal, _below
-     3. Linear algebra ................... nde_gemm*, nde_gemv*, nde_lu_*, norms
+     3. Linear algebra ................... nde_gemm*, nde_gemv*, nde_lu_*, norms, nde_linspace
      4. Systems .......................... nde_system, nde_system_jacobian, nde_system_check
      5. Solvers .......................... nde_method, nde_tableau, nde_options, nde_stats, nde_solve
      6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system
@@ -33,14 +33,21 @@
      8. Stiff, exponential, symplectic ... nde_expm, nde_phi1 (methods via nde_options.method)
      9. Training ......................... nde_optim_*, nde_clip_grad_norm, schedules,
                                            nde_early_*, nde_sample_windows, nde_progress_*,
-                                           nde_mlp_save / _load / _load_new
+                                           nde_train (the loop), nde_mlp_save / _load / _load_new
+
+   METHODS (nde_options.method; every one through nde_solve and nde_grad)
+     explicit Runge-Kutta, fixed step: euler, midpoint, heun, rk4
+     explicit Runge-Kutta, adaptive:   bs32, dopri5 (default), tsit5
+     implicit:                         backward_euler (fixed), sdirk4 (adaptive)
+     exponential:                      epi2 (fixed)
+     symplectic:                       leapfrog (separable), gauss2 (any Hamiltonian)
 
    CONVENTIONS
      - Row-major arrays of double. Shape comments use: B batch rows, D state
        dimension, H hidden width, P parameters, N output times, S stages.
      - A state of B rows is integrated as one vector of B*D numbers with one
        step size (as torchdiffeq does); dynamics are evaluated on the batch.
-     - Gradient buffers are ADDED into by the products (vjp, jvp callers
+     - Gradient buffers are ADDED into by the products (vjp, vhp: callers
        zero them first), as in llm.c; nde_grad overwrites its outputs.
      - Zero-initialised option structs mean documented defaults.
      - Every fallible call returns NDE_OK (0) or a negative nde_status, and
