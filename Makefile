@@ -15,7 +15,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check plots bench bench-peer clean help deps FORCE
+.PHONY: all test check plots bench bench-peer clean help deps deps-plots FORCE
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -29,8 +29,11 @@ help:
 	@echo "make chNN       build and run chapter NN in full, e.g. make ch01"
 	@echo "make clean      remove $(BUILD)/"
 
-# Install libstb-dev (and gnuplot) when missing and root; else say how.
+# Install libstb-dev when missing and root (and, for make plots, gnuplot); else say how.
 deps:
+	@sh tools/deps.sh --stb-only
+
+deps-plots:
 	@sh tools/deps.sh
 
 $(BUILD):
@@ -76,7 +79,7 @@ check: | $(BUILD) deps
 plots: $(CH_BINS:%=%.plots)
 	@sh tools/plots_done.sh
 
-$(BUILD)/%.plots: $(BUILD)/% FORCE | deps
+$(BUILD)/%.plots: $(BUILD)/% FORCE | deps-plots
 	@mkdir -p plots
 	@echo "running $< (full mode)"
 	@./$< > $@.log 2>&1 || { tail -n 25 $@.log; echo "$< failed: see $@.log"; exit 1; }

@@ -784,10 +784,11 @@ static void ndp__marker(ndp__canvas *c, int marker, double x, double y, double r
 /* Values are built as integer / 10^-k so 3 x 0.1 prints as 0.3.          */
 /* ===================================================================== */
 
-/* m x 10^k, exact when m 10^k is (k >= 0) and correctly rounded otherwise. */
+/* m x 10^k, exact when m 10^k is (k >= 0) and correctly rounded otherwise
+   (for k < -300, where 10^-k overflows, the subnormal 10^k directly). */
 static double ndp__pow10m(double m, int k)
 {
-    return k >= 0 ? m * pow(10.0, k) : m / pow(10.0, -k);
+    return k >= 0 ? m * pow(10.0, k) : k >= -300 ? m / pow(10.0, -k) : m * pow(10.0, k);
 }
 
 /* Shorten a printf exponent: "1.5e-07" -> "1.5e-7", "2e+201" -> "2e201". */
@@ -805,7 +806,9 @@ static void ndp__trim_exponent(char *s)
    the decimals of the step for 1e-3 <= mag < 1e6 (so 0.0 0.5 1.0), else scientific. */
 static void ndp__linear_label(double v, int k, double mag, char out[24])
 {
-    if (mag >= 1e-3 && mag < 1e6) {
+    if (!ndp__finite(v) || !ndp__finite(mag)) {  /* a grid past the double range: rejected later */
+        strcpy(out, "?");
+    } else if (mag >= 1e-3 && mag < 1e6) {
         snprintf(out, 24, "%.*f", k < 0 ? -k : 0, v);
     } else if (v == 0) {
         strcpy(out, "0");
@@ -882,7 +885,8 @@ static int ndp__log_level(double lo, double hi, int level, int max_n, int expand
     return t->n;
 }
 
-NDPDEF int ndp_nice_ticks(double lo, double hi, int max_n, int log_axis, int expand, ndp_ticks *t, char *msg)
+/* The ticks as computed, before the check that they are representable. */
+static int ndp__nice_ticks_raw(double lo, double hi, int max_n, int log_axis, int expand, ndp_ticks *t, char *msg)
 {
     int level, n;
     if (!t) { ndp__msg(msg, "ndp_nice_ticks: t is NULL"); return NDP_ERR_ARG; }
@@ -892,6 +896,10 @@ NDPDEF int ndp_nice_ticks(double lo, double hi, int max_n, int log_axis, int exp
     if (log_axis && lo <= 0) { ndp__msg(msg, "ndp_nice_ticks: log axis range [%g, %g] is not positive", lo, hi); return NDP_ERR_LOG; }
     if (log_axis) {
         if (hi <= lo * (1 + 1e-10)) { lo /= 2; hi *= 2; }
+        if (!(lo > 0) || !ndp__finite(hi)) { /* widened past the double range */
+            ndp__msg(msg, "ndp_nice_ticks: log range [%g, %g] reaches the limits of double precision", lo, hi);
+            return NDP_ERR_ARG;
+        }
         for (level = 0; level < NDP__LOG_LEVELS; level++) {
             n = ndp__log_level(lo, hi, level, max_n, expand, t);
             if (n <= max_n) break;
@@ -903,7 +911,36 @@ NDPDEF int ndp_nice_ticks(double lo, double hi, int max_n, int log_axis, int exp
         lo = mid - d; hi = mid + d;
     }
     if (!ndp__finite(hi - lo)) { ndp__msg(msg, "ndp_nice_ticks: range [%g, %g] too wide", lo, hi); return NDP_ERR_ARG; }
+    if (!((hi - lo) / (max_n - 1) >= 2.2250738585072014e-308)) { /* the tick step would be subnormal */
+        ndp__msg(msg, "ndp_nice_ticks: range [%g, %g] too narrow to tick", lo, hi);
+        return NDP_ERR_ARG;
+    }
     return ndp__linear_ticks(lo, hi, max_n, expand, t);
+}
+
+/* Near the ends of the double range the nice grid can round to 0 or
+   overflow to inf (a top tick past DBL_MAX, a decade below the smallest
+   subnormal): then try the range as given (no expansion), and if even that
+   cannot be ticked, say so rather than draw an axis [0, inf]. */
+static int ndp__ticks_ok(const ndp_ticks *t, int log_axis)
+{
+    int i;
+    if (!ndp__finite(t->lo) || !ndp__finite(t->hi) || t->lo >= t->hi || (log_axis && !(t->lo > 0))) return 0;
+    for (i = 0; i < t->n; i++)
+        if (!ndp__finite(t->v[i]) || (log_axis && !(t->v[i] > 0))) return 0;
+    return 1;
+}
+
+NDPDEF int ndp_nice_ticks(double lo, double hi, int max_n, int log_axis, int expand, ndp_ticks *t, char *msg)
+{
+    int st = ndp__nice_ticks_raw(lo, hi, max_n, log_axis, expand, t, msg);
+    if (st != NDP_OK || ndp__ticks_ok(t, log_axis)) return st;
+    if (expand && ndp__nice_ticks_raw(lo, hi, max_n, log_axis, 0, t, msg) == NDP_OK && ndp__ticks_ok(t, log_axis))
+        return NDP_OK;
+    t->n = 0;
+    ndp__msg(msg, "ndp_nice_ticks: the range [%g, %g] reaches the limits of double precision; "
+                  "scale the data or set the axis limits", lo, hi);
+    return NDP_ERR_ARG;
 }
 
 /* ===================================================================== */
@@ -1076,7 +1113,7 @@ static int ndp__add_points(ndp_panel *p, const char *fn, int kind, const double 
     if (xs < 1 || ys < 1)
         return ndp__fail(p->fig, NDP_ERR_ARG, "%s: panel (%d,%d) '%s': strides %d, %d (need >= 1)", fn, p->row, p->col, label ? label : "", xs, ys);
     if (style && (style->dash < NDP_SOLID || style->dash > NDP_DOTTED || style->marker < NDP_CIRCLE || style->marker > NDP_PLUS ||
-                  !(style->width >= 0) || !(style->size >= 0)))
+                  !(style->width >= 0) || !(style->size >= 0) || !ndp__finite(style->width) || !ndp__finite(style->size)))
         return ndp__fail(p->fig, NDP_ERR_ARG, "%s: panel (%d,%d) '%s': bad style", fn, p->row, p->col, label ? label : "");
     s = ndp__add(p, fn, kind, (size_t)nv * n, label, style);
     if (!s) return NDP_ERR_NOMEM;

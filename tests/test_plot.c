@@ -567,8 +567,43 @@ static void test_gnuplot(void)
     }
 }
 
+/* Ranges at the ends of the double range: ticks are finite (positive on a
+   log axis) or the call says it cannot tick the range; never a [0, inf] axis.
+   Also infinite style sizes are refused. */
+static void test_extreme_ranges(void)
+{
+    static const double r[][3] = { /* lo, hi, log */
+        {1e300, 1.7e308, 0}, {-1.7e308, 1.7e308, 0}, {4.9e-324, 1.5e-323, 0}, {1e-300, 1e300, 1},
+        {9.9e-324, 1e308, 1}, {1.7e308, 1.7e308, 1}, {1e-320, 1e-310, 1}};
+    int i, j, ok = 1;
+    char msg[NDP_MSG_LEN];
+    ndp_figure *fig;
+    ndp_style inf_w = {NDP_AUTO, NDP_SOLID, NDP_CIRCLE, 0, 0};
+    double x[2] = {0, 1};
+    for (i = 0; i < (int)(sizeof r / sizeof r[0]); i++) {
+        int e;
+        for (e = 0; e < 2; e++) {
+            ndp_ticks t;
+            int st = ndp_nice_ticks(r[i][0], r[i][1], 8, (int)r[i][2], e, &t, msg);
+            if (st == NDP_OK) {
+                int good = t.n >= 1 && t.lo - t.lo == 0 && t.hi - t.hi == 0 && t.lo < t.hi;
+                for (j = 0; j < t.n; j++) good &= t.v[j] - t.v[j] == 0 && (!r[i][2] || t.v[j] > 0);
+                if (!good) { ok = 0; printf("     [%g, %g] log %g expand %d: bad ticks\n", r[i][0], r[i][1], r[i][2], e); }
+            } else if (st != NDP_ERR_ARG || !strstr(msg, "ndp_nice_ticks")) {
+                ok = 0;
+            }
+        }
+    }
+    CHECK("ticks at the ends of the double range are finite (positive on log axes) or refused with a message", ok);
+    fig = ndp_figure_create(300, 200, 1, 1, msg);
+    inf_w.width = INFINITY;
+    CHECK("a style width of +inf is refused", ndp_line(ndp_panel_at(fig, 0, 0), x, x, 2, "w", &inf_w) == NDP_ERR_ARG);
+    ndp_figure_free(fig);
+}
+
 void test_plot(void)
 {
+    test_extreme_ranges();
     int rc = system("mkdir -p " OUT);
     (void)rc;
     test_ticks();

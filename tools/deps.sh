@@ -10,11 +10,15 @@
 # command to run is printed. Silent when everything is present. Run it once per make
 # invocation (not from parallel recipes: apt-get takes a lock).
 #
-# Usage: tools/deps.sh [--quiet-gnuplot]   (--quiet-gnuplot: no note when gnuplot is missing)
+# Usage: tools/deps.sh [--quiet-gnuplot | --stb-only]
+#   --quiet-gnuplot: no note when gnuplot is missing
+#   --stb-only: only stb (builds and tests; only `make plots` needs gnuplot)
 
 stb_dir=${STB_INCLUDE_DIR:-/usr/include/stb}
 quiet_gnuplot=0
+stb_only=0
 [ "$1" = "--quiet-gnuplot" ] && quiet_gnuplot=1
+[ "$1" = "--stb-only" ] && stb_only=1
 
 have_stb() { [ -f "$stb_dir/stb_image_write.h" ] && [ -f "$stb_dir/stb_image.h" ]; }
 have_gnuplot() { command -v gnuplot > /dev/null 2>&1; }
@@ -28,7 +32,7 @@ install() {
 
 missing=""
 have_stb || missing="libstb-dev"
-have_gnuplot || missing="$missing gnuplot-nox"
+[ $stb_only -eq 1 ] || have_gnuplot || missing="$missing gnuplot-nox"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -eq 0 ] && command -v apt-get > /dev/null 2>&1; then
@@ -42,7 +46,7 @@ if ! have_stb; then
     echo "    sudo apt-get update && sudo apt-get install -y libstb-dev" >&2
     exit 1
 fi
-if ! have_gnuplot && [ "$quiet_gnuplot" -eq 0 ]; then
+if [ $stb_only -eq 0 ] && ! have_gnuplot && [ "$quiet_gnuplot" -eq 0 ]; then
     echo "deps.sh: gnuplot not found: the gnuplot renderings (*_gnuplot.png) are skipped." >&2
     echo "deps.sh: to get them: sudo apt-get update && sudo apt-get install -y gnuplot-nox" >&2
 fi

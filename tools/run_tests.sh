@@ -46,6 +46,9 @@ for bin in "$@"; do
     for k in $(keys_for "$name"); do
         echo "$result" | grep -Eq " $k=[^ ]+" || missing="$missing $k"
     done
+    # the chapter number must be this chapter's, and no value may be NaN or infinite
+    echo "$result" | grep -q "^RESULT chapter=${name%%_*} " || missing="$missing chapter=${name%%_*}"
+    echo "$result" | grep -Eiq "=[-+]?(nan|inf)( |$)" && missing="$missing (a NaN/Inf value)"
     if [ $rc -eq 0 ] && [ -n "$result" ] && [ "$result" = "$last" ] && [ -z "$missing" ]; then
         echo "ok   chapter $name --quick (${secs}s): $result"; pass=$((pass + 1))
     else
