@@ -68,12 +68,14 @@ check: | $(BUILD) deps
 	$(CXX) -x c++ -std=c++11 -Wall -Wextra -Werror -I. -c tests/nde_impl.c -o $(BUILD)/impl_cxx.o
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -DNEURALODE_STATIC -I. -c tests/nde_impl.c -o $(BUILD)/impl_static.o
 	$(CXX) -x c++ -std=c++11 -Wall -Wextra -Werror -DNEURALODE_STATIC -I. -c tests/nde_impl.c -o $(BUILD)/impl_static_cxx.o
+	$(CXX) -x c++ -std=c++11 -Wall -Wextra -Werror -I. -c tests/test_plot.c -o $(BUILD)/plot_cxx.o
+	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -DNDEPLOT_STATIC -I. -c tests/test_plot.c -o $(BUILD)/plot_static.o
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/two_tu tests/two_tu_a.c tests/two_tu_b.c tests/nde_impl.c $(LDLIBS)
 	$(BUILD)/two_tu
 	sed -n '/^#if 0/,/^#endif/p' neuralode.h | sed '1d;$$d' > $(BUILD)/manual_example.c
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/manual_example $(BUILD)/manual_example.c $(LDLIBS)
 	$(BUILD)/manual_example
-	@echo "check: sanitizers, C++11, static, two-TU builds and the manual's example all clean"
+	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link and the manual's example all clean"
 
 # One run per chapter (make -j2 runs two at a time), then the gnuplot renderings.
 plots: $(CH_BINS:%=%.plots)

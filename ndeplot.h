@@ -43,12 +43,16 @@
 
    LIMITATIONS
      - Text is printable ASCII (other bytes draw as '?'), at scale 1 (5x7 glyphs) or 2
-       (smoothed to 10x14); long titles are not shortened.
+       (smoothed to 10x14); long titles and labels are not shortened: text wider than its
+       space is clipped at the image edge (keep titles short, or the figure wide).
+     - Legends are not capped: about 20 entries fill a 450 px panel (an outside legend then
+       leaves no room and ndp_save fails with NDP_ERR_ARG; an explicit corner overflows).
      - Arrows and heat maps need linear axes; colour bars are linear.
      - A line segment with both ends beyond about 1e15 plot sizes outside a fixed range may be
        left out (its crossing cannot be located in double precision); one far end is fine.
      - ndp_save does not create directories; run NAME.gp from its own directory. gnuplot
-       warns about NaN cells of a heat map (and leaves them blank, as here).
+       warns about NaN cells of a heat map (and leaves them blank, as here); gnuplot's
+       "with image" draws nothing for a heat map one cell wide or high (the PNG is right).
 
    EXAMPLE
 */

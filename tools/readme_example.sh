@@ -6,7 +6,7 @@ mkdir -p "$build"
 awk '/<!-- readme-example/ {grab=1; next} grab && /^```c/ {on=1; next} on && /^```/ {exit} on {print}' README.md > "$build/first.c"
 lines=$(wc -l < "$build/first.c")
 if [ "$lines" -gt 30 ] || [ "$lines" -lt 5 ]; then echo "FAIL README example: $lines lines (must be 5..30)"; exit 1; fi
-if ! cc -std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -I. "$build/first.c" -o "$build/first" -lm 2> "$build/first.err"; then
+if ! ${CC:-cc} -std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -I. "$build/first.c" -o "$build/first" -lm 2> "$build/first.err"; then
     echo "FAIL README example does not compile:"; cat "$build/first.err"; exit 1
 fi
 out=$("$build/first") || { echo "FAIL README example exited non-zero: $out"; exit 1; }
