@@ -15,7 +15,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check plots bench bench-peer clean help deps deps-plots FORCE
+.PHONY: all test check plots bench bench-peer bench-torch clean help deps deps-plots FORCE
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -26,6 +26,7 @@ help:
 	@echo "make plots      run every chapter in full and regenerate plots/ (PNG + gnuplot)"
 	@echo "make bench      print BENCH lines (speed as ratios against references)"
 	@echo "make bench-peer our dopri5 against CVODES in the same run (needs libsundials-dev)"
+	@echo "make bench-torch the spiral job in PyTorch next to ours (needs python3-torch)"
 	@echo "make chNN       build and run chapter NN in full, e.g. make ch01"
 	@echo "make clean      remove $(BUILD)/"
 
@@ -98,6 +99,15 @@ bench-peer: | $(BUILD)
 	  $(CC) $(CFLAGS) -I. -o $(BUILD)/cvodes_peer bench/cvodes_peer.c -lsundials_cvodes -lsundials_nvecserial \
 	    -lsundials_sunlinsoldense -lsundials_sunmatrixdense $(LDLIBS) && $(BUILD)/cvodes_peer; \
 	else echo "bench-peer needs libsundials-dev: apt-get install -y libsundials-dev"; fi
+
+# Optional: the spiral job in PyTorch (own dopri5, autograd through it) next to ours, same run.
+# SEEDS=0,1,...,19 for the spread; needs Debian's python3-torch.
+PYTHON ?= /usr/bin/python3
+SEEDS  ?= 0,1,2
+bench-torch: $(BUILD)/bench
+	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
+	  $(BUILD)/bench spiral && $(PYTHON) bench/torch_spiral_peer.py --seeds $(SEEDS); \
+	else echo "bench-torch needs PyTorch: apt-get install -y python3-torch"; fi
 
 ch%:
 	@src=$$(ls chapters/$*_*.c 2>/dev/null | head -n 1); \

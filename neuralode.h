@@ -68,7 +68,11 @@
      network's in one flat theta block. Check every hand-written product with
      nde_system_check before training: it compares them with central finite
      differences. Backprop through EPI2 also needs vhp (second-order
-     products); nde_mlp_system provides every product, vhp included.
+     products); nde_mlp_system provides every product, vhp included, and
+     the optional f_save/vjp_saved pair: backprop keeps the network's
+     activations on its tape so no vjp recomputes them (set
+     nde_grad_options.recompute for the smaller tape instead). A system
+     struct from an initializer list or memset leaves them unset: fine.
 
    LIMITATIONS (honest ones)
      - Dense linear algebra only: implicit methods factor (B*D)x(B*D)
@@ -258,6 +262,18 @@ typedef struct nde_system {
        through the exponential integrator EPI2 needs it (its step uses df/dy). */
     int (*vhp)(void *ctx, double t, int B, const double *y, const double *theta,
                const double *a, const double *v, double *gy, double *gth);
+
+    /* Optional pair that spares a vjp its forward recompute (a network's
+       activations): f_save is f that also writes save_len doubles per row
+       into save (B,save_len); vjp_saved is vjp reading them back. Backprop
+       through the explicit Runge-Kutta methods keeps them on its tape (more
+       memory, about a third less arithmetic per vjp for a one-hidden-layer
+       net). save_len = 0: not offered. The MLP system provides both. */
+    long save_len;
+    int (*f_save)(void *ctx, double t, int B, const double *y, const double *theta, double *dydt,
+                  double *save);
+    int (*vjp_saved)(void *ctx, double t, int B, const double *y, const double *theta,
+                     const double *save, const double *a, double *gy, double *gth, double *gt);
 } nde_system;
 
 /* Jacobian J (B,D,D) of sys at (t, y): from sys->jac, else D calls of jvp,
@@ -562,6 +578,9 @@ typedef struct nde_grad_options {
     double drift_limit;         /* backsolve: reconstruction error (in units of the error
                                    scale atol + rtol|y|) above which the gradient is flagged; 0 = 100 */
     int drift_is_error;         /* 1: return NDE_ERR_ADJOINT_DRIFT when flagged (else only flag) */
+    int recompute;              /* backprop: 1 = keep no sys->f_save output on the tape; every
+                                   vjp recomputes its forward pass (a smaller tape, more time).
+                                   (Backsolve uses the pair at O(1) memory regardless.) */
 } nde_grad_options;
 
 /* Diagnostics of one gradient call. */
@@ -1494,6 +1513,9 @@ typedef struct nde__integ {
     void *impl;              /* workspace of the implicit/exponential/symplectic methods */
     size_t bytes;            /* bytes allocated for this integrator (all methods add theirs) */
     long newton_n;           /* components Newton's convergence test measures (0: as the error norm) */
+    double *sv;              /* (R,svn) what f_save kept for each stage row (explicit RK under
+                                backprop, when the system offers it), else NULL */
+    long svn;                /* B * sys->save_len */
 } nde__integ;
 
 /* Attempt one step of size h from (ig->t, ig->y) into ig->y1, k and Y;
@@ -1513,22 +1535,30 @@ static void nde__other_free(nde__integ *ig);
 #define NDE__TAPE_HEAD 5
 static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *ybar, double *scr, double *gth, long *nvjp);
 
-/* ybar (n) += a^T df/dy at (t, Y); gth += a^T df/dtheta; skipped when a = 0. */
-static int nde__vjp_add(const nde_system *sys, int B, long n, double t, const double *Y, const double *a,
-                        double *ybar, double *gth, long *nvjp)
+/* ybar (n) += a^T df/dy at (t, Y); gth += a^T df/dtheta; skipped when a = 0.
+   With sv (what f_save kept at (t, Y)) the product reads it, else recomputes. */
+static int nde__vjp_add(const nde_system *sys, int B, long n, double t, const double *Y, const double *sv,
+                        const double *a, double *ybar, double *gth, long *nvjp)
 {
     long i;
     for (i = 0; i < n && a[i] == 0.0; i++) {}
     if (i == n) return NDE_OK;
     ++*nvjp;
+    if (sv) return sys->vjp_saved(sys->ctx, t, B, Y, sys->params, sv, a, ybar, gth, NULL) ? NDE_ERR_CALLBACK : NDE_OK;
     return sys->vjp(sys->ctx, t, B, Y, sys->params, a, ybar, gth, NULL) ? NDE_ERR_CALLBACK : NDE_OK;
 }
 
-/* dydt (n) = f(t, y); counts the evaluation; non-zero return -> CALLBACK. */
-static int nde__eval(nde__integ *ig, double t, const double *y, double *dydt)
+/* dydt (n) = f(t, y); counts the evaluation; non-zero return -> CALLBACK.
+   Stage row i (>= 0) of a recording integrator also keeps f_save's output;
+   i < 0: an evaluation that is no stage (the starting-step estimate). */
+static int nde__eval(nde__integ *ig, int i, double t, const double *y, double *dydt)
 {
+    const nde_system *sys = ig->sys;
+    int r;
     ig->st->nfe++;
-    if (ig->sys->f(ig->sys->ctx, t, ig->B, y, ig->sys->params, dydt)) {
+    if (ig->sv && i >= 0) r = sys->f_save(sys->ctx, t, ig->B, y, sys->params, dydt, ig->sv + (long)i * ig->svn);
+    else r = sys->f(sys->ctx, t, ig->B, y, sys->params, dydt);
+    if (r) {
         nde__msg(ig->st->msg, "the dynamics callback f returned non-zero at t = %.17g", t);
         return NDE_ERR_CALLBACK;
     }
@@ -1639,7 +1669,8 @@ static void nde__integ_free(nde__integ *ig)
 {
     if (ig->info && ig->info->kind == NDE__KIND_OTHER) nde__other_free(ig);
     NDE_FREE(ig->mem);
-    ig->mem = NULL;
+    NDE_FREE(ig->sv);
+    ig->mem = ig->sv = NULL;
 }
 
 /* Prepare an integrator for sys over a span (t_end - t0, used for the
@@ -1698,7 +1729,7 @@ static int nde__ensure_f0(nde__integ *ig)
     int status;
     if (ig->f0_ok) return NDE_OK;
     memcpy(ig->Y, ig->y, (size_t)ig->n * sizeof(double));
-    status = nde__eval(ig, ig->t, ig->y, ig->k);
+    status = nde__eval(ig, 0, ig->t, ig->y, ig->k);
     if (status) return status;
     if (!nde__all_finite(ig->n, ig->k)) {
         nde__msg(ig->st->msg, "the dynamics returned NaN/Inf at t = %.17g from a finite state", ig->t);
@@ -1739,7 +1770,7 @@ static int nde__rk_attempt(nde__integ *ig, double h, double *err)
     if (status) return status;
     for (i = 1; i < S; i++) {
         nde__axpy_stages(n, i, ig->y, h, tab->a + (long)i * S, k, Y + (long)i * n);
-        status = nde__eval(ig, tab->c[i] == 1.0 ? ig->t1 : ig->t + tab->c[i] * h, Y + (long)i * n, k + (long)i * n);
+        status = nde__eval(ig, i, tab->c[i] == 1.0 ? ig->t1 : ig->t + tab->c[i] * h, Y + (long)i * n, k + (long)i * n);
         if (status) return status;
     }
     if (tab->fsal) memcpy(ig->y1, Y + (long)(S - 1) * n, (size_t)n * sizeof(double));
@@ -1762,7 +1793,7 @@ static int nde__finish_step(nde__integ *ig)
     double *kend = ig->k + (long)ig->end * ig->n;
     if (ig->info->tab && !ig->info->tab->fsal) {
         memcpy(ig->Y + (long)ig->end * ig->n, ig->y1, (size_t)ig->n * sizeof(double));
-        return nde__eval(ig, ig->t1, ig->y1, kend);
+        return nde__eval(ig, ig->end, ig->t1, ig->y1, kend);
     }
     return NDE_OK;
 }
@@ -1840,7 +1871,7 @@ static int nde__initial_step(nde__integ *ig, double *h_out)
     h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
     if (h0 > hmax) h0 = hmax;
     for (i = 0; i < n; i++) y1[i] = ig->y[i] + ig->dir * h0 * f0[i];
-    status = nde__eval(ig, ig->t + ig->dir * h0, y1, f1);
+    status = nde__eval(ig, -1, ig->t + ig->dir * h0, y1, f1);
     if (status) return status;
     for (i = 0; i < n; i++) f1[i] -= f0[i];
     d2 = nde__wrms(n, f1, ig->y, ig->y, ig->o.atol, ig->o.rtol) / h0;
@@ -2033,6 +2064,7 @@ static int nde__integrate(nde__integ *ig, int N, const double *tout, double *you
             ig->y1 = tmp;
             memcpy(ig->k, ig->k + (long)ig->end * n, (size_t)n * sizeof(double));
             memcpy(ig->Y, ig->y, (size_t)n * sizeof(double));
+            if (ig->sv) memcpy(ig->sv, ig->sv + (long)ig->end * ig->svn, (size_t)ig->svn * sizeof(double));
             ig->f0_ok = 1;
         }
         st->t_last = ig->t;
@@ -3070,6 +3102,76 @@ static int nde__mlp_sys_vjp(void *ctx, double t, int B, const double *y, const d
     return nde__mlp_vjp_p(m, theta ? theta : m->params, B, y, t, a, gy, gth, gt);
 }
 
+/* f_save / vjp_saved: the activations the reverse pass reads, kept per
+   call in save (B rows), laid out array after array:
+     a0 (B,n0)           when there is an input transform
+     Y[l] (B,out_l)      every layer but the last, and a last activation layer
+     Z[l], S[l] (B,w)    every residual layer
+   nde__mlp_save_len is that per row; nde__mlp_bind points the tape there. */
+static int nde__mlp_keeps_y(const nde_mlp *m, int l)
+{
+    return l < m->nlayers - 1 || m->layer[l].kind == NDE_LAYER_ACT;
+}
+
+static long nde__mlp_save_len(const nde_mlp *m)
+{
+    long len = m->flags ? nde__mlp_n0(m) : 0;
+    int l;
+    for (l = 0; l < m->nlayers; l++) {
+        const nde_layer *L = &m->layer[l];
+        if (nde__mlp_keeps_y(m, l)) len += L->out;
+        if (L->kind == NDE_LAYER_RESIDUAL) len += 2L * L->out;
+    }
+    return len;
+}
+
+static void nde__mlp_bind(const nde_mlp *m, int B, nde__mlp_tape *tp, double *save)
+{
+    size_t Bs = (size_t)B;
+    int l;
+    if (m->flags) { tp->a0 = save; save += Bs * nde__mlp_n0(m); }
+    for (l = 0; l < m->nlayers; l++) {
+        const nde_layer *L = &m->layer[l];
+        if (nde__mlp_keeps_y(m, l)) { tp->Y[l] = save; save += Bs * L->out; }
+        if (L->kind == NDE_LAYER_RESIDUAL) {
+            tp->Z[l] = save; save += Bs * L->out;
+            tp->S[l] = save; save += Bs * L->out;
+        }
+    }
+}
+
+static int nde__mlp_sys_f_save(void *ctx, double t, int B, const double *y, const double *theta, double *dydt,
+                               double *save)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    nde__mlp_tape tp;
+    int st;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    st = nde__mlp_setup(m, B, &tp);
+    if (st) return st;
+    nde__mlp_bind(m, B, &tp, save);
+    nde__mlp_primal(m, theta ? theta : m->params, B, y, t, &tp, 1); /* the same kernels as f: equal bits */
+    memcpy(dydt, tp.Y[m->nlayers - 1], (size_t)B * m->out_dim * sizeof(double));
+    return NDE_OK;
+}
+
+static int nde__mlp_sys_vjp_saved(void *ctx, double t, int B, const double *y, const double *theta,
+                                  const double *save, const double *a, double *gy, double *gth, double *gt)
+{
+    nde_mlp *m = (nde_mlp *)ctx;
+    nde__mlp_tape tp;
+    int st, l;
+    (void)t; /* the saved activations already hold t's effect */
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    st = nde__mlp_setup(m, B, &tp);
+    if (st) return st;
+    nde__mlp_bind(m, B, &tp, (double *)save); /* the reverse pass only reads the tape */
+    tp.X[0] = m->flags ? tp.a0 : y;
+    for (l = 0; l + 1 < m->nlayers; l++) tp.X[l + 1] = tp.Y[l];
+    nde__mlp_reverse(m, theta ? theta : m->params, B, y, a, 0, NULL, &tp, gy, gth, gt, NULL, NULL, NULL);
+    return NDE_OK;
+}
+
 static int nde__mlp_sys_jvp(void *ctx, double t, int B, const double *y, const double *theta,
                             const double *v, double *out)
 {
@@ -3135,6 +3237,9 @@ NDEDEF int nde_mlp_system(nde_mlp *m, nde_system *sys, char *msg)
     sys->jvp = nde__mlp_sys_jvp;
     sys->jac = nde__mlp_sys_jac;
     sys->vhp = nde__mlp_sys_vhp;
+    sys->save_len = nde__mlp_save_len(m);
+    sys->f_save = nde__mlp_sys_f_save;
+    sys->vjp_saved = nde__mlp_sys_vjp_saved;
     return NDE_OK;
 }
 
@@ -3286,6 +3391,9 @@ NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg)
     sys->jvp = nde__hnn_jvp;
     sys->jac = nde__hnn_jac;
     sys->vhp = NULL; /* would need third derivatives of H */
+    sys->save_len = 0;
+    sys->f_save = NULL;
+    sys->vjp_saved = NULL;
     return NDE_OK;
 }
 
@@ -3707,7 +3815,7 @@ static int nde__dirk_stages(nde__integ *ig, nde__ows *w, double h)
         for (k = 1;; k++) {
             int conv;
             ig->st->nnewton++;
-            status = nde__eval(ig, ti, Yi, w->F);
+            status = nde__eval(ig, -1, ti, Yi, w->F);
             if (status) return status;
             for (r = 0; r < n; r++) w->d[r] = base[r] + hg * w->F[r] - Yi[r];
             nde__newton_solve(ig, w, w->d, 0);
@@ -3788,7 +3896,7 @@ static int nde__dirk_vjp(const nde__integ *ig, nde__ows *w, const double *rec, d
         memcpy(w->u, kb, (size_t)n * sizeof(double));
         nde__newton_solve(ig, w, w->u, 1);
         memset(w->v, 0, (size_t)n * sizeof(double));
-        status = nde__vjp_add(ig->sys, ig->B, n, ti, Yi, w->u, w->v, gth, nvjp);
+        status = nde__vjp_add(ig->sys, ig->B, n, ti, Yi, NULL, w->u, w->v, gth, nvjp);
         if (status) return status;
         for (r = 0; r < n; r++) ybar[r] += w->v[r];
         for (j = 1; j < i; j++) {
@@ -3823,7 +3931,7 @@ static int nde__gauss2_stages(nde__integ *ig, nde__ows *w, double h)
         for (i = 0; i < 2; i++) {
             double *Yi = ig->Y + (long)(i + 1) * n;
             for (r = 0; r < n; r++) Yi[r] = ig->y[r] + Z[i * n + r];
-            status = nde__eval(ig, ig->t + nde__gauss2_c[i] * h, Yi, F + i * n);
+            status = nde__eval(ig, -1, ig->t + nde__gauss2_c[i] * h, Yi, F + i * n);
             if (status) return status;
         }
         for (i = 0; i < 2; i++)
@@ -3855,7 +3963,7 @@ static int nde__gauss2_attempt(nde__integ *ig, nde__ows *w, double h, int *faile
     for (r = 0; r < n; r++) ig->y1[r] = ig->y[r] + nde__gauss2_d[0] * w->Z[r] + nde__gauss2_d[1] * w->Z[n + r];
     if (!nde__all_finite(n, ig->y1)) return NDE__STEP_NONFINITE;
     memcpy(ig->Y + 3 * n, ig->y1, (size_t)n * sizeof(double));
-    return nde__eval(ig, ig->t1, ig->y1, ig->k + 3 * n);
+    return nde__eval(ig, -1, ig->t1, ig->y1, ig->k + 3 * n);
 }
 
 /* Reverse: (I - h [a_ij J_i]) dk = J_i dy + f_theta,i dtheta over both stages at
@@ -3883,7 +3991,7 @@ static int nde__gauss2_vjp(const nde__integ *ig, nde__ows *w, const double *rec,
     nde__newton_solve(ig, w, w->u, 1);
     for (i = 0; i < 2; i++) {
         memset(w->v, 0, (size_t)n * sizeof(double));
-        status = nde__vjp_add(ig->sys, ig->B, n, t + nde__gauss2_c[i] * h, Y + (long)(i + 1) * n, w->u + i * n, w->v, gth, nvjp);
+        status = nde__vjp_add(ig->sys, ig->B, n, t + nde__gauss2_c[i] * h, Y + (long)(i + 1) * n, NULL, w->u + i * n, w->v, gth, nvjp);
         if (status) return status;
         for (r = 0; r < n; r++) ybar[r] += w->v[r];
     }
@@ -3918,7 +4026,7 @@ static int nde__epi2_attempt(nde__integ *ig, nde__ows *w, double h)
     }
     if (!nde__all_finite(n, ig->y1)) return NDE__STEP_NONFINITE;
     memcpy(ig->Y + n, ig->y1, (size_t)n * sizeof(double));
-    return nde__eval(ig, ig->t1, ig->y1, ig->k + n);
+    return nde__eval(ig, -1, ig->t1, ig->y1, ig->k + n);
 }
 
 /* Reverse of the EPI2 step map, per row. With G = [[h J0, h f0], [0, 0]]
@@ -4003,7 +4111,7 @@ static int nde__epi2_vjp(const nde__integ *ig, nde__ows *w, const double *rec, d
             fbb[r] = hs * K[(long)r * M + m1 + D];
         }
     }
-    status = nde__vjp_add(sys, B, n, t, Y, fbar, ybar, gth, nvjp); /* ybar already holds ybar1: the identity path */
+    status = nde__vjp_add(sys, B, n, t, Y, NULL, fbar, ybar, gth, nvjp); /* ybar already holds ybar1: the identity path */
     if (status) return status;
     memset(e, 0, (size_t)n * sizeof(double));
     for (j = 0; j < D; j++) { /* sum_j vhp(a = Jbar0[:, j], v = e_j) = d/d(y, theta) sum_ij Jbar0_ij J0_ij */
@@ -4064,16 +4172,16 @@ static int nde__leapfrog_attempt(nde__integ *ig, nde__ows *w, double h)
     if (status) return status;
     memcpy(Yh, ig->y, (size_t)n * sizeof(double)); /* kick: p_h = p + h/2 G(q) */
     nde__half_axpy(ig, 1, 0.5 * h, ig->k, Yh);
-    status = nde__eval(ig, ig->t + 0.5 * h, Yh, kh);
+    status = nde__eval(ig, -1, ig->t + 0.5 * h, Yh, kh);
     if (status) return status;
     memcpy(ig->y1, Yh, (size_t)n * sizeof(double)); /* drift: q1 = q + h F(p_h) */
     nde__half_axpy(ig, 0, h, kh, ig->y1);
-    status = nde__eval(ig, ig->t1, ig->y1, w->F); /* at (q1, p_h) */
+    status = nde__eval(ig, -1, ig->t1, ig->y1, w->F); /* at (q1, p_h) */
     if (status) return status;
     nde__half_axpy(ig, 1, 0.5 * h, w->F, ig->y1); /* kick: p1 = p_h + h/2 G(q1) */
     if (!nde__all_finite(n, ig->y1)) return NDE__STEP_NONFINITE;
     memcpy(ig->Y + 2 * n, ig->y1, (size_t)n * sizeof(double));
-    return nde__eval(ig, ig->t1, ig->y1, ig->k + 2 * n);
+    return nde__eval(ig, -1, ig->t1, ig->y1, ig->k + 2 * n);
 }
 
 /* Reverse of the three updates in opposite order; each is x += c * (part of f
@@ -4092,7 +4200,7 @@ static int nde__leapfrog_vjp(const nde__integ *ig, nde__ows *w, const double *re
         memset(w->u, 0, (size_t)n * sizeof(double));
         nde__half_axpy(ig, k == 1 ? 0 : 1, k == 1 ? h : 0.5 * h, ybar, w->u);
         memset(w->v, 0, (size_t)n * sizeof(double));
-        status = nde__vjp_add(ig->sys, ig->B, n, tk, pt, w->u, w->v, gth, nvjp);
+        status = nde__vjp_add(ig->sys, ig->B, n, tk, pt, NULL, w->u, w->v, gth, nvjp);
         if (status) return status;
         for (r = 0; r < n; r++) ybar[r] += w->v[r];
     }
@@ -4294,7 +4402,8 @@ static int nde__run_vjp(void *ctx, double t, int B, const double *z, const doubl
 /* Backprop through the solver (discretize-then-optimize)                 */
 /* ===================================================================== */
 /* Each accepted step is recorded on a tape: its t, h, t1, the outputs it
-   produced and its stage inputs Y (R,n). The reverse sweep runs the steps
+   produced, its stage inputs Y (R,n) and, when the system offers f_save,
+   what that kept at each stage (R,svn). The reverse sweep runs the steps
    backwards; for an explicit RK step [y1 = y + h sum b_i k_i,
    Y_i = y + h sum_{j<i} a_ij k_j, k_i = f(t + c_i h, Y_i)]:
      kbar_i += h b_i ybar1;  for i = S-1..0: Ybar_i = kbar_i^T df/dy(Y_i),
@@ -4304,7 +4413,7 @@ static int nde__run_vjp(void *ctx, double t, int B, const double *z, const doubl
    computed solution for the accepted step sequence. */
 
 typedef struct nde__tape {
-    double *d;         /* records of NDE__TAPE_HEAD + R*n doubles */
+    double *d;         /* records of NDE__TAPE_HEAD + R*(n + svn) doubles */
     long len, cap;     /* doubles used / allocated */
     long nrec;
     long rec_len;
@@ -4341,7 +4450,9 @@ static int nde__tape_hook(void *ctx, nde__integ *ig, double h, int j0, int j1)
     r[2] = ig->t1;
     r[3] = j0;
     r[4] = j1;
-    memcpy(r + NDE__TAPE_HEAD, ig->Y, (size_t)(tp->rec_len - NDE__TAPE_HEAD) * sizeof(double));
+    memcpy(r + NDE__TAPE_HEAD, ig->Y, (size_t)ig->info->nstage * ig->n * sizeof(double));
+    if (ig->sv) memcpy(r + NDE__TAPE_HEAD + (long)ig->info->nstage * ig->n, ig->sv,
+                       (size_t)ig->info->nstage * ig->svn * sizeof(double));
     return NDE_OK;
 }
 
@@ -4351,12 +4462,14 @@ static int nde__rk_step_vjp(const nde__integ *ig, const double *rec, double *yba
                             double *scr, double *gth, long *nvjp)
 {
     const nde_tableau *tab = ig->info->tab;
-    const double *Y = rec + NDE__TAPE_HEAD;
+    const double *Y = rec + NDE__TAPE_HEAD;                                  /* (R,n) */
+    const double *SV = ig->sv ? Y + (long)ig->info->nstage * ig->n : NULL; /* (R,svn) */
     double t = rec[0], h = rec[1], t1 = rec[2];
     long n = ig->n, r;
     int i, j, S = tab->S, status;
     if (!tab->fsal) { /* k_end = f(t1, y1), read by the dense output only */
-        status = nde__vjp_add(ig->sys, ig->B, n, t1, Y + (long)ig->end * n, kbar + (long)ig->end * n, ybar, gth, nvjp);
+        status = nde__vjp_add(ig->sys, ig->B, n, t1, Y + (long)ig->end * n, SV ? SV + (long)ig->end * ig->svn : NULL,
+                              kbar + (long)ig->end * n, ybar, gth, nvjp);
         if (status) return status;
     }
     for (i = 0; i < S; i++) {
@@ -4368,7 +4481,8 @@ static int nde__rk_step_vjp(const nde__integ *ig, const double *rec, double *yba
     for (i = S - 1; i >= 0; i--) {
         double ti = tab->c[i] == 1.0 ? t1 : t + tab->c[i] * h;
         memset(scr, 0, (size_t)n * sizeof(double));
-        status = nde__vjp_add(ig->sys, ig->B, n, ti, Y + (long)i * n, kbar + (long)i * n, scr, gth, nvjp);
+        status = nde__vjp_add(ig->sys, ig->B, n, ti, Y + (long)i * n, SV ? SV + (long)i * ig->svn : NULL,
+                              kbar + (long)i * n, scr, gth, nvjp);
         if (status) return status;
         for (r = 0; r < n; r++) ybar[r] += scr[r];
         for (j = 0; j < i; j++) {
@@ -4411,9 +4525,9 @@ static int nde__backprop_sweep(const nde__integ *ig, const nde__tape *tp, const 
             status = nde__rk_step_vjp(ig, rec, ybar, kbar, scr, gth, nvjp);
         } else { /* Hermite rows: k0 = f(t, y), k_end = f(t1, y1) around the step map */
             const double *Y = rec + NDE__TAPE_HEAD;
-            status = nde__vjp_add(ig->sys, ig->B, n, t1, Y + (long)ig->end * n, kbar + (long)ig->end * n, ybar, gth, nvjp);
+            status = nde__vjp_add(ig->sys, ig->B, n, t1, Y + (long)ig->end * n, NULL, kbar + (long)ig->end * n, ybar, gth, nvjp);
             if (!status) status = nde__other_step_vjp(ig, rec, ybar, scr, gth, nvjp);
-            if (!status) status = nde__vjp_add(ig->sys, ig->B, n, t, Y, kbar, ybar, gth, nvjp);
+            if (!status) status = nde__vjp_add(ig->sys, ig->B, n, t, Y, NULL, kbar, ybar, gth, nvjp);
         }
         for (r = 0; r < n; r++) ybar[r] += ydir[r];
     }
@@ -4484,6 +4598,8 @@ typedef struct nde__adjsys {
     nde__dense_store *ds;  /* interp: the forward dense output; NULL for backsolve */
     double *y;             /* (n) scratch: y(t) for interp */
     double *J;             /* (B,D,D) scratch for the Jacobian */
+    double *sv;            /* backsolve: (B,save_len) what f_save keeps for the vjp at the same
+                              point, when the system offers it; else NULL */
     long nvjp;
 } nde__adjsys;
 
@@ -4503,12 +4619,14 @@ static int nde__adj_f(void *ctx, double t, int one, const double *z, const doubl
         y = z;
         a = z + n;
         da = dz + n;
-        if (A->sys->f(A->sys->ctx, t, A->B, y, A->sys->params, dz)) return 1;
+        if (A->sv ? A->sys->f_save(A->sys->ctx, t, A->B, y, A->sys->params, dz, A->sv)
+                  : A->sys->f(A->sys->ctx, t, A->B, y, A->sys->params, dz)) return 1;
     }
     m = n + A->P;
     memset(da, 0, (size_t)m * sizeof(double));
     A->nvjp++;
-    if (A->sys->vjp(A->sys->ctx, t, A->B, y, A->sys->params, a, da, da + n, NULL)) return 1;
+    if (A->sv ? A->sys->vjp_saved(A->sys->ctx, t, A->B, y, A->sys->params, A->sv, a, da, da + n, NULL)
+              : A->sys->vjp(A->sys->ctx, t, A->B, y, A->sys->params, a, da, da + n, NULL)) return 1;
     for (i = 0; i < m; i++) da[i] = -da[i];
     return 0;
 }
@@ -4567,6 +4685,7 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int Dy, int N, const
     nde__integ ig;
     double *z, *zout, worst = 0.0, tseg[2], limit;
     size_t zbytes;
+    long nsv = !ds && sys->save_len > 0 && sys->f_save && sys->vjp_saved ? (long)B * sys->save_len : 0;
     memset(&A, 0, sizeof A);
     A.sys = sys; A.B = B; A.n = n; A.P = P; A.ds = ds;
     M = (ds ? 1 : 2) * n + P;
@@ -4578,12 +4697,13 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int Dy, int N, const
     asys.ctx = &A;
     asys.f = nde__adj_f;
     asys.jac = nde__adj_jac;
-    zbytes = (size_t)(3 * M + n + (long)B * sys->dim * sys->dim) * sizeof(double);
+    zbytes = (size_t)(3 * M + n + (long)B * sys->dim * sys->dim + nsv) * sizeof(double);
     z = (double *)NDE_MALLOC(zbytes);
     if (!z) { nde__msg(gs->msg, "out of memory for the adjoint state (%ld numbers)", M); return NDE_ERR_NOMEM; }
     zout = z + M;              /* (2,M) segment output */
     A.y = zout + 2 * M;        /* (n) */
     A.J = A.y + n;             /* (B,D,D) */
+    if (nsv) A.sv = A.J + (long)B * sys->dim * sys->dim; /* (B,save_len) */
     nde__bytes(gs, bytes, (long)zbytes);
     status = nde__integ_init(&ig, &asys, 1, &aopt, t[0] - t[N - 1], &gs->bwd);
     if (status) {
@@ -4719,6 +4839,9 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
         rsys.jvp = NULL;
         rsys.jac = NULL;
         rsys.vhp = NULL; /* would need the Hessian of g, which nde_loss does not carry */
+        rsys.save_len = 0;
+        rsys.f_save = NULL;
+        rsys.vjp_saved = NULL;
         S = &rsys;
         Da = D + 1;
     }
@@ -4745,8 +4868,19 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     }
     memset(&tape, 0, sizeof tape);
     memset(&ds, 0, sizeof ds);
+    if (go.method == NDE_GRAD_BACKPROP && !go.recompute && S->save_len > 0 && S->f_save && S->vjp_saved &&
+        ig.info->kind == NDE__KIND_RK) { /* keep what f_save saves: vjps without a forward recompute */
+        ig.svn = (long)B * S->save_len;
+        ig.sv = (double *)NDE_MALLOC((size_t)(R * ig.svn) * sizeof(double));
+        if (!ig.sv) {
+            nde__msg(gs->msg, "out of memory for the saved activations (%ld doubles)", R * ig.svn);
+            status = NDE_ERR_NOMEM;
+            goto done;
+        }
+        nde__bytes(gs, &bytes, (long)((size_t)(R * ig.svn) * sizeof(double)));
+    }
     if (go.method == NDE_GRAD_BACKPROP) {
-        tape.rec_len = NDE__TAPE_HEAD + (long)ig.info->nstage * na;
+        tape.rec_len = NDE__TAPE_HEAD + (long)ig.info->nstage * (na + ig.svn);
         hook = nde__tape_hook;
         hctx = &tape;
     } else if (go.method == NDE_GRAD_INTERP) {

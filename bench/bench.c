@@ -262,7 +262,8 @@ static void bench_lv(void)
 
 typedef struct spiral_data { double t[SN], y[SN * 2]; } spiral_data;
 
-#define SLATE 10 /* full-trajectory MSE evaluations over the last 10% of training */
+#define SLATE 10   /* full-trajectory MSE evaluations over the last 10% of training */
+#define SSPREAD 20 /* seeds for the spread of final_mse (backprop) */
 
 typedef struct spiral_run {
     double wall, cpu, nfe_per_iter, final_mse, f_s, vjp_s; /* f_s, vjp_s: timed runs only */
@@ -309,6 +310,25 @@ static int timed_vjp(void *ctx, double t, int B, const double *y, const double *
     return r;
 }
 
+static int timed_f_save(void *ctx, double t, int B, const double *y, const double *th, double *dydt, double *save)
+{
+    timed_sys *s = (timed_sys *)ctx;
+    double t0 = wall_now();
+    int r = s->in.f_save(s->in.ctx, t, B, y, th, dydt, save);
+    s->f_s += wall_now() - t0;
+    return r;
+}
+
+static int timed_vjp_saved(void *ctx, double t, int B, const double *y, const double *th, const double *save,
+                           const double *a, double *gy, double *gth, double *gt)
+{
+    timed_sys *s = (timed_sys *)ctx;
+    double t0 = wall_now();
+    int r = s->in.vjp_saved(s->in.ctx, t, B, y, th, save, a, gy, gth, gt);
+    s->vjp_s += wall_now() - t0;
+    return r;
+}
+
 static int train_spiral(const spiral_data *d, int method, unsigned long long seed, int iters, int timed,
                         spiral_run *out)
 {
@@ -342,6 +362,8 @@ static int train_spiral(const spiral_data *d, int method, unsigned long long see
         sys.ctx = &ts;
         sys.f = timed_f;
         sys.vjp = timed_vjp;
+        sys.f_save = timed_f_save;
+        sys.vjp_saved = timed_vjp_saved;
     }
     g = (double *)malloc((size_t)net.nparams * sizeof(double));
     if (!g || nde_optim_init(&rms, NDE_OPT_RMSPROP, net.nparams, 1e-3, NULL) != NDE_OK) {
@@ -422,6 +444,20 @@ static void bench_spiral(void)
                    median3(r[0].final_mse, r[1].final_mse, r[2].final_mse),
                    r[0].final_mse, r[1].final_mse, r[2].final_mse,
                    median3(r[0].late_median_mse, r[1].late_median_mse, r[2].late_median_mse), torch_s[m], torch_s[m] / sec);
+        }
+        if (m == 0) { /* the spread behind one seed's number: backprop over seeds 0..SSPREAD-1 */
+            double v[SSPREAD];
+            int below = 0;
+            spiral_run rs;
+            for (k = 0; k < SSPREAD; k++) {
+                if (train_spiral(&d, m, (unsigned long long)k, SITERS, 0, &rs) != NDE_OK) return;
+                v[k] = rs.final_mse;
+                below += v[k] <= 0.03;
+            }
+            qsort(v, SSPREAD, sizeof v[0], cmp_double);
+            printf("BENCH name=spiral_seed_spread method=backprop seeds=%d min_final_mse=%.4g median_final_mse=%.4g "
+                   "max_final_mse=%.4g seeds_at_or_below_0.03=%d\n", SSPREAD, v[0],
+                   0.5 * (v[(SSPREAD - 1) / 2] + v[SSPREAD / 2]), v[SSPREAD - 1], below);
         }
         /* where the time goes: a short timed run (seed 0, 200 iterations) */
         if (train_spiral(&d, m, 0, 200, 1, &prof) == NDE_OK)

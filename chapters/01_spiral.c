@@ -370,7 +370,7 @@ int main(int argc, char **argv)
     const char *dir, *mnames[3] = {"backprop", "backsolve", "interp"};
     char msg[NDE_MSG_LEN];
     double slope, mse0, mae, final_mse, final_mae, train_s = 0.0, nfe_per_iter;
-    nde_system truth = {D, 0, NULL, NULL, cubic_f, NULL, NULL, NULL, NULL}, sys;
+    nde_system truth = {D, 0, NULL, NULL, cubic_f, NULL, NULL, NULL, NULL, 0, NULL, NULL}, sys;
     nde_options opt, ref_opt, eul_opt;
     nde_grad_options gopt;
     nde_grad_stats gs;

@@ -87,7 +87,7 @@ static int dp_jac(void *ctx, double t, int B, const double *y, const double *the
    through the truth). */
 static nde_system dp_system(void)
 {
-    nde_system s = {4, 0, NULL, NULL, dp_rhs, NULL, NULL, dp_jac, NULL};
+    nde_system s = {4, 0, NULL, NULL, dp_rhs, NULL, NULL, dp_jac, NULL, 0, NULL, NULL};
     return s;
 }
 

@@ -54,7 +54,7 @@ static double sum_squares(void *ctx, int N, int B, int D, const double *t, const
 int main(void)
 {
     double theta[4] = {2.0 / 3.0, 4.0 / 3.0, 1.0, 1.0}, u0[2] = {1.0, 1.0}, t[101], err[4], G, dG[4];
-    nde_system sys = {2, 4, theta, NULL, lv_f, lv_vjp, NULL, NULL, NULL};
+    nde_system sys = {2, 4, theta, NULL, lv_f, lv_vjp, NULL, NULL, NULL, 0, NULL, NULL};
     nde_options opt = {0};
     nde_loss loss = {sum_squares, NULL, NULL};
     nde_grad_options gopt = {0};

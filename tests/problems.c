@@ -156,6 +156,7 @@ int prob_run_y(void *ctx, double t, int B, int D, const double *y, double *g, do
 {
     int b;
     (void)ctx; (void)t;
+    memset(gy, 0, (size_t)B * D * sizeof(double)); /* g = y_0: the other components do not enter */
     for (b = 0; b < B; b++) { g[b] = y[(long)b * D]; gy[(long)b * D] = 1.0; }
     return 0;
 }

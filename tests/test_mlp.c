@@ -535,6 +535,73 @@ static void tm_test_system(void)
     nde_mlp_free(&m);
 }
 
+/* f_save / vjp_saved: the same numbers as f / vjp, bit for bit, for every
+   layer kind, input transform and a last layer of each kind, at a theta
+   that is not m->params; the vjp outputs are ADDED into what is there. */
+static void tm_test_saved(void)
+{
+    static const int acts[3][3] = {{NDE_ACT_TANH, NDE_ACT_SIGMOID, NDE_ACT_SOFTPLUS},
+                                   {NDE_ACT_RELU, NDE_ACT_TANH, NDE_ACT_IDENTITY},
+                                   {NDE_ACT_SOFTPLUS, NDE_ACT_RELU, NDE_ACT_SIGMOID}};
+    int B = 4, D = 3, n = B * D, flags, a, last, same_f = 1, same_v = 1, nets = 0;
+    long k;
+    nde_rng r;
+    nde_rng_seed(&r, 77);
+    for (last = 0; last < 3; last++)
+        for (a = 0; a < 3; a++)
+            for (flags = 0; flags < 4; flags++) {
+                nde_mlp m;
+                nde_system s;
+                double y[TM_MAX], f1[TM_MAX], f2[TM_MAX], av[TM_MAX], gy1[TM_MAX], gy2[TM_MAX], gt1 = 0.25, gt2 = 0.25;
+                double *th, *gp1, *gp2, *sv, t = 0.3;
+                int st = nde_mlp_init(&m, D, flags, NULL);
+                if (!st) st = nde_mlp_add_linear(&m, 5, NULL);
+                if (!st) st = nde_mlp_add_act(&m, acts[a][0], NULL);
+                if (!st) st = nde_mlp_add_residual(&m, acts[a][1], NULL);
+                if (!st) st = nde_mlp_add_linear(&m, D, NULL);
+                if (!st && last == 1) st = nde_mlp_add_act(&m, acts[a][2], NULL);       /* last: activation */
+                if (!st && last == 2) st = nde_mlp_add_residual(&m, acts[a][2], NULL);  /* last: residual */
+                if (!st) st = nde_mlp_build(&m, NULL);
+                if (!st) st = nde_mlp_system(&m, &s, NULL);
+                if (st) { CHECK("saved-activation nets build", 0); return; }
+                th = tm_alloc(m.nparams);
+                gp1 = tm_alloc(m.nparams);
+                gp2 = tm_alloc(m.nparams);
+                sv = tm_alloc(B * s.save_len);
+                tm_fill(&r, m.nparams, th, 0.6);
+                tm_fill(&r, m.nparams, gp1, 1.0);
+                memcpy(gp2, gp1, (size_t)m.nparams * sizeof(double));
+                tm_fill(&r, n, y, 0.9);
+                tm_fill(&r, n, av, 1.0);
+                tm_fill(&r, n, gy1, 1.0);
+                memcpy(gy2, gy1, (size_t)n * sizeof(double));
+                s.f(s.ctx, t, B, y, th, f1);
+                s.f_save(s.ctx, t, B, y, th, f2, sv);
+                for (k = 0; k < n; k++) same_f &= f1[k] == f2[k];
+                s.vjp(s.ctx, t, B, y, th, av, gy1, gp1, &gt1);
+                s.f(s.ctx, t + 1.0, B, y, m.params, f1); /* clobber the workspace in between */
+                s.vjp_saved(s.ctx, t, B, y, th, sv, av, gy2, gp2, &gt2);
+                for (k = 0; k < n; k++) same_v &= gy1[k] == gy2[k];
+                for (k = 0; k < m.nparams; k++) same_v &= gp1[k] == gp2[k];
+                same_v &= gt1 == gt2;
+                nets++;
+                free(th); free(gp1); free(gp2); free(sv);
+                nde_mlp_free(&m);
+            }
+    printf("      saved activations: %d nets (3 last-layer kinds x 3 activation mixes x 4 inputs)\n", nets);
+    CHECK("f_save = f bit for bit on every net", same_f && nets == 36);
+    CHECK("vjp_saved = vjp bit for bit (gy, gtheta, gt added) on every net", same_v && nets == 36);
+    {   /* what a 2-50-2 tanh net on y^3 keeps per row: y^3 (2), W1 u + b1 (50), tanh (50) */
+        nde_mlp m;
+        nde_system s;
+        int w[3] = {2, 50, 2};
+        nde_mlp_dense(&m, 3, w, NDE_ACT_TANH, NDE_INPUT_CUBE, NULL);
+        nde_mlp_system(&m, &s, NULL);
+        CHECK("2-50-2 cube net: save_len = 102 doubles per row", s.save_len == 102);
+        nde_mlp_free(&m);
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* The Hamiltonian network: f = (dH/dp, -dH/dq)                            */
 /* ---------------------------------------------------------------------- */
@@ -561,8 +628,11 @@ static void tm_test_hnn(void)
         nde_mlp_build(&m, NULL);
         tm_fill(&r, m.nparams, m.params, 0.5);
         tm_fill(&r, n, y, 0.8);
+        s.save_len = 7; /* left over from an earlier use of the struct */
         st = nde_hnn_system(&m, &s, NULL);
         CHECK("nde_hnn_system fills the system", st == NDE_OK && s.dim == D && s.f && s.vjp && s.jvp && s.jac);
+        CHECK("nde_hnn_system offers no saved activations (clears a stale save_len)",
+              s.save_len == 0 && !s.f_save && !s.vjp_saved);
         /* f against finite differences of H: dq/dt = dH/dp, dp/dt = -dH/dq */
         s.f(s.ctx, t, B, y, s.params, f);
         memcpy(yp, y, sizeof y);
@@ -775,6 +845,7 @@ void test_mlp(void)
     tm_test_products();
     tm_test_act_range();
     tm_test_system();
+    tm_test_saved();
     tm_test_hnn();
     tm_test_batch();
     tm_test_shapes();
