@@ -70,9 +70,11 @@
      differences. Backprop through EPI2 also needs vhp (second-order
      products); nde_mlp_system provides every product, vhp included, and
      the optional f_save/vjp_saved pair: backprop keeps the network's
-     activations on its tape so no vjp recomputes them (set
-     nde_grad_options.recompute for the smaller tape instead). A system
-     struct from an initializer list or memset leaves them unset: fine.
+     activations on its tape so their vjps skip the forward pass. By
+     default it does so when buffers are reused across calls
+     (nde_grad_options.work; nde_train does), up to 64 MB, later steps
+     recomputing (nde_grad_options.save_bytes). A system struct from an
+     initializer list or memset leaves the pair unset: fine.
 
    LIMITATIONS (honest ones)
      - Dense linear algebra only: implicit methods factor (B*D)x(B*D)
@@ -571,6 +573,22 @@ typedef enum nde_grad_method {
 
 /* Gradient options; zero-initialised = backprop, adjoint solves with the
    forward options, full error norm, drift threshold 100. */
+/* Default budget of saved activations on the backprop tape (bytes), used
+   when nde_grad_options.work is given. */
+#define NDE_SAVE_BYTES_DEFAULT (64L << 20)
+
+/* Buffers nde_grad keeps between calls when given one (nde_grad_options.work):
+   the backprop tape, its saved activations and the interpolating adjoint's
+   dense store grow to the largest size needed and are reused, so a training
+   loop stops allocating (and touching fresh memory) after its first steps.
+   Zero-initialise; release with nde_grad_work_free; one per thread. */
+typedef struct nde_grad_work {
+    double *buf[3];
+    long cap[3];                /* doubles allocated in buf[i] */
+} nde_grad_work;
+
+NDEDEF void nde_grad_work_free(nde_grad_work *w);
+
 typedef struct nde_grad_options {
     int method;                 /* nde_grad_method */
     const nde_options *adjoint; /* options of the backward solve; NULL: the forward ones */
@@ -578,9 +596,13 @@ typedef struct nde_grad_options {
     double drift_limit;         /* backsolve: reconstruction error (in units of the error
                                    scale atol + rtol|y|) above which the gradient is flagged; 0 = 100 */
     int drift_is_error;         /* 1: return NDE_ERR_ADJOINT_DRIFT when flagged (else only flag) */
-    int recompute;              /* backprop: 1 = keep no sys->f_save output on the tape; every
-                                   vjp recomputes its forward pass (a smaller tape, more time).
+    long save_bytes;            /* backprop: most bytes of saved activations (sys->f_save) kept;
+                                   later steps' vjps recompute their forward pass. < 0: none.
+                                   0: NDE_SAVE_BYTES_DEFAULT when `work` is given, else none:
+                                   kept activations pay off only in reused buffers (fresh memory
+                                   costs more than the forward passes they save; chapter 08).
                                    (Backsolve uses the pair at O(1) memory regardless.) */
+    nde_grad_work *work;        /* optional buffers reused across calls (nde_train keeps its own) */
 } nde_grad_options;
 
 /* Diagnostics of one gradient call. */
@@ -589,7 +611,8 @@ typedef struct nde_grad_stats {
     nde_stats bwd;         /* backward solve(s) of the adjoint methods (zero for backprop) */
     long nvjp;             /* vector-Jacobian products (batch calls of sys->vjp) */
     long nsteps;           /* accepted forward steps */
-    size_t peak_bytes;     /* most bytes the method held at once (buffers, tape, dense store) */
+    size_t peak_bytes;     /* most bytes the method held at once (buffers, tape, dense store;
+                              reused nde_grad_work buffers count at their full size) */
     double recon_err;      /* backsolve: worst |y_reconstructed - y_forward| / (atol + rtol|y|)
                               at the output times down to t0; -1 for the other methods */
     int drift;             /* 1 when recon_err > drift_limit: do not trust the gradient */
@@ -1513,8 +1536,9 @@ typedef struct nde__integ {
     void *impl;              /* workspace of the implicit/exponential/symplectic methods */
     size_t bytes;            /* bytes allocated for this integrator (all methods add theirs) */
     long newton_n;           /* components Newton's convergence test measures (0: as the error norm) */
-    double *sv;              /* (R,svn) what f_save kept for each stage row (explicit RK under
-                                backprop, when the system offers it), else NULL */
+    double *sv;              /* (R,svn) what f_save keeps for each stage row (explicit RK under
+                                backprop, when the system offers it), else NULL: borrowed, it
+                                points into the backprop tape's next record */
     long svn;                /* B * sys->save_len */
 } nde__integ;
 
@@ -1532,7 +1556,7 @@ static void nde__other_free(nde__integ *ig);
    output indices j0, j1 and the stage rows Y (R,n); every method family
    provides the reverse of its step map on such a record (ybar: dL/dy1 in,
    dL/dy out; gth += the parameter adjoint). */
-#define NDE__TAPE_HEAD 5
+#define NDE__TAPE_HEAD 6 /* t, h, t1, j0, j1, index of the step's saved activations (-1: none) */
 static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *ybar, double *scr, double *gth, long *nvjp);
 
 /* ybar (n) += a^T df/dy at (t, Y); gth += a^T df/dtheta; skipped when a = 0.
@@ -1669,8 +1693,7 @@ static void nde__integ_free(nde__integ *ig)
 {
     if (ig->info && ig->info->kind == NDE__KIND_OTHER) nde__other_free(ig);
     NDE_FREE(ig->mem);
-    NDE_FREE(ig->sv);
-    ig->mem = ig->sv = NULL;
+    ig->mem = NULL;
 }
 
 /* Prepare an integrator for sys over a span (t_end - t0, used for the
@@ -2064,7 +2087,6 @@ static int nde__integrate(nde__integ *ig, int N, const double *tout, double *you
             ig->y1 = tmp;
             memcpy(ig->k, ig->k + (long)ig->end * n, (size_t)n * sizeof(double));
             memcpy(ig->Y, ig->y, (size_t)n * sizeof(double));
-            if (ig->sv) memcpy(ig->sv, ig->sv + (long)ig->end * ig->svn, (size_t)ig->svn * sizeof(double));
             ig->f0_ok = 1;
         }
         st->t_last = ig->t;
@@ -4412,37 +4434,55 @@ static int nde__run_vjp(void *ctx, double t, int B, const double *z, const doubl
    Step sizes count as constants: this is the exact gradient of the
    computed solution for the accepted step sequence. */
 
+/* Records, one after another in one block grown by a quarter at a time
+   (from 8 records), so the bytes held stay close to the bytes needed.
+   nde__tape_next makes room for record nrec without counting it, so it can
+   be filled before it is kept; growing moves the records. */
 typedef struct nde__tape {
-    double *d;         /* records of NDE__TAPE_HEAD + R*(n + svn) doubles */
-    long len, cap;     /* doubles used / allocated */
-    long nrec;
-    long rec_len;
+    double *d;         /* nrec records of rec_len doubles, room for cap doubles */
+    long cap, nrec, rec_len;
 } nde__tape;
 
-/* Room for one more record (grown by a quarter, so the bytes held stay
-   close to the bytes needed); NULL when out of memory. */
-static double *nde__tape_push(nde__tape *tp)
+static double *nde__tape_next(nde__tape *tp)
 {
-    double *r;
-    if (tp->len + tp->rec_len > tp->cap) {
-        long nc = tp->cap ? tp->cap + tp->cap / 4 + tp->rec_len : 64 * tp->rec_len;
+    if ((tp->nrec + 1) * tp->rec_len > tp->cap) {
+        long nc = tp->cap ? tp->cap + tp->cap / 4 + tp->rec_len : 8 * tp->rec_len;
         double *nd = (double *)NDE_REALLOC(tp->d, (size_t)nc * sizeof(double));
         if (!nd) return NULL;
         tp->d = nd;
         tp->cap = nc;
     }
-    r = tp->d + tp->len;
-    tp->len += tp->rec_len;
-    tp->nrec++;
+    return tp->d + tp->nrec * tp->rec_len;
+}
+
+static double *nde__tape_push(nde__tape *tp)
+{
+    double *r = nde__tape_next(tp);
+    if (r) tp->nrec++;
     return r;
 }
 
+static double *nde__tape_rec(const nde__tape *tp, long s) { return tp->d + s * tp->rec_len; }
+
+/* The backprop tape: one record per accepted step, and the saved
+   activations (R,svn) of the first max_saves steps in a second store. f_save
+   writes the stages of the step being tried straight into the next free
+   save record (ig->sv points there); on acceptance that record is kept and
+   ig->sv moves on to the one after, whose row 0 is this step's row `end`
+   (f(t1, y1): the next step's first stage), or to NULL once max_saves
+   records are kept: later steps' vjps recompute their forward pass. */
+typedef struct nde__bp_tape {
+    nde__tape steps;   /* records of NDE__TAPE_HEAD + R*n doubles */
+    nde__tape saves;   /* records of R*svn doubles */
+    long max_saves;
+} nde__bp_tape;
+
 static int nde__tape_hook(void *ctx, nde__integ *ig, double h, int j0, int j1)
 {
-    nde__tape *tp = (nde__tape *)ctx;
-    double *r = nde__tape_push(tp);
+    nde__bp_tape *tp = (nde__bp_tape *)ctx;
+    double *r = nde__tape_push(&tp->steps);
     if (!r) {
-        nde__msg(ig->st->msg, "out of memory for the backprop tape after %ld steps", tp->nrec);
+        nde__msg(ig->st->msg, "out of memory for the backprop tape after %ld steps", tp->steps.nrec);
         return NDE_ERR_NOMEM;
     }
     r[0] = ig->t;
@@ -4450,20 +4490,32 @@ static int nde__tape_hook(void *ctx, nde__integ *ig, double h, int j0, int j1)
     r[2] = ig->t1;
     r[3] = j0;
     r[4] = j1;
+    r[5] = ig->sv ? (double)tp->saves.nrec : -1.0;
     memcpy(r + NDE__TAPE_HEAD, ig->Y, (size_t)ig->info->nstage * ig->n * sizeof(double));
-    if (ig->sv) memcpy(r + NDE__TAPE_HEAD + (long)ig->info->nstage * ig->n, ig->sv,
-                       (size_t)ig->info->nstage * ig->svn * sizeof(double));
+    if (ig->sv) {
+        double *next = NULL;
+        tp->saves.nrec++;
+        if (tp->saves.nrec < tp->max_saves) {
+            next = nde__tape_next(&tp->saves); /* may move the records: read the last one after */
+            if (!next) {
+                nde__msg(ig->st->msg, "out of memory for the saved activations after %ld steps", tp->saves.nrec);
+                return NDE_ERR_NOMEM;
+            }
+            memcpy(next, nde__tape_rec(&tp->saves, tp->saves.nrec - 1) + (long)ig->end * ig->svn,
+                   (size_t)ig->svn * sizeof(double));
+        }
+        ig->sv = next;
+    }
     return NDE_OK;
 }
 
 /* Reverse of one explicit RK step: ybar (n) in = dL/dy1, out = dL/dy;
    kbar (R,n) the k-row adjoints from dense outputs (consumed); scr (n). */
-static int nde__rk_step_vjp(const nde__integ *ig, const double *rec, double *ybar, double *kbar,
-                            double *scr, double *gth, long *nvjp)
+static int nde__rk_step_vjp(const nde__integ *ig, const double *rec, const double *SV, double *ybar,
+                            double *kbar, double *scr, double *gth, long *nvjp)
 {
     const nde_tableau *tab = ig->info->tab;
-    const double *Y = rec + NDE__TAPE_HEAD;                                  /* (R,n) */
-    const double *SV = ig->sv ? Y + (long)ig->info->nstage * ig->n : NULL; /* (R,svn) */
+    const double *Y = rec + NDE__TAPE_HEAD; /* (R,n); SV (R,svn) the saved activations or NULL */
     double t = rec[0], h = rec[1], t1 = rec[2];
     long n = ig->n, r;
     int i, j, S = tab->S, status;
@@ -4496,15 +4548,16 @@ static int nde__rk_step_vjp(const nde__integ *ig, const double *rec, double *yba
 }
 
 /* The reverse sweep over the tape. g (N,n) = dL/dy(t_j); ybar (n) out = dL/dy0. */
-static int nde__backprop_sweep(const nde__integ *ig, const nde__tape *tp, const double *tout, const double *g,
+static int nde__backprop_sweep(const nde__integ *ig, const nde__bp_tape *bt, const double *tout, const double *g,
                                double *ybar, double *gth, long *nvjp, double *work)
 {
     long n = ig->n, s, r;
     int R = ig->info->nstage, status = NDE_OK;
     double *kbar = work, *ydir = kbar + (long)R * n, *scr = ydir + n;
     memset(ybar, 0, (size_t)n * sizeof(double));
-    for (s = tp->nrec - 1; s >= 0 && status == NDE_OK; s--) {
-        const double *rec = tp->d + s * tp->rec_len;
+    for (s = bt->steps.nrec - 1; s >= 0 && status == NDE_OK; s--) {
+        const double *rec = nde__tape_rec(&bt->steps, s);
+        const double *SV = rec[5] >= 0.0 ? nde__tape_rec(&bt->saves, (long)rec[5]) : NULL;
         double t = rec[0], h = rec[1], t1 = rec[2], wk[NDE__MAX_ROWS], wy, wy1;
         int j, q, j0 = (int)rec[3], j1 = (int)rec[4];
         memset(kbar, 0, (size_t)R * n * sizeof(double));
@@ -4522,7 +4575,7 @@ static int nde__backprop_sweep(const nde__integ *ig, const nde__tape *tp, const 
                     for (r = 0; r < n; r++) kbar[(long)q * n + r] += wk[q] * gj[r];
         }
         if (ig->info->kind == NDE__KIND_RK) {
-            status = nde__rk_step_vjp(ig, rec, ybar, kbar, scr, gth, nvjp);
+            status = nde__rk_step_vjp(ig, rec, SV, ybar, kbar, scr, gth, nvjp);
         } else { /* Hermite rows: k0 = f(t, y), k_end = f(t1, y1) around the step map */
             const double *Y = rec + NDE__TAPE_HEAD;
             status = nde__vjp_add(ig->sys, ig->B, n, t1, Y + (long)ig->end * n, NULL, kbar + (long)ig->end * n, ybar, gth, nvjp);
@@ -4581,10 +4634,10 @@ static void nde__dense_lookup(nde__dense_store *ds, double tq, double *y)
     const double *r;
     double dir = ig->dir;
     if (s < 0 || s >= ds->tape.nrec) s = ds->tape.nrec - 1;
-    while (s > 0 && (tq - ds->tape.d[s * ds->tape.rec_len]) * dir < 0.0) s--;
-    while (s < ds->tape.nrec - 1 && (tq - ds->tape.d[s * ds->tape.rec_len + 2]) * dir > 0.0) s++;
+    while (s > 0 && (tq - nde__tape_rec(&ds->tape, s)[0]) * dir < 0.0) s--;
+    while (s < ds->tape.nrec - 1 && (tq - nde__tape_rec(&ds->tape, s)[2]) * dir > 0.0) s++;
     ds->cursor = s;
-    r = ds->tape.d + s * ds->tape.rec_len;
+    r = nde__tape_rec(&ds->tape, s);
     nde__dense_at(ig, r[0], r[2], r[1], r + 3, r + 3 + n, r + 3 + 2 * n, tq, y);
 }
 
@@ -4785,7 +4838,7 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     nde_system rsys;
     const nde_system *S;
     nde__integ ig;
-    nde__tape tape;
+    nde__bp_tape tape;
     nde__dense_store ds;
     nde__step_hook hook = NULL;
     void *hctx = NULL;
@@ -4866,26 +4919,41 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
         memcpy(work + (long)b * Da, y0 + (long)b * D, (size_t)D * sizeof(double));
         if (Da > D) work[(long)b * Da + D] = 0.0;
     }
-    memset(&tape, 0, sizeof tape);
     memset(&ds, 0, sizeof ds);
-    if (go.method == NDE_GRAD_BACKPROP && !go.recompute && S->save_len > 0 && S->f_save && S->vjp_saved &&
-        ig.info->kind == NDE__KIND_RK) { /* keep what f_save saves: vjps without a forward recompute */
-        ig.svn = (long)B * S->save_len;
-        ig.sv = (double *)NDE_MALLOC((size_t)(R * ig.svn) * sizeof(double));
-        if (!ig.sv) {
-            nde__msg(gs->msg, "out of memory for the saved activations (%ld doubles)", R * ig.svn);
-            status = NDE_ERR_NOMEM;
-            goto done;
+    memset(&tape, 0, sizeof tape);
+    tape.steps.rec_len = NDE__TAPE_HEAD + (long)R * na;
+    ds.tape.rec_len = 3 + (2 + (long)R) * na;
+    if (go.work) { /* start from the buffers of earlier calls */
+        nde__tape *tp[3];
+        tp[0] = &tape.steps; tp[1] = &tape.saves; tp[2] = &ds.tape;
+        for (k = 0; k < 3; k++) {
+            tp[k]->d = go.work->buf[k];
+            tp[k]->cap = go.work->cap[k];
+            go.work->buf[k] = NULL;
+            go.work->cap[k] = 0;
         }
-        nde__bytes(gs, &bytes, (long)((size_t)(R * ig.svn) * sizeof(double)));
+    }
+    if (go.method == NDE_GRAD_BACKPROP && (go.save_bytes > 0 || (go.save_bytes == 0 && go.work)) &&
+        S->save_len > 0 && S->f_save && S->vjp_saved && ig.info->kind == NDE__KIND_RK) {
+        /* keep what f_save saves, within the budget */
+        double budget = go.save_bytes > 0 ? (double)go.save_bytes : (double)NDE_SAVE_BYTES_DEFAULT;
+        ig.svn = (long)B * S->save_len;
+        tape.saves.rec_len = (long)R * ig.svn;
+        tape.max_saves = (long)fmin(budget / ((double)tape.saves.rec_len * sizeof(double)), 1e15);
     }
     if (go.method == NDE_GRAD_BACKPROP) {
-        tape.rec_len = NDE__TAPE_HEAD + (long)ig.info->nstage * (na + ig.svn);
         hook = nde__tape_hook;
         hctx = &tape;
+        if (tape.max_saves > 0) { /* the first step's stages go straight into save record 0 */
+            ig.sv = nde__tape_next(&tape.saves);
+            if (!ig.sv) {
+                nde__msg(gs->msg, "out of memory for the saved activations");
+                status = NDE_ERR_NOMEM;
+                goto done;
+            }
+        }
     } else if (go.method == NDE_GRAD_INTERP) {
         ds.ig = &ig;
-        ds.tape.rec_len = 3 + (2 + (long)ig.info->nstage) * na;
         ds.cursor = -1;
         hook = nde__dense_hook;
         hctx = &ds;
@@ -4893,7 +4961,7 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     nde__integ_reset(&ig, t[0], work);
     status = nde__integrate(&ig, N, t, ya, hook, hctx);
     gs->nsteps = gs->fwd.naccept;
-    nde__bytes(gs, &bytes, (long)((tape.cap + ds.tape.cap) * sizeof(double)));
+    nde__bytes(gs, &bytes, (long)((tape.steps.cap + tape.saves.cap + ds.tape.cap) * sizeof(double)));
     if (status) {
         nde__msg(gs->msg, "forward solve: %s", gs->fwd.msg);
         goto done;
@@ -4937,12 +5005,30 @@ done:
         nde__msg(gs->msg, "out of memory for the running-loss buffers");
         status = NDE_ERR_NOMEM;
     }
-    NDE_FREE(tape.d);
-    NDE_FREE(ds.tape.d);
+    if (go.work) { /* hand the buffers back for the next call */
+        go.work->buf[0] = tape.steps.d; go.work->cap[0] = tape.steps.cap;
+        go.work->buf[1] = tape.saves.d; go.work->cap[1] = tape.saves.cap;
+        go.work->buf[2] = ds.tape.d;    go.work->cap[2] = ds.tape.cap;
+    } else {
+        NDE_FREE(tape.steps.d);
+        NDE_FREE(tape.saves.d);
+        NDE_FREE(ds.tape.d);
+    }
     NDE_FREE(run.buf);
     nde__integ_free(&ig);
     NDE_FREE(mem);
     return status;
+}
+
+NDEDEF void nde_grad_work_free(nde_grad_work *w)
+{
+    int i;
+    if (!w) return;
+    for (i = 0; i < 3; i++) {
+        NDE_FREE(w->buf[i]);
+        w->buf[i] = NULL;
+        w->cap[i] = 0;
+    }
 }
 
 /* ===================================================================== */
@@ -5317,6 +5403,8 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
 {
     nde_train_stats local;
     nde_early_stop own, *best = &own;
+    nde_grad_options go;
+    nde_grad_work work;
     double *g, L = 0.0;
     long P;
     int i, status = NDE_OK;
@@ -5345,8 +5433,12 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
         status = nde_early_init(&own, P, to->iters + 1, ts->msg);
         if (status) { NDE_FREE(g); return status; }
     }
+    if (gopt) go = *gopt;
+    else memset(&go, 0, sizeof go);
+    memset(&work, 0, sizeof work);
+    if (!go.work) go.work = &work; /* buffers reused from one step to the next */
     for (i = 0; i < to->iters; i++) {
-        status = nde_grad(sys, B, y0, N, t, opt, gopt, loss, &L, NULL, g, NULL, &ts->last);
+        status = nde_grad(sys, B, y0, N, t, opt, &go, loss, &L, NULL, g, NULL, &ts->last);
         if (status == NDE_OK && !nde__finite(L)) status = NDE_ERR_NONFINITE;
         if (status) {
             nde__msg(ts->msg, "nde_train: step %d: %s: %s", i, nde_status_name(status), ts->last.msg);
@@ -5370,6 +5462,7 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
     ts->best_iter = (int)best->best_iter;
     if (to->keep_best && best->best_iter >= 0) nde_early_restore(best, sys->params);
     if (best == &own) nde_early_free(&own);
+    nde_grad_work_free(&work);
     NDE_FREE(g);
     return status;
 }

@@ -342,6 +342,7 @@ static int train_spiral(const spiral_data *d, int method, unsigned long long see
     timed_sys ts;
     nde_options opt;
     nde_grad_options gopt;
+    nde_grad_work work;
     nde_grad_stats gs;
     nde_optim rms;
     nde_rng rng;
@@ -352,6 +353,8 @@ static int train_spiral(const spiral_data *d, int method, unsigned long long see
     opt.atol = 1e-9;
     memset(&gopt, 0, sizeof gopt);
     gopt.method = method;
+    gopt.work = &work; /* tape and dense store reused from one iteration to the next */
+    memset(&work, 0, sizeof work);
     nde_rng_seed(&rng, seed);
     if (nde_mlp_dense(&net, 3, widths, NDE_ACT_TANH, NDE_INPUT_CUBE, NULL) != NDE_OK) return NDE_ERR_NOMEM;
     nde_mlp_init_normal(&net, &rng, 0.1);
@@ -396,6 +399,7 @@ static int train_spiral(const spiral_data *d, int method, unsigned long long see
     out->final_mse = status == NDE_OK ? nde_mse(SN * 2, yp, d->y) : -1.0;
     if (status != NDE_OK) printf("# spiral_train %s seed %llu: %s\n", nde_status_name(status), seed, gs.msg);
     free(g);
+    nde_grad_work_free(&work);
     nde_optim_free(&rms);
     nde_mlp_free(&net);
     return status;

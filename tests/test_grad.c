@@ -336,8 +336,9 @@ static void test_saved_activations(void)
             if (k >= 3) o.h = 0.05;
             memset(&go, 0, sizeof go);
             go.method = NDE_GRAD_BACKPROP;
+            go.save_bytes = 1L << 40; /* every step's activations */
             st1 = nde_grad(&sys, 2, y0, 5, t, &o, &go, ls, &L1, NULL, g1, gy1, &s1);
-            go.recompute = 1;
+            go.save_bytes = -1;
             st2 = nde_grad(&sys, 2, y0, 5, t, &o, &go, ls, &L2, NULL, g2, gy2, &s2);
             same = st1 == NDE_OK && st2 == NDE_OK && L1 == L2 && s1.nvjp == s2.nvjp;
             for (i = 0; i < (int)m.nparams; i++) same &= g1[i] == g2[i];
@@ -345,6 +346,19 @@ static void test_saved_activations(void)
             snprintf(name, sizeof name, "backprop %s%s: saved activations = recompute, bit for bit", mname[k],
                      run ? " + running loss" : "");
             CHECK(name, same);
+            if (!run) { /* a budget of 3 steps' saves: the rest recompute; still the same bits */
+                nde_grad_stats s3;
+                double g3[64], gy3[4], L3;
+                int st3;
+                go.save_bytes = 3L * (k == 3 ? 5 : meths[k] == NDE_BS32 ? 4 : k == 4 ? 2 : 7) * 2 * sys.save_len * 8;
+                st3 = nde_grad(&sys, 2, y0, 5, t, &o, &go, ls, &L3, NULL, g3, gy3, &s3);
+                same = st3 == NDE_OK && L3 == L1;
+                for (i = 0; i < (int)m.nparams; i++) same &= g3[i] == g1[i];
+                for (i = 0; i < 4; i++) same &= gy3[i] == gy1[i];
+                snprintf(name, sizeof name, "backprop %s: 3 steps saved, %ld recomputed: the same bits, bytes in between",
+                         mname[k], s1.nsteps - 3);
+                CHECK(name, same && s1.nsteps > 3 && s3.peak_bytes > s2.peak_bytes && s3.peak_bytes < s1.peak_bytes);
+            }
             if (!run) {
                 printf("     %-12s backprop peak bytes: %zu with saved activations, %zu recomputing\n", mname[k],
                        s1.peak_bytes, s2.peak_bytes);
@@ -356,6 +370,28 @@ static void test_saved_activations(void)
                 CHECK(name, s1.peak_bytes == s2.peak_bytes);
             }
         }
+    {   /* the default keeps activations only with reused buffers; reuse gives the same bits */
+        nde_grad_options go;
+        nde_grad_work work;
+        nde_grad_stats s0, s1, s2;
+        double g0[64];
+        int same, st0, st1, st2;
+        memset(&go, 0, sizeof go);
+        memset(&work, 0, sizeof work);
+        st0 = nde_grad(&sys, 2, y0, 5, t, NULL, &go, &loss, &L1, NULL, g0, NULL, &s0);
+        go.work = &work;
+        st1 = nde_grad(&sys, 2, y0, 5, t, NULL, &go, &loss, &L1, NULL, g1, NULL, &s1);
+        st2 = nde_grad(&sys, 2, y0, 5, t, NULL, &go, &loss, &L2, NULL, g2, NULL, &s2);
+        same = st0 == NDE_OK && st1 == NDE_OK && st2 == NDE_OK && L1 == L2;
+        for (i = 0; i < (int)m.nparams; i++) same &= g0[i] == g1[i] && g1[i] == g2[i];
+        printf("     default backprop peak bytes: %zu without work, %zu with (first call), %zu (second)\n",
+               s0.peak_bytes, s1.peak_bytes, s2.peak_bytes);
+        CHECK("default backprop: activations kept only with a work, the same bits every call",
+              same && s1.peak_bytes > s0.peak_bytes && s2.peak_bytes == s1.peak_bytes);
+        nde_grad_work_free(&work);
+        CHECK("nde_grad_work_free empties the work (and takes NULL)", !work.buf[0] && !work.cap[0]);
+        nde_grad_work_free(NULL);
+    }
     {
         nde_grad_options go;
         nde_grad_stats s1, s2;

@@ -21,7 +21,7 @@ for ex in "$build"/ex_*; do
         echo "FAIL example $(basename "$ex") exited non-zero:"; tail -n 5 "$ex.log"; fail=$((fail + 1))
     fi
 done
-# The RESULT keys each chapter must print (issue 6; outside checks parse them).
+# The RESULT keys each chapter must print (issue 6 for 01-07; outside checks parse them).
 keys_for() {
     case "$1" in
     01_*) echo "final_mse train_seconds nfe_per_iter" ;;
@@ -31,6 +31,7 @@ keys_for() {
     05_*) echo "train_mse energy_drift_node energy_drift_truth_rk energy_drift_truth_symplectic" ;;
     06_*) echo "energy_drift_hnn energy_drift_node" ;;
     07_*) echo "grad_rel_err_backsolve_100 grad_rel_err_backsolve_10000 grad_rel_err_interp_10000" ;;
+    08_*) echo "bytes_per_step_backprop bytes_per_step_backprop_recompute bytes_per_step_interp bytes_per_step_backsolve bytes_ratio_backprop_backsolve time_ratio_backsolve_backprop grad_rel_diff_T16" ;;
     esac
 }
 for bin in "$@"; do
