@@ -286,7 +286,10 @@ NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const dou
 /* Check a system's products against central finite differences of f at
    (t, y) with step eps (0: 1e-6). Writes the largest relative error of
    vjp-y, vjp-theta, vjp-t and jvp into err[4] (-1 where a product is
-   missing). Use it on every hand-written system before training. Returns
+   missing). When the system offers f_save/vjp_saved, those are checked
+   against the same differences too (and f_save's dydt against f's): each
+   err is the worse of the two. Use it on every hand-written system before
+   training. Returns
    NDE_OK, NDE_ERR_ARG, NDE_ERR_NOMEM or NDE_ERR_CALLBACK. */
 NDEDEF int nde_system_check(const nde_system *sys, double t, int B, const double *y, double eps, double err[4]);
 
@@ -1330,6 +1333,22 @@ NDEDEF int nde_system_check(const nde_system *sys, double t, int B, const double
             for (j = 0; j < n; j++) s += a[j] * (fp[j] - fm[j]);
             fdt = s / (2 * eps);
             err[2] = nde__rel_err(1, &gt, &fdt);
+        }
+        if (sys->save_len > 0 && sys->f_save && sys->vjp_saved) { /* the pair, against the same numbers */
+            double *sv = (double *)NDE_MALLOC((size_t)((long)B * sys->save_len) * sizeof(double)), gt2 = 0.0, e;
+            if (!sv) { status = NDE_ERR_NOMEM; goto done; }
+            memset(gy, 0, (size_t)n * sizeof(double));
+            memset(gp, 0, (size_t)P * sizeof(double));
+            if (sys->f(sys->ctx, t, B, y, sys->params, fm) || sys->f_save(sys->ctx, t, B, y, sys->params, fp, sv) ||
+                sys->vjp_saved(sys->ctx, t, B, y, sys->params, sv, a, gy, gp, &gt2)) {
+                NDE_FREE(sv);
+                goto done;
+            }
+            NDE_FREE(sv);
+            e = nde__rel_err(n, fp, fm); /* f_save's dydt must be f's */
+            err[0] = fmax(err[0], fmax(e, nde__rel_err(n, gy, fd)));
+            if (P > 0) err[1] = fmax(err[1], nde__rel_err(P, gp, gpf));
+            err[2] = fmax(err[2], nde__rel_err(1, &gt2, &fdt));
         }
     }
     if (sys->jvp) {

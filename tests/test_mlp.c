@@ -535,6 +535,20 @@ static void tm_test_system(void)
     nde_mlp_free(&m);
 }
 
+/* A broken vjp_saved for nde_system_check to catch: the MLP's, with gy off by 10%. */
+static int tm_bad_vjp_saved(void *ctx, double t, int B, const double *y, const double *th, const double *save,
+                            const double *a, double *gy, double *gth, double *gt)
+{
+    nde_system s;
+    double keep[TM_MAX];
+    int i, r;
+    nde_mlp_system((nde_mlp *)ctx, &s, NULL);
+    memcpy(keep, gy, sizeof(double) * (size_t)B * s.dim);
+    r = s.vjp_saved(ctx, t, B, y, th, save, a, gy, gth, gt);
+    for (i = 0; i < B * s.dim; i++) gy[i] = keep[i] + 1.1 * (gy[i] - keep[i]);
+    return r;
+}
+
 /* f_save / vjp_saved: the same numbers as f / vjp, bit for bit, for every
    layer kind, input transform and a last layer of each kind, at a theta
    that is not m->params; the vjp outputs are ADDED into what is there. */
@@ -598,6 +612,17 @@ static void tm_test_saved(void)
         nde_mlp_dense(&m, 3, w, NDE_ACT_TANH, NDE_INPUT_CUBE, NULL);
         nde_mlp_system(&m, &s, NULL);
         CHECK("2-50-2 cube net: save_len = 102 doubles per row", s.save_len == 102);
+        {
+            double y[4] = {0.3, -0.7, 1.1, 0.2}, err[4];
+            nde_rng_seed(&r, 5);
+            nde_mlp_init_normal(&m, &r, 0.5);
+            nde_system_check(&s, 0.0, 2, y, 0, err);
+            CHECK_LE("nde_system_check passes the mlp's f_save/vjp_saved", err[0] + err[1], 1e-6);
+            s.vjp_saved = tm_bad_vjp_saved;
+            nde_system_check(&s, 0.0, 2, y, 0, err);
+            printf("      a vjp_saved with gy 10%% off: nde_system_check vjp-y error %.3f\n", err[0]);
+            CHECK("nde_system_check catches a wrong vjp_saved (vjp-y error near 0.1)", err[0] > 0.05 && err[0] < 0.2);
+        }
         nde_mlp_free(&m);
     }
 }
