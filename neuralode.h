@@ -29,7 +29,7 @@
      4. Systems .......................... nde_system, nde_system_jacobian, nde_system_check
      5. Solvers .......................... nde_method, nde_tableau, nde_options, nde_stats, nde_solve
      6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system
-     7. Losses and gradients ............. nde_loss, nde_loss_mse/_mae, nde_grad
+     7. Losses and gradients ............. nde_loss, nde_loss_mse/_mae, nde_grad, nde_grad_work
      8. Stiff, exponential, symplectic ... nde_expm, nde_phi1 (methods via nde_options.method)
      9. Training ......................... nde_optim_*, nde_clip_grad_norm, schedules,
                                            nde_early_*, nde_sample_windows, nde_progress_*,
@@ -267,10 +267,15 @@ typedef struct nde_system {
 
     /* Optional pair that spares a vjp its forward recompute (a network's
        activations): f_save is f that also writes save_len doubles per row
-       into save (B,save_len); vjp_saved is vjp reading them back. Backprop
-       through the explicit Runge-Kutta methods keeps them on its tape (more
-       memory, about a third less arithmetic per vjp for a one-hidden-layer
-       net). save_len = 0: not offered. The MLP system provides both. */
+       into save (B,save_len), and its dydt must equal f's bit for bit;
+       vjp_saved is vjp reading them back. save_len = 0: not offered. The
+       MLP system provides both. Used by backprop through the explicit
+       Runge-Kutta methods when buffers are reused (nde_grad_options.work)
+       or save_bytes > 0, and by the backsolve adjoint unless save_bytes < 0;
+       never by the interpolating adjoint or with a running loss. nde_grad
+       compares the pair with f and vjp on the first row of y0 at t0 and
+       ignores it when they differ (a copy of an MLP system whose f or vjp
+       was replaced still carries the network's pair). */
     long save_len;
     int (*f_save)(void *ctx, double t, int B, const double *y, const double *theta, double *dydt,
                   double *save);
@@ -574,8 +579,6 @@ typedef enum nde_grad_method {
     NDE_GRAD_INTERP        /* adjoint solved backwards with y read from the stored dense output */
 } nde_grad_method;
 
-/* Gradient options; zero-initialised = backprop, adjoint solves with the
-   forward options, full error norm, drift threshold 100. */
 /* Default budget of saved activations on the backprop tape (bytes), used
    when nde_grad_options.work is given. */
 #define NDE_SAVE_BYTES_DEFAULT (64L << 20)
@@ -592,6 +595,8 @@ typedef struct nde_grad_work {
 
 NDEDEF void nde_grad_work_free(nde_grad_work *w);
 
+/* Gradient options; zero-initialised = backprop, adjoint solves with the
+   forward options, full error norm, drift threshold 100. */
 typedef struct nde_grad_options {
     int method;                 /* nde_grad_method */
     const nde_options *adjoint; /* options of the backward solve; NULL: the forward ones */
@@ -603,7 +608,8 @@ typedef struct nde_grad_options {
                                    later steps' vjps recompute their forward pass. < 0: none.
                                    0: NDE_SAVE_BYTES_DEFAULT when `work` is given, else none:
                                    kept activations pay off only in reused buffers (fresh memory
-                                   costs more than the forward passes they save; chapter 08).
+                                   costs more than the forward passes they save; chapter 08,
+                                   measured on a virtual machine with slow page faults).
                                    (Backsolve uses the pair at O(1) memory regardless.) */
     nde_grad_work *work;        /* optional buffers reused across calls (nde_train keeps its own) */
 } nde_grad_options;
@@ -612,7 +618,8 @@ typedef struct nde_grad_options {
 typedef struct nde_grad_stats {
     nde_stats fwd;         /* forward solve */
     nde_stats bwd;         /* backward solve(s) of the adjoint methods (zero for backprop) */
-    long nvjp;             /* vector-Jacobian products (batch calls of sys->vjp) */
+    long nvjp;             /* vector-Jacobian products (batch calls of sys->vjp or vjp_saved) */
+    long nsaved;           /* backprop: steps whose activations were kept (sys->f_save) */
     long nsteps;           /* accepted forward steps */
     size_t peak_bytes;     /* most bytes the method held at once (buffers, tape, dense store;
                               reused nde_grad_work buffers count at their full size) */
@@ -922,8 +929,11 @@ typedef struct nde_train_stats {
 /* Fit sys->params to one fixed batch: iters times {L, dL/dtheta = nde_grad(...);
    clip; report progress; step o}. Same problem arguments as nde_grad; o is an
    initialised optimizer over sys->nparams parameters (its state carries over
-   between calls, so training can continue in stages). Returns NDE_OK, or the
-   first failing status with ts->msg saying at which step. ts may be NULL. */
+   between calls, so training can continue in stages). Unless gopt->work is
+   given it reuses its own buffers from step to step (so backprop keeps up to
+   64 MB of activations while it runs; gopt->save_bytes < 0 keeps none).
+   Returns NDE_OK, or the first failing status with ts->msg saying at which
+   step. ts may be NULL. */
 NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, const double *t,
                      const nde_options *opt, const nde_grad_options *gopt, const nde_loss *loss,
                      nde_optim *o, const nde_train_options *to, nde_train_stats *ts);
@@ -4460,12 +4470,15 @@ static int nde__run_vjp(void *ctx, double t, int B, const double *z, const doubl
 typedef struct nde__tape {
     double *d;         /* nrec records of rec_len doubles, room for cap doubles */
     long cap, nrec, rec_len;
+    long max_rec;      /* never room for more records than this (0: no limit) */
 } nde__tape;
 
 static double *nde__tape_next(nde__tape *tp)
 {
     if ((tp->nrec + 1) * tp->rec_len > tp->cap) {
         long nc = tp->cap ? tp->cap + tp->cap / 4 + tp->rec_len : 8 * tp->rec_len;
+        if (tp->max_rec > 0 && nc > tp->max_rec * tp->rec_len) nc = tp->max_rec * tp->rec_len;
+        if (nc < (tp->nrec + 1) * tp->rec_len) nc = (tp->nrec + 1) * tp->rec_len;
         double *nd = (double *)NDE_REALLOC(tp->d, (size_t)nc * sizeof(double));
         if (!nd) return NULL;
         tp->d = nd;
@@ -4747,7 +4760,8 @@ static void nde__bytes(nde_grad_stats *gs, size_t *now, long delta)
    yfw (N,n) is the forward solution; ybar (n) out = dL/dy0. */
 static int nde__adjoint_sweep(const nde_system *sys, int B, int Dy, int N, const double *t, const double *yfw,
                               const double *g, const nde_options *aopt_in, const nde_grad_options *gopt,
-                              nde__dense_store *ds, double *ybar, double *gth, nde_grad_stats *gs, size_t *bytes)
+                              nde__dense_store *ds, int use_pair, double *ybar, double *gth, nde_grad_stats *gs,
+                              size_t *bytes)
 {
     long n = (long)B * sys->dim, M, i, off_a;
     int P = sys->nparams, j, status;
@@ -4757,7 +4771,7 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int Dy, int N, const
     nde__integ ig;
     double *z, *zout, worst = 0.0, tseg[2], limit;
     size_t zbytes;
-    long nsv = !ds && sys->save_len > 0 && sys->f_save && sys->vjp_saved ? (long)B * sys->save_len : 0;
+    long nsv = !ds && use_pair ? (long)B * sys->save_len : 0;
     memset(&A, 0, sizeof A);
     A.sys = sys; A.B = B; A.n = n; A.P = P; A.ds = ds;
     M = (ds ? 1 : 2) * n + P;
@@ -4847,6 +4861,29 @@ static int nde__adjoint_sweep(const nde_system *sys, int B, int Dy, int N, const
     return status;
 }
 
+/* Whether sys->f_save/vjp_saved may stand in for f/vjp: offered, not refused
+   (save_bytes < 0), and giving the same numbers, bit for bit, on the first
+   row of y0 at t0 (a system copied from nde_mlp_system whose f or vjp was
+   replaced keeps the network's pair, which no longer matches). */
+static int nde__pair_ok(const nde_system *sys, const nde_grad_options *go, double t0, const double *y0)
+{
+    long D = sys->dim, P = sys->nparams, i;
+    double *w, *f1, *f2, *g1, *g2, *p1, *p2, *sv, gt1 = 0.0, gt2 = 0.0;
+    int ok;
+    if (sys->save_len <= 0 || !sys->f_save || !sys->vjp_saved || go->save_bytes < 0) return 0;
+    w = (double *)NDE_MALLOC((size_t)(4 * D + 2 * P + sys->save_len) * sizeof(double));
+    if (!w) return 0; /* then simply do without */
+    f1 = w; f2 = f1 + D; g1 = f2 + D; g2 = g1 + D; p1 = g2 + D; p2 = p1 + P; sv = p2 + P;
+    memset(g1, 0, (size_t)(2 * D + 2 * P) * sizeof(double));
+    ok = !sys->f(sys->ctx, t0, 1, y0, sys->params, f1) && !sys->f_save(sys->ctx, t0, 1, y0, sys->params, f2, sv) &&
+         !sys->vjp(sys->ctx, t0, 1, y0, sys->params, f1, g1, p1, &gt1) &&
+         !sys->vjp_saved(sys->ctx, t0, 1, y0, sys->params, sv, f1, g2, p2, &gt2) && gt1 == gt2;
+    for (i = 0; ok && i < D; i++) ok = f1[i] == f2[i] && g1[i] == g2[i];
+    for (i = 0; ok && i < P; i++) ok = p1[i] == p2[i];
+    NDE_FREE(w);
+    return ok;
+}
+
 NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const double *t,
                     const nde_options *opt, const nde_grad_options *gopt, const nde_loss *loss,
                     double *L, double *yout, double *gth, double *gy0, nde_grad_stats *gs)
@@ -4863,7 +4900,7 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     void *hctx = NULL;
     double *mem = NULL, *ya, *ga, *yp, *gp, *ybar, *work, Lval = 0.0;
     long n, na;
-    int D, Da, P, status, R, b, k;
+    int D, Da, P, status, R, b, k, use_pair;
     size_t bytes = 0, membytes;
     if (!gs) gs = &lgs;
     memset(gs, 0, sizeof *gs);
@@ -4952,13 +4989,15 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
             go.work->cap[k] = 0;
         }
     }
-    if (go.method == NDE_GRAD_BACKPROP && (go.save_bytes > 0 || (go.save_bytes == 0 && go.work)) &&
-        S->save_len > 0 && S->f_save && S->vjp_saved && ig.info->kind == NDE__KIND_RK) {
-        /* keep what f_save saves, within the budget */
+    use_pair = (go.method == NDE_GRAD_BACKSOLVE || (go.method == NDE_GRAD_BACKPROP && ig.info->kind == NDE__KIND_RK &&
+                                                    (go.save_bytes > 0 || go.work))) &&
+               nde__pair_ok(S, &go, t[0], y0);
+    if (use_pair && go.method == NDE_GRAD_BACKPROP) { /* keep what f_save saves, within the budget */
         double budget = go.save_bytes > 0 ? (double)go.save_bytes : (double)NDE_SAVE_BYTES_DEFAULT;
         ig.svn = (long)B * S->save_len;
         tape.saves.rec_len = (long)R * ig.svn;
         tape.max_saves = (long)fmin(budget / ((double)tape.saves.rec_len * sizeof(double)), 1e15);
+        tape.saves.max_rec = tape.max_saves;
     }
     if (go.method == NDE_GRAD_BACKPROP) {
         hook = nde__tape_hook;
@@ -4980,6 +5019,7 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     nde__integ_reset(&ig, t[0], work);
     status = nde__integrate(&ig, N, t, ya, hook, hctx);
     gs->nsteps = gs->fwd.naccept;
+    gs->nsaved = tape.saves.nrec;
     nde__bytes(gs, &bytes, (long)((tape.steps.cap + tape.saves.cap + ds.tape.cap) * sizeof(double)));
     if (status) {
         nde__msg(gs->msg, "forward solve: %s", gs->fwd.msg);
@@ -5010,7 +5050,7 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
         else if (status) nde__msg(gs->msg, "backprop sweep: %s", gs->fwd.msg);
     } else {
         status = nde__adjoint_sweep(S, B, D, N, t, ya, ga, go.adjoint ? go.adjoint : &ig.o, &go,
-                                    go.method == NDE_GRAD_INTERP ? &ds : NULL, ybar, gth, gs, &bytes);
+                                    go.method == NDE_GRAD_INTERP ? &ds : NULL, use_pair, ybar, gth, gs, &bytes);
     }
     if (status == NDE_ERR_ADJOINT_DRIFT && !nde__finite(gs->recon_err)) { /* the backward solve ran away: */
         long i;                                                             /* no gradient at all */

@@ -295,6 +295,30 @@ static void test_mlp_ode_fd(void)
     nde_mlp_free(&m);
 }
 
+/* A universal differential equation made the manual's way: the MLP system
+   with f and vjp replaced (network plus a physics term -0.3 y); the copy
+   still carries the network's f_save/vjp_saved, which no longer match. */
+static int ude_f(void *ctx, double t, int B, const double *y, const double *th, double *dydt)
+{
+    nde_system s;
+    int i, r;
+    nde_mlp_system((nde_mlp *)ctx, &s, NULL);
+    r = s.f(ctx, t, B, y, th, dydt);
+    for (i = 0; i < B * s.dim; i++) dydt[i] -= 0.3 * y[i];
+    return r;
+}
+
+static int ude_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a, double *gy,
+                   double *gth, double *gt)
+{
+    nde_system s;
+    int i, r;
+    nde_mlp_system((nde_mlp *)ctx, &s, NULL);
+    r = s.vjp(ctx, t, B, y, th, a, gy, gth, gt);
+    if (gy) for (i = 0; i < B * s.dim; i++) gy[i] -= 0.3 * a[i];
+    return r;
+}
+
 /* Saved activations (sys->f_save / vjp_saved): backprop with them gives the
    gradient without them bit for bit, for FSAL, non-FSAL, fixed-step and
    running-loss solves, with the bigger tape reported in peak_bytes; the
@@ -391,6 +415,46 @@ static void test_saved_activations(void)
         nde_grad_work_free(&work);
         CHECK("nde_grad_work_free empties the work (and takes NULL)", !work.buf[0] && !work.cap[0]);
         nde_grad_work_free(NULL);
+    }
+    {   /* a budget of one step's activations: exactly one record held, one step kept */
+        nde_grad_options go;
+        nde_grad_stats s1, s2;
+        long rec = 7L * 2 * sys.save_len * (long)sizeof(double);
+        memset(&go, 0, sizeof go);
+        go.save_bytes = rec;
+        nde_grad(&sys, 2, y0, 5, t, NULL, &go, &loss, &L1, NULL, g1, NULL, &s1);
+        go.save_bytes = -1;
+        nde_grad(&sys, 2, y0, 5, t, NULL, &go, &loss, &L2, NULL, g2, NULL, &s2);
+        CHECK("save_bytes = one step's record: one step kept, exactly one record more held",
+              s1.nsaved == 1 && s2.nsaved == 0 && s1.peak_bytes == s2.peak_bytes + (size_t)rec);
+    }
+    {   /* the manual's universal-differential-equation recipe on a copy of the MLP system */
+        nde_system ude = sys, clean;
+        nde_grad_options go;
+        nde_grad_work work;
+        nde_grad_stats s1, s2;
+        int meth, same = 1, st1, st2, used = 0;
+        ude.f = ude_f;
+        ude.vjp = ude_vjp;
+        clean = ude;
+        clean.save_len = 0;
+        clean.f_save = NULL;
+        clean.vjp_saved = NULL;
+        memset(&work, 0, sizeof work);
+        for (meth = 0; meth < 2; meth++) {
+            memset(&go, 0, sizeof go);
+            go.method = meth ? NDE_GRAD_BACKSOLVE : NDE_GRAD_BACKPROP;
+            go.work = &work;
+            st1 = nde_grad(&ude, 2, y0, 5, t, NULL, &go, &loss, &L1, NULL, g1, gy1, &s1);
+            st2 = nde_grad(&clean, 2, y0, 5, t, NULL, &go, &loss, &L2, NULL, g2, gy2, &s2);
+            same &= st1 == NDE_OK && st2 == NDE_OK && L1 == L2;
+            for (i = 0; i < (int)m.nparams; i++) same &= g1[i] == g2[i];
+            for (i = 0; i < 4; i++) same &= gy1[i] == gy2[i];
+            used += (int)s1.nsaved;
+        }
+        CHECK("f and vjp replaced on a copy of the mlp system: the stale f_save/vjp_saved pair is not used "
+              "(backprop and backsolve give the cleared copy's bits)", same && used == 0);
+        nde_grad_work_free(&work);
     }
     {
         nde_grad_options go;
