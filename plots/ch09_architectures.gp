@@ -1,0 +1,53 @@
+# ch09_architectures.gp: gnuplot version of ch09_architectures.png, written by ndeplot.h. Data: ch09_architectures.dat.
+# Run it in this directory: gnuplot ch09_architectures.gp   (writes ch09_architectures_gnuplot.png)
+set terminal pngcairo size 1500,640 font 'sans,12' noenhanced
+set output 'ch09_architectures_gnuplot.png'
+set palette defined (0 '#440154', 1 '#482878', 2 '#3E4A89', 3 '#31688E', 4 '#26828E', 5 '#1F9E89', 6 '#35B779', 7 '#6DCD59', 8 '#FDE725')
+set grid lt 1 lc rgb '#E6E6E6'
+set tics out nomirror
+set format xy '%g'
+set format cb '%g'
+set multiplot layout 1,2 title 'Architecture search on the cubic spiral: circles ours, crosses the document''s Table 1'
+
+# panel (0,0)
+set title 'test loss (full-trajectory MSE) against parameters'
+set xlabel 'parameters'
+set ylabel 'test MSE'
+unset logscale
+set logscale x
+set xrange [100:100000]
+set logscale y
+set yrange [0.002:2]
+set key default
+set key reverse Left bottom left box lc rgb '#BEBEBE' opaque
+unset colorbox
+plot 'ch09_architectures.dat' index 0 using 1:2 with points pt 7 ps 1.75 lc rgb '#0072B2' title 'Dense-128x4 (baseline)', \
+     'ch09_architectures.dat' index 1 using 1:2 with points pt 2 ps 1.75 lc rgb '#0072B2' notitle, \
+     'ch09_architectures.dat' index 2 using 1:2 with points pt 7 ps 1.75 lc rgb '#D55E00' title 'Compact-32-L2', \
+     'ch09_architectures.dat' index 3 using 1:2 with points pt 2 ps 1.75 lc rgb '#D55E00' notitle, \
+     'ch09_architectures.dat' index 4 using 1:2 with points pt 7 ps 1.75 lc rgb '#009E73' title 'Compact-64-L3', \
+     'ch09_architectures.dat' index 5 using 1:2 with points pt 2 ps 1.75 lc rgb '#009E73' notitle, \
+     'ch09_architectures.dat' index 6 using 1:2 with points pt 7 ps 1.75 lc rgb '#E69F00' title 'Compact-96-L3', \
+     'ch09_architectures.dat' index 7 using 1:2 with points pt 2 ps 1.75 lc rgb '#E69F00' notitle, \
+     'ch09_architectures.dat' index 8 using 1:2 with points pt 7 ps 1.75 lc rgb '#56B4E9' title 'Residual-64', \
+     'ch09_architectures.dat' index 9 using 1:2 with points pt 2 ps 1.75 lc rgb '#56B4E9' notitle, \
+     'ch09_architectures.dat' index 10 using 1:2 with points pt 7 ps 1.75 lc rgb '#CC79A7' title 'TimeAware-64 (t as input)', \
+     'ch09_architectures.dat' index 11 using 1:2 with points pt 2 ps 1.75 lc rgb '#CC79A7' notitle
+
+# panel (0,1)
+set title 'validation MSE (every 10th point) during training'
+set xlabel 'iteration'
+set ylabel 'MSE'
+unset logscale
+set xrange [0:3000]
+set logscale y
+set yrange [0.001:100]
+set key default
+set key reverse Left top right box lc rgb '#BEBEBE' opaque
+unset colorbox
+plot 'ch09_architectures.dat' index 12 using 1:2 with lines lw 2.00 dt 1 lc rgb '#0072B2' title 'baseline Dense-128x4', \
+     'ch09_architectures.dat' index 13 using 1:2 with lines lw 2.00 dt 1 lc rgb '#009E73' title 'full model, seed 9', \
+     'ch09_architectures.dat' index 14 using 1:2 with lines lw 1.33 dt 2 lc rgb '#009E73' title 'full model, seed 10', \
+     'ch09_architectures.dat' index 15 using 1:2 with lines lw 1.33 dt 2 lc rgb '#009E73' title 'full model, seed 11'
+
+unset multiplot
