@@ -21,7 +21,7 @@ set yrange [0.002:2]
 set key default
 set key reverse Left bottom left box lc rgb '#BEBEBE' opaque
 unset colorbox
-plot 'ch09_architectures.dat' index 0 using 1:2 with points pt 7 ps 1.75 lc rgb '#0072B2' title 'Dense-128x4 (baseline)', \
+plot 'ch09_architectures.dat' index 0 using 1:2 with points pt 7 ps 1.75 lc rgb '#0072B2' title 'Dense-128x4 (baseline, 3000 it)', \
      'ch09_architectures.dat' index 1 using 1:2 with points pt 2 ps 1.75 lc rgb '#0072B2' notitle, \
      'ch09_architectures.dat' index 2 using 1:2 with points pt 7 ps 1.75 lc rgb '#D55E00' title 'Compact-32-L2', \
      'ch09_architectures.dat' index 3 using 1:2 with points pt 2 ps 1.75 lc rgb '#D55E00' notitle, \
@@ -45,9 +45,9 @@ set yrange [0.001:100]
 set key default
 set key reverse Left top right box lc rgb '#BEBEBE' opaque
 unset colorbox
-plot 'ch09_architectures.dat' index 12 using 1:2 with lines lw 2.00 dt 1 lc rgb '#0072B2' title 'baseline Dense-128x4', \
+plot 'ch09_architectures.dat' index 12 using 1:2 with lines lw 2.00 dt 1 lc rgb '#0072B2' title 'baseline Dense-128x4 (3000 iterations)', \
      'ch09_architectures.dat' index 13 using 1:2 with lines lw 2.00 dt 1 lc rgb '#009E73' title 'full model, seed 9', \
-     'ch09_architectures.dat' index 14 using 1:2 with lines lw 1.33 dt 2 lc rgb '#009E73' title 'full model, seed 10', \
-     'ch09_architectures.dat' index 15 using 1:2 with lines lw 1.33 dt 2 lc rgb '#009E73' title 'full model, seed 11'
+     'ch09_architectures.dat' index 14 using 1:2 with lines lw 1.33 dt 2 lc rgb '#E69F00' title 'full model, seed 10', \
+     'ch09_architectures.dat' index 15 using 1:2 with lines lw 1.33 dt 2 lc rgb '#CC79A7' title 'full model, seed 11'
 
 unset multiplot

@@ -20,7 +20,7 @@ set key default
 set key reverse Left top left box lc rgb '#BEBEBE' opaque
 unset colorbox
 plot 'ch09_extrapolation.dat' index 0 using 1:2 with lines lw 2.00 dt 1 lc rgb '#000000' title 'truth', \
-     'ch09_extrapolation.dat' index 1 using 1:2 with lines lw 1.33 dt 2 lc rgb '#0072B2' title 'baseline Dense-128x4', \
+     'ch09_extrapolation.dat' index 1 using 1:2 with lines lw 1.33 dt 2 lc rgb '#0072B2' title 'baseline Dense-128x4 (best checkpoint)', \
      'ch09_extrapolation.dat' index 2 using 1:2 with lines lw 1.33 dt 2 lc rgb '#D55E00' title 'full model (Residual-64)'
 
 # panel (0,1)
