@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """The spiral training job of issue 3 in PyTorch, as a peer for `make bench`'s spiral lines.
 
 torchdiffeq is not packaged for Debian, so this script carries its own Dormand-Prince 5(4)
