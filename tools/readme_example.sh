@@ -10,4 +10,7 @@ if ! ${CC:-cc} -std=c99 -O2 -Wall -Wextra -Wpedantic -Werror -I. "$build/first.c
     echo "FAIL README example does not compile:"; cat "$build/first.err"; exit 1
 fi
 out=$("$build/first") || { echo "FAIL README example exited non-zero: $out"; exit 1; }
+# finite numbers and a positive step count, not just a zero exit status
+echo "$out" | grep -Eq '^y\(1\) = \(-?[0-9]+\.[0-9]{6}, -?[0-9]+\.[0-9]{6}\): [1-9][0-9]* steps, [1-9][0-9]* evaluations$' ||
+    { echo "FAIL README example printed an unexpected line: $out"; exit 1; }
 echo "ok   README example ($lines lines) compiles with -Werror and runs: $out"
