@@ -243,7 +243,8 @@ NDPDEF int ndp_panel_layout(const ndp_panel *p, ndp_panel_info *info);
 /* Render and write STEM.png, STEM.dat (the data, one gnuplot "index" block per series) and
    STEM.gp (gnuplot script: pngcairo to STEM_gnuplot.png, run it in its directory). STEM has
    no extension, e.g. "plots/ch03_spiral". Each file is written to a .tmp name then renamed,
-   so a failed save never leaves a half-written file. The directory must exist. */
+   so a failed save never leaves a half-written file. Missing directories on the way to STEM
+   are created (NDP_ERR_IO, naming the directory, when one cannot be). */
 NDPDEF int ndp_save(ndp_figure *fig, const char *stem, char *msg);
 /* The last call on a figure: ndp_save with the stem DIR/NAME (dir NULL or "": NAME), then
    ndp_figure_free(fig) whether or not that worked. msg receives one line for the caller to
@@ -289,11 +290,19 @@ unsigned char *ndp_png_read(const char *path, int *w, int *h, int *channels);
 #ifndef NDEPLOT_IMPLEMENTATION_DONE
 #define NDEPLOT_IMPLEMENTATION_DONE
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(_WIN32)
+#include <direct.h>
+#define NDP__MKDIR(path) _mkdir(path)
+#else
+#include <sys/stat.h>
+#define NDP__MKDIR(path) mkdir(path, 0777)
+#endif
 
 #if defined(NDP_MALLOC) && defined(NDP_REALLOC) && defined(NDP_FREE)
 #elif !defined(NDP_MALLOC) && !defined(NDP_REALLOC) && !defined(NDP_FREE)
@@ -1765,8 +1774,25 @@ static int ndp__commit(const char *tmp, const char *path, int ok, char *msg)
 {
     if (ok && rename(tmp, path) == 0) return NDP_OK;
     remove(tmp);
-    ndp__msg(msg, ok ? "ndp_save: cannot rename %s to %s" : "ndp_save: cannot write %s (does its directory exist?)", tmp, path);
+    ndp__msg(msg, ok ? "ndp_save: cannot rename %s to %s" : "ndp_save: cannot write %s", tmp, path);
     return NDP_ERR_IO;
+}
+
+/* Create every missing directory on the way to the file path (like mkdir -p of its dirname). */
+static int ndp__make_parents(const char *path, char *msg)
+{
+    char dir[NDP__PATH_LEN];
+    size_t i;
+    for (i = 1; path[i] && i < sizeof dir; i++) {
+        if (path[i] != '/') continue;
+        memcpy(dir, path, i);
+        dir[i] = 0;
+        if (NDP__MKDIR(dir) != 0 && errno != EEXIST) {
+            ndp__msg(msg, "ndp_save: cannot create the directory %s: %s", dir, strerror(errno));
+            return NDP_ERR_IO;
+        }
+    }
+    return NDP_OK;
 }
 
 /* A gnuplot string literal of s followed by suffix: single quotes, a quote doubled. */
@@ -1932,6 +1958,7 @@ NDPDEF int ndp_save(ndp_figure *fig, const char *stem, char *msg)
     }
     base = strrchr(stem, '/') ? strrchr(stem, '/') + 1 : stem;
     st = ndp_render(fig, msg);
+    if (st == NDP_OK) st = ndp__make_parents(stem, msg);
     if (st != NDP_OK) return st;
     st = ndp__save_text(fig, stem, base, "dat", ndp__write_dat, msg);
     if (st == NDP_OK) st = ndp__save_text(fig, stem, base, "gp", ndp__write_gp, msg);

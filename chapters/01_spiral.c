@@ -81,7 +81,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #define N_DATA 1000        /* points of the true trajectory on [0, T_END]          */
@@ -204,32 +203,16 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Create dir (and, for "a/b", a first) when missing; ndp_save then reports any failure. */
-static void make_dirs(const char *dir)
-{
-    char path[256];
-    size_t i;
-    for (i = 0; dir[i] && i + 1 < sizeof path; i++) {
-        if (dir[i] == '/' && i > 0) { path[i] = 0; mkdir(path, 0777); }
-        path[i] = dir[i];
-    }
-    path[i] = 0;
-    mkdir(path, 0777);
-}
-
 /* ===================================================================== */
 /* Step 6 helpers: the figures                                            */
 /* ===================================================================== */
 
+/* Save fig as dir/name (ndp_finish frees it) and say where it went or why not. */
 static int save_figure(ndp_figure *fig, const char *dir, const char *name)
 {
-    char stem[256], msg[NDP_MSG_LEN];
-    int st;
-    snprintf(stem, sizeof stem, "%s/%s", dir, name);
-    st = ndp_save(fig, stem, msg);
-    if (st != NDP_OK) printf("could not write %s.png: %s: %s\n", stem, ndp_status_name(st), msg);
-    else printf("wrote %s.png (+ .dat, .gp)\n", stem);
-    ndp_figure_free(fig);
+    char msg[NDP_MSG_LEN];
+    int st = ndp_finish(fig, dir, name, msg);
+    printf("%s\n", msg);
     return st;
 }
 
@@ -400,7 +383,6 @@ int main(int argc, char **argv)
     }
     iters = quick ? ITERS_QUICK : ITERS_FULL;
     dir = quick ? "build/quick" : "plots";
-    make_dirs(dir);
     printf("Chapter 01: the spiral (%s run: %d iterations, gradient by %s, seed %llu)\n\n",
            quick ? "quick" : "full", iters, mnames[gmethod], seed);
 

@@ -98,7 +98,6 @@
      ch03_discovery.png   parameter trajectories of runs (a) and (b), their
                           relative errors, and both models against the data
 */
-#define _POSIX_C_SOURCE 200809L /* mkdir */
 #define NEURALODE_IMPLEMENTATION
 #include "neuralode.h"
 #define NDEPLOT_IMPLEMENTATION
@@ -108,7 +107,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #define SEED 1ULL
@@ -388,17 +386,6 @@ static int fail(const char *why)
     return 1;
 }
 
-/* Create the figure directory (and its parent) when missing. */
-static void make_dirs(const char *dir)
-{
-    char buf[256];
-    char *p;
-    snprintf(buf, sizeof buf, "%s", dir);
-    for (p = buf + 1; *p; p++)
-        if (*p == '/') { *p = 0; mkdir(buf, 0777); *p = '/'; }
-    mkdir(buf, 0777);
-}
-
 /* Save fig as dir/name (ndp_finish frees it) and say where it went or why not. */
 static void save_figure(ndp_figure *fig, const char *dir, const char *name)
 {
@@ -618,7 +605,6 @@ int main(int argc, char **argv)
     printf("Chapter 03: Lotka-Volterra, a Neural ODE and parameter discovery (%s mode)\n",
            quick ? "quick" : "full");
     printf("seed %llu; figures under %s/\n\n", SEED, dir);
-    make_dirs(dir);
 
     /* 1. Data: the true system solved tightly forward to t = 50 and backward
           to t = -50 on a 0.1 grid; the 101 observations are its rows at

@@ -97,7 +97,6 @@
      ch07_robertson.png  Robertson y1, 1e4 y2, y3 against log t: sdirk4 to
                          t = 1e5, dopri5 where it got, the reference values
 */
-#define _POSIX_C_SOURCE 200809L /* mkdir */
 #define NEURALODE_IMPLEMENTATION
 #include "neuralode.h"
 #define NDEPLOT_IMPLEMENTATION
@@ -109,7 +108,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #define LAM1 100.0          /* the crash course's "works" case */
@@ -798,7 +796,6 @@ int main(int argc, char **argv)
 
     printf("Chapter 07: when the adjoint fails: stiffness (%s mode)\n", quick ? "quick" : "full");
     printf("no random numbers; figures under %s/\n\n", dir);
-    mkdir(dir, 0777); /* plots/ exists in the repository; build/ exists where the binary lives */
 
     /* 1. The problem and its closed form. */
     printf("1. dy/dt = -lambda y, y(0) = 1 on [0, 1]; L = integral y dt; theta = (lambda)\n");

@@ -90,7 +90,6 @@
                        forward steps; each gradient's distance from the
                        reference against T
 */
-#define _POSIX_C_SOURCE 200809L /* mkdir */
 #define NEURALODE_IMPLEMENTATION
 #include "neuralode.h"
 #define NDEPLOT_IMPLEMENTATION
@@ -100,7 +99,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #define D 2
@@ -334,7 +332,6 @@ int main(int argc, char **argv)
     printf("Chapter 08: what a gradient costs in memory: backprop against the adjoint (%s mode)\n",
            quick ? "quick" : "full");
     printf("seed %d; figures under %s/\n\n", SEED, dir);
-    mkdir(dir, 0777);
 
     /* 1. The network, the batch and the loss. */
     nde_rng_seed(&rng, SEED);
