@@ -586,7 +586,8 @@ typedef enum nde_grad_method {
 /* Buffers nde_grad keeps between calls when given one (nde_grad_options.work):
    the backprop tape, its saved activations and the interpolating adjoint's
    dense store grow to the largest size needed and are reused, so a training
-   loop stops allocating (and touching fresh memory) after its first steps.
+   loop stops allocating (and touching fresh memory) for them after its first
+   steps; a few small per-call buffers are still allocated each call.
    Zero-initialise; release with nde_grad_work_free; one per thread. */
 typedef struct nde_grad_work {
     double *buf[3];
@@ -1241,16 +1242,14 @@ NDEDEF double nde_mat_norm1(int m, int n, const double *A) { return nde__mat_nor
 /* Systems: Jacobians and a finite-difference check of the products       */
 /* ===================================================================== */
 
-NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const double *y, double *J)
+/* nde_system_jacobian with caller scratch v, out (B*D each; unused with sys->jac). */
+static int nde__jacobian_ws(const nde_system *sys, double t, int B, const double *y, double *J, double *v,
+                            double *out)
 {
     int D = sys->dim, b, i, j, status = NDE_OK;
     long n = (long)B * D;
-    double *v, *out;
     if (sys->jac) return sys->jac(sys->ctx, t, B, y, sys->params, J) ? NDE_ERR_CALLBACK : NDE_OK;
     if (!sys->jvp && !sys->vjp) return NDE_ERR_UNSUPPORTED;
-    v = (double *)NDE_MALLOC(2 * (size_t)n * sizeof(double));
-    if (!v) return NDE_ERR_NOMEM;
-    out = v + n;
     /* Column j of every row block at once (jvp), or row i (vjp). */
     for (j = 0; j < D && status == NDE_OK; j++) {
         memset(v, 0, (size_t)n * sizeof(double));
@@ -1266,6 +1265,18 @@ NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const dou
                 for (i = 0; i < D; i++) J[((long)b * D + j) * D + i] = out[(long)b * D + i];
         }
     }
+    return status;
+}
+
+NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const double *y, double *J)
+{
+    long n = (long)B * sys->dim;
+    double *v;
+    int status;
+    if (sys->jac) return nde__jacobian_ws(sys, t, B, y, J, NULL, NULL);
+    v = (double *)NDE_MALLOC(2 * (size_t)n * sizeof(double));
+    if (!v) return NDE_ERR_NOMEM;
+    status = nde__jacobian_ws(sys, t, B, y, J, v, v + n);
     NDE_FREE(v);
     return status;
 }
@@ -1585,17 +1596,22 @@ static void nde__other_free(nde__integ *ig);
    output indices j0, j1 and the stage rows Y (R,n); every method family
    provides the reverse of its step map on such a record (ybar: dL/dy1 in,
    dL/dy out; gth += the parameter adjoint). */
-#define NDE__TAPE_HEAD 6 /* t, h, t1, j0, j1, index of the step's saved activations (-1: none) */
-static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *ybar, double *scr, double *gth, long *nvjp);
+#define NDE__TAPE_HEAD 5 /* t, h, t1, j0, j1 */
+static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *ybar, double *gth, long *nvjp);
+
+static int nde__all_zero(long n, const double *a)
+{
+    long i;
+    for (i = 0; i < n && a[i] == 0.0; i++) {}
+    return i == n;
+}
 
 /* ybar (n) += a^T df/dy at (t, Y); gth += a^T df/dtheta; skipped when a = 0.
    With sv (what f_save kept at (t, Y)) the product reads it, else recomputes. */
 static int nde__vjp_add(const nde_system *sys, int B, long n, double t, const double *Y, const double *sv,
                         const double *a, double *ybar, double *gth, long *nvjp)
 {
-    long i;
-    for (i = 0; i < n && a[i] == 0.0; i++) {}
-    if (i == n) return NDE_OK;
+    if (nde__all_zero(n, a)) return NDE_OK;
     ++*nvjp;
     if (sv) return sys->vjp_saved(sys->ctx, t, B, Y, sys->params, sv, a, ybar, gth, NULL) ? NDE_ERR_CALLBACK : NDE_OK;
     return sys->vjp(sys->ctx, t, B, Y, sys->params, a, ybar, gth, NULL) ? NDE_ERR_CALLBACK : NDE_OK;
@@ -3201,8 +3217,9 @@ static int nde__mlp_sys_f_save(void *ctx, double t, int B, const double *y, cons
     st = nde__mlp_setup(m, B, &tp);
     if (st) return st;
     nde__mlp_bind(m, B, &tp, save);
+    if (!nde__mlp_keeps_y(m, m->nlayers - 1)) tp.Y[m->nlayers - 1] = dydt; /* the output, written in place */
     nde__mlp_primal(m, theta ? theta : m->params, B, y, t, &tp, 1); /* the same kernels as f: equal bits */
-    memcpy(dydt, tp.Y[m->nlayers - 1], (size_t)B * m->out_dim * sizeof(double));
+    if (tp.Y[m->nlayers - 1] != dydt) memcpy(dydt, tp.Y[m->nlayers - 1], (size_t)B * m->out_dim * sizeof(double));
     return NDE_OK;
 }
 
@@ -3508,21 +3525,17 @@ static int nde__expm(int m, const double *A, double *E, double *work, int *piv)
     return NDE_OK;
 }
 
-/* nde__expm with its own workspace. */
-static int nde__expm_alloc(int m, const double *A, double *E)
+NDEDEF int nde_expm(int n, const double *A, double *E)
 {
-    double *work = (double *)NDE_MALLOC((size_t)(5 * (long)m * m + m) * sizeof(double));
-    int *piv = (int *)NDE_MALLOC((size_t)m * sizeof(int)), status = NDE_ERR_NOMEM;
-    if (work && piv) status = nde__expm(m, A, E, work, piv);
+    double *work;
+    int *piv, status = NDE_ERR_NOMEM;
+    if (n < 1 || !A || !E) return NDE_ERR_ARG;
+    work = (double *)NDE_MALLOC((size_t)(5 * (long)n * n + n) * sizeof(double));
+    piv = (int *)NDE_MALLOC((size_t)n * sizeof(int));
+    if (work && piv) status = nde__expm(n, A, E, work, piv);
     NDE_FREE(work);
     NDE_FREE(piv);
     return status;
-}
-
-NDEDEF int nde_expm(int n, const double *A, double *E)
-{
-    if (n < 1 || !A || !E) return NDE_ERR_ARG;
-    return nde__expm_alloc(n, A, E);
 }
 
 NDEDEF int nde_phi1(int n, const double *A, double *P)
@@ -3538,7 +3551,7 @@ NDEDEF int nde_phi1(int n, const double *A, double *P)
         for (j = 0; j < n; j++) G[i * m + j] = A[i * n + j];
         G[i * m + n + i] = 1.0;
     }
-    status = nde__expm_alloc((int)m, G, G);
+    status = nde_expm((int)m, G, G);
     if (!status)
         for (i = 0; i < n; i++)
             for (j = 0; j < n; j++) P[i * n + j] = G[i * m + n + j];
@@ -3737,7 +3750,7 @@ static void nde__newton_solve(const nde__integ *ig, nde__ows *w, double *v, int 
 /* J = df/dy at (t, y) of the step being attempted. */
 static int nde__ows_jacobian(nde__integ *ig, nde__ows *w)
 {
-    int status = nde_system_jacobian(ig->sys, ig->t, ig->B, ig->y, w->J);
+    int status = nde__jacobian_ws(ig->sys, ig->t, ig->B, ig->y, w->J, w->v, w->pt); /* both free here */
     ig->st->njac++;
     if (status) {
         nde__msg(ig->st->msg, "%s: the Jacobian of f could not be formed at t = %.17g (%s)", ig->info->name, ig->t,
@@ -3907,9 +3920,10 @@ static int nde__dirk_attempt(nde__integ *ig, nde__ows *w, double h, double *err,
 static int nde__rev_jacobian(const nde__integ *ig, double t, const double *y, double *J, long *nvjp)
 {
     const nde_system *sys = ig->sys;
+    nde__ows *w = (nde__ows *)ig->impl;
     int status;
     if (!sys->jac && !sys->jvp) *nvjp += sys->dim;
-    status = nde_system_jacobian(sys, t, ig->B, y, J);
+    status = nde__jacobian_ws(sys, t, ig->B, y, J, w->v, w->pt); /* both free at every caller */
     if (status) nde__msg(ig->st->msg, "%s reverse: the Jacobian of f could not be formed at t = %.17g", ig->info->name, t);
     return status;
 }
@@ -3936,8 +3950,7 @@ static int nde__dirk_vjp(const nde__integ *ig, nde__ows *w, const double *rec, d
     for (i = S; i >= 1; i--) {
         const double *Yi = Y + i * n, *kb = kbar + (long)(i - 1) * n;
         double ti = tb->c[i - 1] == 1.0 ? t1 : t + tb->c[i - 1] * h;
-        for (r = 0; r < n && kb[r] == 0.0; r++) {}
-        if (r == n) continue;
+        if (nde__all_zero(n, kb)) continue;
         status = nde__rev_jacobian(ig, ti, Yi, w->J, nvjp);
         if (status) return status;
         if (nde__newton_factor(ig, w, &tb->gamma, h, Js)) {
@@ -4100,17 +4113,11 @@ static int nde__epi2_vjp(const nde__integ *ig, nde__ows *w, const double *rec, d
     const double *Y = rec + NDE__TAPE_HEAD; /* row 0: y at t */
     double t = rec[0], h = rec[1];
     int B = ig->B, D = ig->D, m1 = D + 1, M = 2 * m1, b, r, c, j, status;
-    long n = ig->n, MM = (long)M * M, DD = (long)D * D, i;
+    long n = ig->n, MM = (long)M * M, DD = (long)D * D;
     double *K = w->ex, *work = K + MM; /* (M,M) block matrix; Pade work (5M^2 + M) */
     double *f0 = w->F, *fbar = w->d;   /* (B,D) each */
     double *a = w->u, *e = w->v;       /* (B,D) each: vhp cotangent and direction */
-    if (!sys->vhp) {
-        nde__msg(ig->st->msg, "backprop through epi2 needs sys->vhp (second-order products: the step uses df/dy); "
-                              "give sys->vhp, or use NDE_GRAD_INTERP or NDE_GRAD_BACKSOLVE, or another method");
-        return NDE_ERR_UNSUPPORTED;
-    }
-    for (i = 0; i < n && ybar[i] == 0.0; i++) {}
-    if (i == n) return NDE_OK;
+    if (nde__all_zero(n, ybar)) return NDE_OK; /* (nde_grad refused a system without vhp up front) */
     if (sys->f(sys->ctx, t, B, Y, sys->params, f0)) {
         nde__msg(ig->st->msg, "epi2 reverse: the dynamics callback f returned non-zero at t = %.17g", t);
         return NDE_ERR_CALLBACK;
@@ -4298,10 +4305,9 @@ static int nde__other_attempt(nde__integ *ig, double h, double *err)
     return NDE_ERR_NEWTON;
 }
 
-static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *ybar, double *scr, double *gth, long *nvjp)
+static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *ybar, double *gth, long *nvjp)
 {
     nde__ows *w = (nde__ows *)ig->impl;
-    (void)scr;
     switch (ig->o.method) {
     case NDE_BACKWARD_EULER:
     case NDE_SDIRK4: return nde__dirk_vjp(ig, w, rec, ybar, gth, nvjp);
@@ -4497,16 +4503,16 @@ static double *nde__tape_push(nde__tape *tp)
 static double *nde__tape_rec(const nde__tape *tp, long s) { return tp->d + s * tp->rec_len; }
 
 /* The backprop tape: one record per accepted step, and the saved
-   activations (R,svn) of the first max_saves steps in a second store. f_save
+   activations (R,svn) of the first saves.max_rec steps in a second store
+   (record s there belongs to step s). f_save
    writes the stages of the step being tried straight into the next free
    save record (ig->sv points there); on acceptance that record is kept and
    ig->sv moves on to the one after, whose row 0 is this step's row `end`
-   (f(t1, y1): the next step's first stage), or to NULL once max_saves
+   (f(t1, y1): the next step's first stage), or to NULL once max_rec
    records are kept: later steps' vjps recompute their forward pass. */
 typedef struct nde__bp_tape {
     nde__tape steps;   /* records of NDE__TAPE_HEAD + R*n doubles */
-    nde__tape saves;   /* records of R*svn doubles */
-    long max_saves;
+    nde__tape saves;   /* records of R*svn doubles, at most saves.max_rec */
 } nde__bp_tape;
 
 static int nde__tape_hook(void *ctx, nde__integ *ig, double h, int j0, int j1)
@@ -4522,12 +4528,11 @@ static int nde__tape_hook(void *ctx, nde__integ *ig, double h, int j0, int j1)
     r[2] = ig->t1;
     r[3] = j0;
     r[4] = j1;
-    r[5] = ig->sv ? (double)tp->saves.nrec : -1.0;
     memcpy(r + NDE__TAPE_HEAD, ig->Y, (size_t)ig->info->nstage * ig->n * sizeof(double));
     if (ig->sv) {
         double *next = NULL;
         tp->saves.nrec++;
-        if (tp->saves.nrec < tp->max_saves) {
+        if (tp->saves.nrec < tp->saves.max_rec) {
             next = nde__tape_next(&tp->saves); /* may move the records: read the last one after */
             if (!next) {
                 nde__msg(ig->st->msg, "out of memory for the saved activations after %ld steps", tp->saves.nrec);
@@ -4589,7 +4594,7 @@ static int nde__backprop_sweep(const nde__integ *ig, const nde__bp_tape *bt, con
     memset(ybar, 0, (size_t)n * sizeof(double));
     for (s = bt->steps.nrec - 1; s >= 0 && status == NDE_OK; s--) {
         const double *rec = nde__tape_rec(&bt->steps, s);
-        const double *SV = rec[5] >= 0.0 ? nde__tape_rec(&bt->saves, (long)rec[5]) : NULL;
+        const double *SV = s < bt->saves.nrec ? nde__tape_rec(&bt->saves, s) : NULL; /* steps 0.. kept first */
         double t = rec[0], h = rec[1], t1 = rec[2], wk[NDE__MAX_ROWS], wy, wy1;
         int j, q, j0 = (int)rec[3], j1 = (int)rec[4];
         memset(kbar, 0, (size_t)R * n * sizeof(double));
@@ -4611,7 +4616,7 @@ static int nde__backprop_sweep(const nde__integ *ig, const nde__bp_tape *bt, con
         } else { /* Hermite rows: k0 = f(t, y), k_end = f(t1, y1) around the step map */
             const double *Y = rec + NDE__TAPE_HEAD;
             status = nde__vjp_add(ig->sys, ig->B, n, t1, Y + (long)ig->end * n, NULL, kbar + (long)ig->end * n, ybar, gth, nvjp);
-            if (!status) status = nde__other_step_vjp(ig, rec, ybar, scr, gth, nvjp);
+            if (!status) status = nde__other_step_vjp(ig, rec, ybar, gth, nvjp);
             if (!status) status = nde__vjp_add(ig->sys, ig->B, n, t, Y, NULL, kbar, ybar, gth, nvjp);
         }
         for (r = 0; r < n; r++) ybar[r] += ydir[r];
@@ -4996,13 +5001,12 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
         double budget = go.save_bytes > 0 ? (double)go.save_bytes : (double)NDE_SAVE_BYTES_DEFAULT;
         ig.svn = (long)B * S->save_len;
         tape.saves.rec_len = (long)R * ig.svn;
-        tape.max_saves = (long)fmin(budget / ((double)tape.saves.rec_len * sizeof(double)), 1e15);
-        tape.saves.max_rec = tape.max_saves;
+        tape.saves.max_rec = (long)fmin(budget / ((double)tape.saves.rec_len * sizeof(double)), 1e15);
     }
     if (go.method == NDE_GRAD_BACKPROP) {
         hook = nde__tape_hook;
         hctx = &tape;
-        if (tape.max_saves > 0) { /* the first step's stages go straight into save record 0 */
+        if (tape.saves.max_rec > 0) { /* the first step's stages go straight into save record 0 */
             ig.sv = nde__tape_next(&tape.saves);
             if (!ig.sv) {
                 nde__msg(gs->msg, "out of memory for the saved activations");
