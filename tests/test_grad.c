@@ -288,9 +288,9 @@ static void test_mlp_ode_fd(void)
         worst[meth] = max_rel_diff((int)m.nparams, g, fd, 1e-3);
         worsty[meth] = max_rel_diff(4, gy0, fdy, 1e-3);
         snprintf(name, sizeof name, "MLP ODE (2-8-2 tanh, time input, B=2): dL/dtheta by %s vs central differences", gname[meth]);
-        CHECK_LE(name, worst[meth], 1e-5);
+        CHECK_LE(name, worst[meth], 2e-6); /* the issue asks < 1e-5; measured 6.2e-7 */
         snprintf(name, sizeof name, "MLP ODE: dL/dy0 by %s vs central differences", gname[meth]);
-        CHECK_LE(name, worsty[meth], 1e-5);
+        CHECK_LE(name, worsty[meth], 1e-7); /* measured 8.6e-9 */
     }
     nde_mlp_free(&m);
 }
@@ -501,7 +501,7 @@ static void test_tiny_atol(void)
     printf("     lambda 100, atol 1e-60 backsolve: %s, dL/dlambda rel err %.2e, recon_err %.3g\n", nde_status_name(s),
            fabs(g / ref_decay_dL[1] - 1), gs.recon_err);
     CHECK("tiny atol: backsolve recon_err ignores the loss quadrature (no false drift at atol 1e-60)",
-          s == NDE_OK && gs.drift == 0 && fabs(g / ref_decay_dL[1] - 1) < 1e-2);
+          s == NDE_OK && gs.drift == 0 && fabs(g / ref_decay_dL[1] - 1) < 2e-4);
     o.atol = 1e-300;
     o.h0 = 0;
     s = nde_solve(&sys, 1, &y0, 2, t, &o, yy, NULL);

@@ -535,6 +535,29 @@ static void tm_test_system(void)
     nde_mlp_free(&m);
 }
 
+/* The library's tanh against libm's over [-40, 40] (step 1e-3, through an
+   activation-only network): within 2 ulp, as the manual says. */
+static void tm_test_tanh_ulp(void)
+{
+    enum { NX = 80001 };
+    static double x[NX], y[NX];
+    nde_mlp m;
+    double worst = 0.0, at = 0.0;
+    int i;
+    for (i = 0; i < NX; i++) x[i] = -40.0 + 1e-3 * i;
+    nde_mlp_init(&m, 1, 0, NULL);
+    nde_mlp_add_act(&m, NDE_ACT_TANH, NULL);
+    nde_mlp_build(&m, NULL);
+    nde_mlp_forward(&m, NX, x, 0.0, y);
+    for (i = 0; i < NX; i++) {
+        double ref = tanh(x[i]), a = fabs(ref), ulp = nextafter(a, INFINITY) - a, e = fabs(y[i] - ref) / ulp;
+        if (e > worst) { worst = e; at = x[i]; }
+    }
+    printf("      tanh: worst %.2f ulp from libm at x = %.3f over [-40, 40]\n", worst, at);
+    CHECK_LE("tanh within 2 ulp of libm's over [-40, 40]", worst, 2.0);
+    nde_mlp_free(&m);
+}
+
 /* A broken vjp_saved for nde_system_check to catch: the MLP's, with gy off by 10%. */
 static int tm_bad_vjp_saved(void *ctx, double t, int B, const double *y, const double *th, const double *save,
                             const double *a, double *gy, double *gth, double *gt)
@@ -869,6 +892,7 @@ void test_mlp(void)
     tm_test_init();
     tm_test_products();
     tm_test_act_range();
+    tm_test_tanh_ulp();
     tm_test_system();
     tm_test_saved();
     tm_test_hnn();

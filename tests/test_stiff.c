@@ -310,7 +310,7 @@ static void test_robertson(void)
         printf("  Robertson to t = 1e5, rtol 1e-6 atol 1e-12: %ld steps, nfe %ld, njac %ld; y = (%.6g, %.6g, %.6g)\n",
                st.naccept, st.nfe, st.njac, y2[3], y2[4], y2[5]);
         CHECK("robertson: t = 1e5 solves", status == NDE_OK);
-        CHECK_LE("robertson: y(1e5) max rel error (1e-3)", max_rel_diff(3, y2 + 3, ref_rober_y[3], 1e-30), 1e-3);
+        CHECK_LE("robertson: y(1e5) max rel error (1e-4)", max_rel_diff(3, y2 + 3, ref_rober_y[3], 1e-30), 1e-4);
     }
 }
 
@@ -658,7 +658,25 @@ static void test_grad_fd(void)
         CHECK("grad: the message names epi2 and sys->vhp", strstr(gs.msg, "epi2") != NULL && strstr(gs.msg, "sys->vhp") != NULL);
         go.method = NDE_GRAD_INTERP;
         status = nde_grad(&p.sys, 2, lv_y0, 5, tt, &p.o, &go, &loss, &L, NULL, gth, NULL, &gs);
-        CHECK("grad: the interpolating adjoint with an epi2 forward solve runs (no vhp needed)", status == NDE_OK);
+        {   /* against central differences of the same discrete loss: the adjoint is first order under epi2 */
+            double gfd[4], *th = p.sys.params, err;
+            int i;
+            p.B = 2;
+            p.N = 5;
+            p.t = tt;
+            for (i = 0; i < 4; i++) {
+                double keep = th[i], e = 1e-6 * (fabs(keep) > 1 ? fabs(keep) : 1), Lp, Lm;
+                th[i] = keep + e; Lp = fd_loss(&p, lv_y0);
+                th[i] = keep - e; Lm = fd_loss(&p, lv_y0);
+                th[i] = keep;
+                gfd[i] = (Lp - Lm) / (2 * e);
+            }
+            err = max_rel_diff(4, gth, gfd, nde_norm_inf(4, gfd));
+            printf("  epi2 forward, interpolating adjoint: max |g - fd| / max |fd| = %.2e\n", err);
+            CHECK("grad: the interpolating adjoint with an epi2 forward solve runs (no vhp needed)", status == NDE_OK);
+            CHECK_LE("grad: ... and its dL/dtheta is within 0.1 of central differences (first order under epi2)",
+                     err, 0.1);
+        }
     }
 }
 
