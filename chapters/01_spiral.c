@@ -491,7 +491,7 @@ int main(int argc, char **argv)
     nfe_per_iter = (double)nfe_total / iters;
 
     /* 5. Measure: the whole trajectory from y0, as the demo's test does. */
-    final_mse = full_mse(&sys, t, y, &opt, yp, &final_mae);
+    final_mse = full_mse(&sys, t, y, &opt, yp, &final_mae); /* yp: the trajectory drawn in step 6 */
     qsort(late, (size_t)nlate, sizeof late[0], cmp_double);
     printf("\n5. results (seed %llu, gradient by %s)\n", seed, mnames[gmethod]);
     printf("   %-52s  %-12s  %s\n", "quantity", "this run", "reference");
@@ -512,7 +512,6 @@ int main(int argc, char **argv)
     /* 6. Draw. */
     printf("\n6. figures\n");
     if (draw_euler(dir, y, Ls, keep, ne, eL, eerr, EULER_FIT, -slope) != NDP_OK) ok = 0;
-    full_mse(&sys, t, y, &opt, yp, NULL);
     if (draw_spiral(dir, t, y, yp, &net, iters, loss_hist, ntest, test_it, test_mse) != NDP_OK) ok = 0;
 
     /* The claim. */

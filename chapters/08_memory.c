@@ -388,7 +388,7 @@ int main(int argc, char **argv)
 
     /* 3. Bytes per step: the fit bytes = fixed + per_step * steps against what the layout says. */
     for (k = 0; k < NM; k++) linear_fit(nT, steps[k], bytes[k], &fixed[k], &per_step[k]);
-    layout[KR] = 8.0 * (6 + 7 * B * D);                   /* t, h, t1, j0, j1, save index, 7 stage rows */
+    layout[KR] = 8.0 * (5 + 7 * B * D);                   /* t, h, t1, j0, j1, 7 stage rows */
     layout[KD] = layout[KR] + 8.0 * 7 * B * sys.save_len; /* and the 7 stages' activations */
     layout[K2] = -1.0;                                    /* the first 2 MB as KD, then as KR: two lines */
     layout[KI] = 8.0 * (3 + (2 + 7) * B * D);             /* t, h, t1, y, y1, 7 stage slopes */

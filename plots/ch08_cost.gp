@@ -17,7 +17,7 @@ unset logscale
 set logscale x
 set xrange [5:1000]
 set logscale y
-set yrange [0.050000000000000003:50]
+set yrange [0.050000000000000003:100]
 set key default
 set key reverse Left top left box lc rgb '#BEBEBE' opaque
 unset colorbox
