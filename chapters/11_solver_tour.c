@@ -37,8 +37,9 @@
         rtol = atol = 1 that accept every step: checked), the implicit ones
         with their Newton iteration run to convergence (newton_tol 1e-20:
         stop when the increment vanishes). Order = least-squares slope of
-        log error against log h over the finest 5 steps whose error is above
-        1e-11 (the rounding floor of this problem is ~1e-13).
+        log error against log h over the finest 4 steps whose error is above
+        1e-12 and above 10 n eps (rounding: errors stop falling near 1e-13
+        after a few hundred steps, higher after more).
      3. Work-precision: error against evaluations of f and against CPU time,
         (i) the pendulum (fixed steps / tolerances swept, production Newton
         settings), (ii) Robertson to t = 40, rtol swept (atol = 1e-6 rtol: y2
@@ -134,6 +135,16 @@ static ndp_style method_style(int m)
     return st;
 }
 
+/* Title, axis labels, legend place and log axes of one panel (loglog: both axes log10). */
+static void decorate(ndp_panel *p, const char *title, const char *xl, const char *yl, int legend, int loglog)
+{
+    if (loglog) ndp_log(p, 1, 1);
+    ndp_title(p, title);
+    ndp_xlabel(p, xl);
+    ndp_ylabel(p, yl);
+    ndp_legend(p, legend);
+}
+
 static int is_adaptive(int m) { return m == NDE_DOPRI5 || m == NDE_BS32 || m == NDE_TSIT5 || m == NDE_SDIRK4; }
 static int is_implicit(int m) { return m == NDE_BACKWARD_EULER || m == NDE_SDIRK4 || m == NDE_GAUSS2; }
 
@@ -187,9 +198,11 @@ static double real_bound(int m, double xmax)
     return lo;
 }
 
-/* The segments of the level set g = 0 of a grid g (ny,nx) at cell centres
-   xs (nx), ys (ny) by marching squares, as a polyline with NaN gaps; returns
-   the number of points written into px, py (capacity cap). */
+/* Points on the level set g = 0 of a grid g (ny,nx) at cell centres xs (nx),
+   ys (ny): where it crosses the cell edges (marching squares), drawn as dots
+   (a line with NaN gaps between segments would break the gnuplot script's
+   later heat maps: blank lines there count as block ends). Returns the
+   number of points written into px, py (capacity cap). */
 static int contour0(int nx, int ny, const double *xs, const double *ys, const double *g, double *px, double *py, int cap)
 {
     int i, j, n = 0;
@@ -210,10 +223,10 @@ static int contour0(int nx, int ny, const double *xs, const double *ys, const do
                     k++;
                 }
             }
-            for (c = 0; c + 1 < k && n + 3 <= cap; c += 2) {
-                px[n] = ex[c]; py[n] = ey[c]; n++;
-                px[n] = ex[c + 1]; py[n] = ey[c + 1]; n++;
-                px[n] = NAN; py[n] = NAN; n++;
+            for (c = 0; c < k && n < cap; c++) {
+                px[n] = ex[c];
+                py[n] = ey[c];
+                n++;
             }
         }
     return n;
@@ -266,12 +279,12 @@ static void stability_table(void)
 
 static void draw_stability(const char *dir, int quick)
 {
-    int nx = quick ? 64 : 321, ny = quick ? 48 : 241, i, j, k;
+    int nx = quick ? 64 : 161, ny = quick ? 48 : 121, i, j, k;
     double x0, x1, y0, y1;
-    static double xs[400], ys[300], val[400 * 300], g[400 * 300], px[60000], py[60000];
+    static double xs[161], ys[121], val[161 * 121], g[161 * 121], px[20000], py[20000]; /* (nx), (ny), (ny,nx) */
     char msg[NDP_MSG_LEN], title[96];
     ndp_figure *fig = ndp_figure_create(1800, 860, 2, 4, msg);
-    ndp_style edge = {NDP_VERMILION, NDP_SOLID, 0, 2.5, 0}, ax = {NDP_GREY, NDP_DOTTED, 0, 0, 0};
+    ndp_style edge = {NDP_VERMILION, 0, NDP_CIRCLE, 0, 1.6}, ax = {NDP_GREY, NDP_DOTTED, 0, 0, 0};
     if (!fig) { printf("   figure: %s\n", msg); return; }
     ndp_figure_title(fig, "Linear stability: log10 |R(z)|, z = h lambda (clipped to [-2, 2]); line: |R(z)| = 1; stable where log10 |R| <= 0 (dark)");
     for (k = 0; k < 8; k++) {
@@ -295,17 +308,14 @@ static void draw_stability(const char *dir, int quick)
         ndp_clim(p, -2.0, 2.0);
         ndp_line(p, lx, ly, 2, NULL, &ax);
         ndp_line(p, vx, vy, 2, NULL, &ax);
-        n = contour0(nx, ny, xs, ys, g, px, py, 60000);
-        if (n > 0) ndp_line(p, px, py, n, NULL, &edge);
+        n = contour0(nx, ny, xs, ys, g, px, py, 20000);
+        if (n > 0) ndp_scatter(p, px, py, n, NULL, &edge);
         if (m == NDE_MIDPOINT) snprintf(title, sizeof title, "midpoint = heun (1 + z + z^2/2)");
         else if (m == NDE_EPI2) snprintf(title, sizeof title, "epi2: R = e^z (exact)");
-        else if (m == NDE_GAUSS2) snprintf(title, sizeof title, "gauss2 (stable for Re z <= 0)");
-        else if (k >= 4) snprintf(title, sizeof title, "%s (unstable inside the line)", nde_method_name(m));
-        else snprintf(title, sizeof title, "%s (stable inside the line)", nde_method_name(m));
-        ndp_title(p, title);
-        ndp_xlabel(p, "Re z");
-        ndp_ylabel(p, "Im z");
-        ndp_legend(p, NDP_LEGEND_NONE);
+        else if (m == NDE_GAUSS2) snprintf(title, sizeof title, "gauss2: stable for Re z <= 0");
+        else if (k >= 4) snprintf(title, sizeof title, "%s: unstable inside", nde_method_name(m));
+        else snprintf(title, sizeof title, "%s: stable inside", nde_method_name(m));
+        decorate(p, title, "Re z", "Im z", NDP_LEGEND_NONE, 0);
     }
     ndp_finish(fig, dir, "ch11_stability", msg);
     printf("   %s\n", msg);
@@ -460,12 +470,9 @@ static void draw_convergence(const char *dir, const sweep *sw, const double *ord
             ndp_line(p, x, y, sw[m].n, lab, &st);
             ndp_scatter(p, x, y, sw[m].n, NULL, &st);
         }
-        ndp_log(p, 1, 1);
         ndp_ylim(p, 1e-14, 1e4);
-        ndp_title(p, k == 0 ? "explicit Runge-Kutta (adaptive ones at fixed h)" : "implicit, exponential, symplectic");
-        ndp_xlabel(p, "h");
-        ndp_ylabel(p, "max |y(T) - y(0)|");
-        ndp_legend(p, NDP_LEGEND_TOP_LEFT);
+        decorate(p, k == 0 ? "explicit Runge-Kutta (adaptive ones at fixed h)" : "implicit, exponential, symplectic", "h",
+                 "max |y(T) - y(0)|", NDP_LEGEND_TOP_LEFT, 1);
     }
     ndp_finish(fig, dir, "ch11_convergence", msg);
     printf("   %s\n", msg);
@@ -591,6 +598,7 @@ static void work_panel(ndp_panel *p, const sweep *w, int by_time, int m)
 static void draw_work(const char *dir, const sweep *wp, const sweep *ws)
 {
     char msg[NDP_MSG_LEN];
+    const char *xl[2] = {"evaluations of f (Jacobians not counted)", "CPU ms per solve"};
     ndp_figure *fig = ndp_figure_create(1800, 1300, 2, 2, msg);
     int k, m;
     double ax[2], ay[2] = {STIFF_ACC, STIFF_ACC};
@@ -600,21 +608,15 @@ static void draw_work(const char *dir, const sweep *wp, const sweep *ws)
     for (k = 0; k < 2; k++) {
         ndp_panel *p = ndp_panel_at(fig, 0, k);
         for (m = 0; m < NM; m++) work_panel(p, &wp[m], k, m);
-        ndp_log(p, 1, 1);
-        ndp_title(p, k ? "pendulum: error against CPU time" : "pendulum: error against evaluations of f");
-        ndp_xlabel(p, k ? "CPU ms per solve" : "evaluations of f (Jacobians not counted)");
-        ndp_ylabel(p, "max |y(T) - y(0)|");
-        ndp_legend(p, NDP_LEGEND_OUTSIDE);
+        decorate(p, k ? "pendulum: error against CPU time" : "pendulum: error against evaluations of f", xl[k],
+                 "max |y(T) - y(0)|", NDP_LEGEND_OUTSIDE, 1);
         p = ndp_panel_at(fig, 1, k);
         for (m = 0; m < 4; m++) work_panel(p, &ws[m], k, stiff_methods[m]);
         ax[0] = k ? 1e-3 : 10.0;
         ax[1] = k ? 1e3 : 1e7;
         ndp_line(p, ax, ay, 2, NULL, &acc);
-        ndp_log(p, 1, 1);
-        ndp_title(p, k ? "Robertson: error against CPU time" : "Robertson: error against evaluations of f");
-        ndp_xlabel(p, k ? "CPU ms per solve" : "evaluations of f (Jacobians not counted)");
-        ndp_ylabel(p, "max relative error at t = 40");
-        ndp_legend(p, NDP_LEGEND_BOTTOM_LEFT);
+        decorate(p, k ? "Robertson: error against CPU time" : "Robertson: error against evaluations of f", xl[k],
+                 "max relative error at t = 40", NDP_LEGEND_BOTTOM_LEFT, 1);
     }
     ndp_finish(fig, dir, "ch11_work", msg);
     printf("   %s\n", msg);
@@ -752,11 +754,7 @@ static void draw_stiffness(const char *dir, int nl, const tr_row *rows, double b
         snprintf(lab, sizeof lab, "lambda T / %.2f (dopri5 interval)", bound_dopri5);
         ndp_line(p, x, y, nl, lab, &dl);
     }
-    ndp_log(p, 1, 1);
-    ndp_title(p, "accepted steps against lambda");
-    ndp_xlabel(p, "lambda");
-    ndp_ylabel(p, "steps");
-    ndp_legend(p, NDP_LEGEND_BOTTOM_RIGHT);
+    decorate(p, "accepted steps against lambda", "lambda", "steps", NDP_LEGEND_BOTTOM_RIGHT, 1);
 
     p = ndp_panel_at(fig, 0, 1);
     nde_linspace(K, 0.0, TR_T, tk);
@@ -777,10 +775,7 @@ static void draw_stiffness(const char *dir, int nl, const tr_row *rows, double b
             ndp_line(p, vx, vy, 2, lab, &v);
         }
     }
-    ndp_title(p, "lambda = 1000: steps taken up to t");
-    ndp_xlabel(p, "t");
-    ndp_ylabel(p, "steps");
-    ndp_legend(p, NDP_LEGEND_TOP_LEFT);
+    decorate(p, "lambda = 1000: steps taken up to t", "t", "steps", NDP_LEGEND_TOP_LEFT, 0);
 
     p = ndp_panel_at(fig, 0, 2);
     {
@@ -799,12 +794,8 @@ static void draw_stiffness(const char *dir, int nl, const tr_row *rows, double b
             double ox[2] = {1e-2, 1e4}, oy[2] = {1.0, 1.0};
             ndp_line(p, ox, oy, 2, NULL, &one);
         }
-        ndp_log(p, 1, 1);
         ndp_ylim(p, 1e-12, 1e12);
-        ndp_title(p, "|R(-x)| on the negative real axis");
-        ndp_xlabel(p, "x = h lambda");
-        ndp_ylabel(p, "|R(-x)| (clipped)");
-        ndp_legend(p, NDP_LEGEND_BOTTOM_LEFT);
+        decorate(p, "|R(-x)| on the negative real axis", "x = h lambda", "|R(-x)| (clipped)", NDP_LEGEND_BOTTOM_LEFT, 1);
     }
     ndp_finish(fig, dir, "ch11_stiffness", msg);
     printf("   %s\n", msg);
