@@ -1,0 +1,887 @@
+/* 10_spiral_families.c - Chapter 10: spiral families. Does a Neural ODE trained on one spiral
+   generalise to spirals it has not seen? And one trained on a family of spirals?
+
+   YOU WILL LEARN
+     - why a Neural ODE fitted to one trajectory has learned that trajectory, not the law
+       behind it: tested on spirals with another damping a or angular speed b it fails;
+     - how to condition one network on the parameters (a, b) of a family of spirals, by
+       carrying them as constant extra states (zero derivative), and where such a model
+       interpolates (inside its training box of parameters) and where it extrapolates;
+     - how to learn (a, b) of a known family directly by gradient descent through the
+       solver, and how dropout fits a Neural ODE when its mask is fixed for each solve.
+
+   SOURCES (by title; what this program follows)
+     "Neural Ordinary Differential Equations: Theory and Implementation on Spiral datasets"
+       (Padmanabhan, 2025): section 4 (train on x = cos t, y = sin t, test on spirals with
+       another "spiral and damping rate"; hidden width 256, rk4, lr 1e-3, early stopping
+       with patience); section 5.1 (GeneralODEFunc: [y, params, t] -> Linear -> tanh ->
+       Dropout(0.1) -> Linear -> tanh -> Dropout(0.1) -> Linear -> d outputs, Xavier
+       uniform weights, zero biases); section 5.2 (the parameters appended to the state);
+       section 6 (results, qualitative only: on a different spiral "it starts badly, but
+       does better towards the end"); section 7 (the spiral family dx/dt = a x - b y,
+       dy/dt = b x + a y; suggestion 1: train on many random (a, b) and initial
+       conditions; suggestion 2: learn a and b of the known form).
+
+   WHAT THE REPORT LEAVES OPEN, AND WHAT THIS CHAPTER CHOSE
+     - The report's snippet has a bug: integrate_with_params appends the parameters to the
+       state (y0_aug = [y0, params], d + 2 columns) and hands that to odeint, but
+       GeneralODEFunc.forward returns self.net(inp), only d = input_dim values. The
+       derivative has fewer columns than the state, so the solve cannot run as printed.
+       The fix is to return [net(inp), 0, 0]: the parameters are constant extra states with
+       zero derivative. That is what this chapter does (the state is (x, y, a, b), D = 4);
+       it is the same function as feeding (a, b) as extra inputs, and it lets the solver
+       and the gradient treat (a, b) like any other initial condition: dL/d(a, b) is
+       dL/dy0 of those two states (used in step 5 to infer (a, b) through the network).
+     - Time span, grid and data: t in [0, 5] with 26 outputs, rk4 with h = 0.1 (the
+       report's rtol/atol do not apply to a fixed-step method). The single spiral starts
+       at (1, 0) as cos t, sin t does; the family draws a in [-0.3, 0], b in [0.5, 2]
+       (the box the issue suggests), initial radius in [0.5, 1.5] and angle in [0, 2 pi).
+       The network takes t as an input as the report's does.
+     - Width: the report's 256 x 256 network costs, measured below, several times this
+       chapter's budget (3 CPU minutes for everything); the chapter trains 64 x 64 with the
+       same layers (Xavier uniform, tanh, dropout 0.1 after each hidden layer) and prints
+       the measured cost of both.
+     - Dropout: torch's nn.Dropout inside an ODE function draws a new mask at every call of
+       f, so the dynamics change from one Runge-Kutta stage to the next. Here a mask is drawn
+       once per solve (one per trajectory of the batch, nde_mlp_dropout_sample), so f is one
+       smooth function for the whole solve and its gradient is exact; evaluation runs
+       without a mask (inverted dropout: no rescaling needed).
+     - Early stopping: validation on held-out (a, b) (its own draws), every epoch, patience
+       10 epochs, keeping the best parameters (nde_early_*). The single spiral has no other
+       spiral to validate on: it is validated on itself without dropout.
+     - Test error at (a, b): MSE of the model's trajectory from (1, 0) against the exact
+       spiral e^{at} (cos bt, sin bt) at the 26 times. The test grid covers a in [-0.5, 0.2],
+       b in [0, 2.75]; inside/outside the training box (edges inside) give the two medians.
+
+   CLAIM (the exit status)
+     family_test_mse_inside is at least 10x below single_test_mse (the single-spiral model
+     on the same inside grid points). --quick trains a few iterations: there it must only
+     be below.
+
+   RUN
+     make ch10                              full run, figures under plots/
+     build/10_spiral_families --quick       under 2 s, figures under build/quick/
+
+   FIGURES (each also as .dat + .gp for gnuplot)
+     ch10_single.png        the model trained on cos t, sin t: its training spiral and three
+                            test spirals with other (a, b) against the truth
+     ch10_heatmap.png       log10 test MSE over the (a, b) grid, single-spiral model and
+                            family model on one colour scale, the training box drawn
+     ch10_trajectories.png  an inside and an outside point: truth, family, single model
+     ch10_fit.png           section 7: (a, b) learned from one noisy trajectory, by the known
+                            form and through the family network; the fitted trajectories
+*/
+#define NEURALODE_IMPLEMENTATION
+#include "neuralode.h"
+#define NDEPLOT_IMPLEMENTATION
+#include "ndeplot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define N_T 26              /* output times on [0, T_END] */
+#define T_END 5.0
+#define H_RK4 0.1           /* rk4 step */
+#define A_LO (-0.3)         /* the training box of the family */
+#define A_HI 0.0
+#define B_LO 0.5
+#define B_HI 2.0
+#define GA 15               /* test grid: a = -0.5, -0.45, ..., 0.2 */
+#define GA0 (-0.5)
+#define GDA 0.05
+#define GB 12               /* b = 0, 0.25, ..., 2.75 */
+#define GB0 0.0
+#define GDB 0.25
+#define ONE_IDX (4 * GA + 10) /* grid index of (a, b) = (0, 1): b row 4, a column 10 */
+#define HIDDEN 64           /* width used (the report's 256 is measured, step 2) */
+#define HIDDEN_REPORT 256
+#define DROPOUT 0.1
+#define LR 1e-3
+#define N_TRAIN 256         /* family: training spirals */
+#define N_VAL 32            /* family: validation spirals */
+#define BATCH 16
+#define PATIENCE 10         /* epochs without a better validation loss */
+#define SEED 10
+#define FIT_A (-0.15)       /* section 7: the observed spiral */
+#define FIT_B 1.3
+#define FIT_NOISE 0.02
+#define FIT_LR 0.02
+
+/* ===================================================================== */
+/* The spiral family and a clock                                          */
+/* ===================================================================== */
+
+/* dx/dt = a x - b y, dy/dt = b x + a y: z(t) = e^{(a + i b) t} z0. Writes the exact
+   trajectory out (N_T,2) from (x0, y0) at the times t (N_T). */
+static void spiral_exact(double a, double b, double x0, double y0, const double *t, double *out)
+{
+    int n;
+    for (n = 0; n < N_T; n++) {
+        double r = exp(a * t[n]), c = cos(b * t[n]), s = sin(b * t[n]);
+        out[2 * n] = r * (c * x0 - s * y0);
+        out[2 * n + 1] = r * (s * x0 + c * y0);
+    }
+}
+
+/* The known form with theta = (a, b) as an nde_system (section 7): f and its vjp. */
+static int spiral_f(void *ctx, double t, int B, const double *y, const double *th, double *dydt)
+{
+    int r;
+    (void)ctx; (void)t;
+    for (r = 0; r < B; r++) {
+        double x = y[2 * r], v = y[2 * r + 1];
+        dydt[2 * r] = th[0] * x - th[1] * v;
+        dydt[2 * r + 1] = th[1] * x + th[0] * v;
+    }
+    return 0;
+}
+
+static int spiral_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                      double *gy, double *gth, double *gt)
+{
+    int r;
+    (void)ctx; (void)t; (void)gt; /* autonomous: df/dt = 0 */
+    for (r = 0; r < B; r++) {
+        double x = y[2 * r], v = y[2 * r + 1], g1 = a[2 * r], g2 = a[2 * r + 1];
+        if (gy) {
+            gy[2 * r] += th[0] * g1 + th[1] * g2;
+            gy[2 * r + 1] += -th[1] * g1 + th[0] * g2;
+        }
+        if (gth) {
+            gth[0] += g1 * x + g2 * v;
+            gth[1] += -g1 * v + g2 * x;
+        }
+    }
+    return 0;
+}
+
+static double cpu_seconds(void) { return (double)clock() / CLOCKS_PER_SEC; }
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) { printf("out of memory\n"); exit(1); }
+    return p;
+}
+
+/* ===================================================================== */
+/* Data sets: spirals (a, b, x0, y0) with their exact trajectories        */
+/* ===================================================================== */
+
+typedef struct spiral_set {
+    int n;
+    double *s;   /* (n,4) x0, y0, a, b: the family model's initial state */
+    double *y;   /* (n,N_T,2) exact trajectory of each spiral */
+} spiral_set;
+
+static void set_alloc(spiral_set *S, int n)
+{
+    S->n = n;
+    S->s = (double *)xcalloc((size_t)n * 4, sizeof(double));
+    S->y = (double *)xcalloc((size_t)n * N_T * 2, sizeof(double));
+}
+
+static void set_put(spiral_set *S, int i, double a, double b, double x0, double y0, const double *t)
+{
+    double *s = S->s + 4 * i;
+    s[0] = x0; s[1] = y0; s[2] = a; s[3] = b;
+    spiral_exact(a, b, x0, y0, t, S->y + (size_t)i * N_T * 2);
+}
+
+/* n spirals with (a, b) uniform in the training box and random initial conditions. */
+static void set_random(spiral_set *S, int n, nde_rng *r, const double *t)
+{
+    int i;
+    set_alloc(S, n);
+    for (i = 0; i < n; i++) {
+        double a = A_LO + (A_HI - A_LO) * nde_rng_uniform(r), b = B_LO + (B_HI - B_LO) * nde_rng_uniform(r);
+        double rad = 0.5 + nde_rng_uniform(r), phi = 6.283185307179586 * nde_rng_uniform(r);
+        set_put(S, i, a, b, rad * cos(phi), rad * sin(phi), t);
+    }
+}
+
+static void set_free(spiral_set *S)
+{
+    free(S->s);
+    free(S->y);
+}
+
+static int inside_box(double a, double b)
+{
+    return a >= A_LO - 1e-9 && a <= A_HI + 1e-9 && b >= B_LO - 1e-9 && b <= B_HI + 1e-9;
+}
+
+/* ===================================================================== */
+/* The models: GeneralODEFunc, with the parameters as constant states      */
+/* ===================================================================== */
+/*
+   net: [state, t] -> H tanh -> dropout -> H tanh -> dropout -> 2 (section 5.1). The
+   single-spiral model's state is (x, y) and it is the library's MLP system. The family
+   model's state is (x, y, a, b) and its dynamics are (net(x, y, a, b, t), 0, 0): the
+   report's snippet with its missing zeros added. Its callbacks evaluate the network at
+   the parameter block theta the solver passes (a gradient check passes a copy), so they
+   point the network at theta for the call.
+*/
+typedef struct model {
+    nde_mlp net;
+    nde_system sys;
+    int D;          /* 2 (single) or 4 (family) */
+    double *g2;     /* (cap,2) network output, or the cotangent of its two outputs */
+    int cap;
+} model;
+
+static int model_scratch(model *md, int B)
+{
+    if (B > md->cap) {
+        double *g = (double *)realloc(md->g2, (size_t)B * 2 * sizeof(double));
+        if (!g) return 1;
+        md->g2 = g;
+        md->cap = B;
+    }
+    return 0;
+}
+
+static int family_f(void *ctx, double t, int B, const double *y, const double *theta, double *dydt)
+{
+    model *md = (model *)ctx;
+    double *own = md->net.params;
+    int r, st;
+    if (model_scratch(md, B)) return 1;
+    md->net.params = (double *)theta;
+    st = nde_mlp_forward(&md->net, B, y, t, md->g2);
+    md->net.params = own;
+    for (r = 0; r < B; r++) {
+        dydt[4 * r] = md->g2[2 * r];
+        dydt[4 * r + 1] = md->g2[2 * r + 1];
+        dydt[4 * r + 2] = dydt[4 * r + 3] = 0.0; /* da/dt = db/dt = 0 */
+    }
+    return st;
+}
+
+/* a (B,4): only the cotangents of dx/dt, dy/dt reach the network; gy (B,4) gets
+   d/d(x, y, a, b) of a . f, the a and b columns included. */
+static int family_vjp(void *ctx, double t, int B, const double *y, const double *theta, const double *a,
+                      double *gy, double *gth, double *gt)
+{
+    model *md = (model *)ctx;
+    double *own = md->net.params;
+    int r, st;
+    if (model_scratch(md, B)) return 1;
+    for (r = 0; r < B; r++) {
+        md->g2[2 * r] = a[4 * r];
+        md->g2[2 * r + 1] = a[4 * r + 1];
+    }
+    md->net.params = (double *)theta;
+    st = nde_mlp_vjp(&md->net, B, y, t, md->g2, gy, gth, gt);
+    md->net.params = own;
+    return st;
+}
+
+static int model_build(model *md, int D, int hidden, nde_rng *rng, char *msg)
+{
+    int st;
+    memset(md, 0, sizeof *md);
+    md->D = D;
+    st = nde_mlp_init(&md->net, D, NDE_INPUT_TIME, msg);
+    if (!st) st = nde_mlp_add_linear(&md->net, hidden, msg);
+    if (!st) st = nde_mlp_add_act(&md->net, NDE_ACT_TANH, msg);
+    if (!st) st = nde_mlp_add_dropout(&md->net, DROPOUT, msg);
+    if (!st) st = nde_mlp_add_linear(&md->net, hidden, msg);
+    if (!st) st = nde_mlp_add_act(&md->net, NDE_ACT_TANH, msg);
+    if (!st) st = nde_mlp_add_dropout(&md->net, DROPOUT, msg);
+    if (!st) st = nde_mlp_add_linear(&md->net, 2, msg);
+    if (!st) st = nde_mlp_build(&md->net, msg);
+    if (st) return st;
+    nde_mlp_init_glorot(&md->net, rng);
+    if (D == 2) return nde_mlp_system(&md->net, &md->sys, msg);
+    md->sys.dim = 4;
+    md->sys.nparams = (int)md->net.nparams;
+    md->sys.params = md->net.params;
+    md->sys.ctx = md;
+    md->sys.f = family_f;
+    md->sys.vjp = family_vjp;
+    return NDE_OK;
+}
+
+static void model_free(model *md)
+{
+    nde_mlp_free(&md->net);
+    free(md->g2);
+}
+
+/* ===================================================================== */
+/* Loss, evaluation, training                                             */
+/* ===================================================================== */
+
+/* Mean squared error of the (x, y) columns of y (N,B,D) against target (N,B,2);
+   the a, b columns of a family state carry no loss. */
+static double xy_mse(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
+{
+    const double *target = (const double *)ctx;
+    long n, m = (long)N * B;
+    double L = 0.0, w = 1.0 / (2.0 * m);
+    (void)t;
+    for (n = 0; n < m; n++) {
+        int k;
+        for (k = 0; k < D; k++) {
+            double d = k < 2 ? y[n * D + k] - target[2 * n + k] : 0.0;
+            L += w * d * d;
+            if (g) g[n * D + k] = 2.0 * w * d;
+        }
+    }
+    return L;
+}
+
+/* Rows idx (B) of S as a batch: y0 (B,D) and target (N_T,B,2). */
+static void gather(const spiral_set *S, const int *idx, int B, int D, double *y0, double *target)
+{
+    int r, n;
+    for (r = 0; r < B; r++) {
+        memcpy(y0 + (size_t)r * D, S->s + 4 * idx[r], (size_t)D * sizeof(double));
+        for (n = 0; n < N_T; n++) {
+            target[(n * B + r) * 2] = S->y[((size_t)idx[r] * N_T + n) * 2];
+            target[(n * B + r) * 2 + 1] = S->y[((size_t)idx[r] * N_T + n) * 2 + 1];
+        }
+    }
+}
+
+static nde_options rk4_options(void)
+{
+    nde_options o;
+    memset(&o, 0, sizeof o);
+    o.method = NDE_RK4;
+    o.h = H_RK4;
+    return o;
+}
+
+/* Evaluation mode (no dropout mask): every spiral of S solved from its start, one batch;
+   mse (S->n) per spiral, yout (N_T,S->n,D) the trajectories (may be NULL). Returns the
+   mean MSE, or -1 when the solve fails. */
+static double evaluate(model *md, const spiral_set *S, const double *t, double *mse, double *yout)
+{
+    int B = S->n, D = md->D, r, n, *idx = (int *)xcalloc((size_t)B, sizeof(int));
+    double *y0 = (double *)xcalloc((size_t)B * D, sizeof(double));
+    double *tg = (double *)xcalloc((size_t)N_T * B * 2, sizeof(double));
+    double *y = yout ? yout : (double *)xcalloc((size_t)N_T * B * D, sizeof(double)), mean = 0.0;
+    nde_options o = rk4_options();
+    nde_stats st;
+    for (r = 0; r < B; r++) idx[r] = r;
+    gather(S, idx, B, D, y0, tg);
+    nde_mlp_dropout_off(&md->net);
+    if (nde_solve(&md->sys, B, y0, N_T, t, &o, y, &st) != NDE_OK) {
+        printf("   evaluation solve failed: %s\n", st.msg);
+        mean = -1.0;
+    } else {
+        for (r = 0; r < B; r++) {
+            double e = 0.0;
+            for (n = 0; n < N_T; n++) {
+                double dx = y[(n * B + r) * D] - tg[(n * B + r) * 2], dy = y[(n * B + r) * D + 1] - tg[(n * B + r) * 2 + 1];
+                e += (dx * dx + dy * dy) / (2.0 * N_T);
+            }
+            if (mse) mse[r] = e;
+            mean += e / B;
+        }
+    }
+    if (!yout) free(y);
+    free(idx); free(y0); free(tg);
+    return mean;
+}
+
+typedef struct train_log {
+    int iters, epochs, best_epoch;
+    double *loss;   /* (iters) minibatch loss */
+    double *val;    /* (epochs) validation MSE */
+    double seconds; /* CPU seconds of the training steps */
+} train_log;
+
+/* One step on the batch idx (B): a fresh dropout mask per trajectory, held for the whole
+   solve; the gradient by backprop through rk4; one Adam update. Returns the loss or -1. */
+static double train_step(model *md, const spiral_set *S, const int *idx, int B, const double *t,
+                         nde_rng *rng, nde_optim *adam, nde_grad_work *work, double *y0, double *tg, double *g)
+{
+    nde_options o = rk4_options();
+    nde_grad_options go;
+    nde_grad_stats gs;
+    nde_loss loss;
+    double L;
+    int st;
+    memset(&go, 0, sizeof go);
+    go.work = work;
+    loss.point = xy_mse; loss.running = NULL; loss.ctx = tg;
+    gather(S, idx, B, md->D, y0, tg);
+    nde_mlp_dropout_sample(&md->net, rng, B, NULL);
+    st = nde_grad(&md->sys, B, y0, N_T, t, &o, &go, &loss, &L, NULL, g, NULL, &gs);
+    if (st != NDE_OK) { printf("   gradient failed: %s\n", gs.msg); return -1.0; }
+    nde_optim_step(adam, md->net.params, g);
+    return L;
+}
+
+/* Adam lr 1e-3 on batches of B from S, iters_per_epoch steps per epoch, validation on V
+   after each epoch, stop after PATIENCE epochs without improvement and restore the best
+   parameters. Prints a line every `every` epochs. Returns 0, or 1 on a failed step. */
+static int train(model *md, const spiral_set *S, const spiral_set *V, int B, int iters_per_epoch, int max_epochs,
+                 int every, const double *t, nde_rng *rng, train_log *lg)
+{
+    int P = (int)md->net.nparams, *idx = (int *)xcalloc((size_t)S->n, sizeof(int)), e, k, i, fail = 0;
+    double *y0 = (double *)xcalloc((size_t)B * md->D, sizeof(double));
+    double *tg = (double *)xcalloc((size_t)N_T * B * 2, sizeof(double));
+    double *g = (double *)xcalloc((size_t)P, sizeof(double));
+    nde_grad_work work;
+    nde_early_stop es;
+    nde_optim adam;
+    memset(&work, 0, sizeof work);
+    nde_optim_init(&adam, NDE_OPT_ADAM, P, LR, NULL);
+    nde_early_init(&es, P, PATIENCE, NULL);
+    lg->loss = (double *)xcalloc((size_t)max_epochs * iters_per_epoch, sizeof(double));
+    lg->val = (double *)xcalloc((size_t)max_epochs, sizeof(double));
+    lg->iters = lg->epochs = 0;
+    lg->seconds = 0.0;
+    for (i = 0; i < S->n; i++) idx[i] = i;
+    printf("   %6s  %6s  %-14s  %-14s  %s\n", "epoch", "iter", "minibatch MSE", "validation MSE", "CPU ms/iter");
+    for (e = 0; e < max_epochs && !fail; e++) {
+        double c0 = cpu_seconds();
+        for (k = 0; k < iters_per_epoch && !fail; k++) {
+            int start = (k * B) % S->n;
+            if (start == 0) /* a new pass over S: reshuffle (Fisher-Yates on the seeded stream) */
+                for (i = S->n - 1; i > 0; i--) {
+                    int j = (int)nde_rng_below(rng, i + 1), tmp = idx[i];
+                    idx[i] = idx[j];
+                    idx[j] = tmp;
+                }
+            lg->loss[lg->iters] = train_step(md, S, idx + start, B, t, rng, &adam, &work, y0, tg, g);
+            fail = lg->loss[lg->iters++] < 0;
+        }
+        lg->seconds += cpu_seconds() - c0;
+        lg->val[e] = evaluate(md, V, t, NULL, NULL);
+        lg->epochs = e + 1;
+        if ((e + 1) % every == 0)
+            printf("   %6d  %6d  %-14.4e  %-14.4e  %.2f\n", e + 1, lg->iters, lg->loss[lg->iters - 1], lg->val[e],
+                   1e3 * lg->seconds / lg->iters);
+        if (lg->val[e] < 0 || nde_early_update(&es, lg->val[e], md->net.params)) break;
+    }
+    lg->best_epoch = (int)es.best_iter + 1;
+    nde_early_restore(&es, md->net.params);
+    printf("   stopped after epoch %d (%d iterations, %.1f CPU s); best validation MSE %.4e at epoch %d%s\n",
+           lg->epochs, lg->iters, lg->seconds, es.best_loss, lg->best_epoch,
+           lg->epochs < max_epochs ? " (patience ran out)" : " (epoch limit)");
+    nde_early_free(&es);
+    nde_optim_free(&adam);
+    nde_grad_work_free(&work);
+    free(idx); free(y0); free(tg); free(g);
+    return fail;
+}
+
+/* CPU milliseconds per training step of a family model of width `hidden` (batch BATCH),
+   over `steps` steps after one warm-up step. */
+static double step_cost(int hidden, const spiral_set *S, const double *t, int steps)
+{
+    model md;
+    nde_rng rng;
+    nde_optim adam;
+    nde_grad_work work;
+    int idx[BATCH], i;
+    double y0[BATCH * 4], tg[N_T * BATCH * 2], *g, c0;
+    nde_rng_seed(&rng, SEED);
+    if (model_build(&md, 4, hidden, &rng, NULL) != NDE_OK) return -1.0;
+    g = (double *)xcalloc((size_t)md.net.nparams, sizeof(double));
+    memset(&work, 0, sizeof work);
+    nde_optim_init(&adam, NDE_OPT_ADAM, md.net.nparams, LR, NULL);
+    for (i = 0; i < BATCH; i++) idx[i] = i;
+    train_step(&md, S, idx, BATCH, t, &rng, &adam, &work, y0, tg, g);
+    c0 = cpu_seconds();
+    for (i = 0; i < steps; i++) train_step(&md, S, idx, BATCH, t, &rng, &adam, &work, y0, tg, g);
+    c0 = cpu_seconds() - c0;
+    nde_optim_free(&adam);
+    nde_grad_work_free(&work);
+    free(g);
+    model_free(&md);
+    return 1e3 * c0 / steps;
+}
+
+/* ===================================================================== */
+/* Section 7: (a, b) by gradient descent through the solver               */
+/* ===================================================================== */
+
+/* Fit theta = (a, b) to the observed trajectory obs (N_T,2) from z0 = (1, 0), starting at
+   (a, b) = ab (2, overwritten), with Adam. With net == NULL the known form is solved
+   (dopri5, rtol 1e-8); else the family network (rk4, no dropout) with (a, b) as its
+   constant states: their gradient is dL/dy0 of those states. hist (iters,2) the iterates. */
+static void fit_ab(model *net, const double *obs, const double *t, int iters, double *ab, double *hist)
+{
+    nde_system known = {2, 2, NULL, NULL, spiral_f, spiral_vjp, NULL, NULL, NULL, 0, NULL, NULL};
+    nde_options o;
+    nde_optim adam;
+    nde_loss loss;
+    nde_grad_stats gs;
+    double y0[4] = {1.0, 0.0, 0.0, 0.0}, gy0[4], L, *gth, g[2];
+    int it;
+    loss.point = xy_mse; loss.running = NULL; loss.ctx = (void *)obs;
+    memset(&o, 0, sizeof o);
+    o.rtol = 1e-8;
+    o.atol = 1e-10;
+    if (net) { o = rk4_options(); nde_mlp_dropout_off(&net->net); }
+    gth = (double *)xcalloc(net ? (size_t)net->net.nparams : 2, sizeof(double));
+    nde_optim_init(&adam, NDE_OPT_ADAM, 2, FIT_LR, NULL);
+    known.params = ab;
+    for (it = 0; it < iters; it++) {
+        int st;
+        if (net) {
+            y0[2] = ab[0];
+            y0[3] = ab[1];
+            st = nde_grad(&net->sys, 1, y0, N_T, t, &o, NULL, &loss, &L, NULL, gth, gy0, &gs);
+            g[0] = gy0[2];
+            g[1] = gy0[3];
+        } else {
+            st = nde_grad(&known, 1, y0, N_T, t, &o, NULL, &loss, &L, NULL, g, NULL, &gs);
+        }
+        if (st != NDE_OK) { printf("   fit: gradient failed at iteration %d: %s\n", it, gs.msg); break; }
+        nde_optim_step(&adam, ab, g);
+        hist[2 * it] = ab[0];
+        hist[2 * it + 1] = ab[1];
+    }
+    for (; it < iters; it++) { hist[2 * it] = ab[0]; hist[2 * it + 1] = ab[1]; }
+    nde_optim_free(&adam);
+    free(gth);
+}
+
+/* ===================================================================== */
+/* Figures                                                                */
+/* ===================================================================== */
+
+static int save_figure(ndp_figure *fig, const char *dir, const char *name)
+{
+    char msg[NDP_MSG_LEN];
+    int st = ndp_finish(fig, dir, name, msg);
+    printf("   %s\n", msg);
+    return st;
+}
+
+/* A phase-plane panel: curves c (ncurves) of N_T points each, x at c[k][2n*stride...]. */
+typedef struct curve {
+    const double *y;  /* (N_T, stride) with x in column 0, y in column 1 */
+    int stride;
+    const char *label;
+    ndp_style style;
+} curve;
+
+static void phase_panel(ndp_panel *p, const char *title, const curve *c, int nc)
+{
+    int k;
+    for (k = 0; k < nc; k++)
+        ndp_line_strided(p, c[k].y, c[k].stride, c[k].y + 1, c[k].stride, N_T, c[k].label, &c[k].style);
+    ndp_title(p, title);
+    ndp_xlabel(p, "x");
+    ndp_ylabel(p, "y");
+    ndp_legend(p, NDP_LEGEND_AUTO);
+}
+
+/* ch10_single: the single model on its training spiral (panel 0) and on test spirals. */
+static int draw_single(const char *dir, const spiral_set *show, const double *ys, const double *ys_train,
+                       const double *y_train)
+{
+    ndp_style tr = {NDP_BLACK, NDP_SOLID, NDP_CIRCLE, 2.5, 0}, md = {NDP_VERMILION, NDP_DASHED, NDP_CIRCLE, 0, 0};
+    ndp_figure *fig = ndp_figure_create(1300, 1100, 2, 2, NULL);
+    char title[96];
+    int k;
+    if (!fig) return NDP_ERR_NOMEM;
+    ndp_figure_title(fig, "One spiral learned, the law not: a model trained on x = cos t, y = sin t (a = 0, b = 1)");
+    {
+        curve c[2] = {{y_train, 2, "truth", {0}}, {ys_train, 2, "model", {0}}};
+        c[0].style = tr; c[1].style = md;
+        phase_panel(ndp_panel_at(fig, 0, 0), "training spiral: a = 0, b = 1, t in [0, 5]", c, 2);
+    }
+    for (k = 0; k < show->n; k++) {
+        curve c[2] = {{NULL, 2, "truth", {0}}, {NULL, 4, "single-spiral model", {0}}};
+        c[0].y = show->y + (size_t)k * N_T * 2;
+        c[1].y = ys + 2 * k; /* (N_T, n, 2): stride 2n */
+        c[1].stride = 2 * show->n;
+        c[0].style = tr; c[1].style = md;
+        snprintf(title, sizeof title, "test spiral: a = %.2f, b = %.2f", show->s[4 * k + 2], show->s[4 * k + 3]);
+        phase_panel(ndp_panel_at(fig, (k + 1) / 2, (k + 1) % 2), title, c, 2);
+    }
+    return save_figure(fig, dir, "ch10_single");
+}
+
+/* ch10_heatmap: log10 test MSE over the grid (GB,GA) for both models, one colour scale. */
+static int draw_heatmap(const char *dir, const double *lg_single, const double *lg_family, double lo, double hi)
+{
+    double bx[5] = {A_LO, A_HI, A_HI, A_LO, A_LO}, by[5] = {B_LO, B_LO, B_HI, B_HI, B_LO}, px = 0.0, py = 1.0;
+    ndp_style box = {NDP_VERMILION, NDP_SOLID, NDP_CIRCLE, 3.0, 0}, pt = {NDP_VERMILION, NDP_SOLID, NDP_SQUARE, 0, 6};
+    ndp_figure *fig = ndp_figure_create(1400, 620, 1, 2, NULL);
+    int k;
+    if (!fig) return NDP_ERR_NOMEM;
+    ndp_figure_title(fig, "log10 test MSE over (a, b), trajectories from (1, 0) on t in [0, 5]; the training box in red");
+    for (k = 0; k < 2; k++) {
+        ndp_panel *p = ndp_panel_at(fig, 0, k);
+        ndp_heatmap(p, k ? lg_family : lg_single, GA, GB, GA0 - GDA / 2, GA0 + (GA - 0.5) * GDA, GB0 - GDB / 2,
+                    GB0 + (GB - 0.5) * GDB, "log10 MSE");
+        ndp_clim(p, lo, hi);
+        if (k) ndp_line(p, bx, by, 5, "training box", &box);
+        else ndp_scatter(p, &px, &py, 1, "the one training spiral", &pt);
+        ndp_title(p, k ? "family model (conditioned on a, b)" : "single-spiral model");
+        ndp_xlabel(p, "a (damping)");
+        ndp_ylabel(p, "b (angular speed)");
+        ndp_legend(p, NDP_LEGEND_OUTSIDE);
+    }
+    return save_figure(fig, dir, "ch10_heatmap");
+}
+
+/* ch10_trajectories: truth, family and single model at one inside and one outside point. */
+static int draw_trajectories(const char *dir, const spiral_set *pts, const double *yf, const double *ys)
+{
+    ndp_style tr = {NDP_BLACK, NDP_SOLID, NDP_CIRCLE, 2.5, 0}, fm = {NDP_BLUE, NDP_DASHED, NDP_CIRCLE, 0, 0};
+    ndp_style sm = {NDP_VERMILION, NDP_DOTTED, NDP_CIRCLE, 0, 0};
+    ndp_figure *fig = ndp_figure_create(1300, 620, 1, 2, NULL);
+    char title[96];
+    int k;
+    if (!fig) return NDP_ERR_NOMEM;
+    ndp_figure_title(fig, "Inside the training box the family model interpolates; outside it extrapolates");
+    for (k = 0; k < 2; k++) {
+        curve c[3] = {{NULL, 2, "truth", {0}}, {NULL, 0, "family model", {0}}, {NULL, 0, "single-spiral model", {0}}};
+        c[0].y = pts->y + (size_t)k * N_T * 2;
+        c[1].y = yf + 4 * k; c[1].stride = 4 * pts->n;
+        c[2].y = ys + 2 * k; c[2].stride = 2 * pts->n;
+        c[0].style = tr; c[1].style = fm; c[2].style = sm;
+        snprintf(title, sizeof title, "%s: a = %.2f, b = %.2f", k ? "outside" : "inside", pts->s[4 * k + 2], pts->s[4 * k + 3]);
+        phase_panel(ndp_panel_at(fig, 0, k), title, c, 3);
+    }
+    return save_figure(fig, dir, "ch10_trajectories");
+}
+
+/* ch10_fit: the iterates of (a, b) (iters,2) by both fits, and the fitted trajectories. */
+static int draw_fit(const char *dir, int iters, const double *hk, const double *hn, const double *obs,
+                    const double *truth, const double *yk, const double *yn, const double *ynet_true)
+{
+    ndp_style ka = {NDP_BLUE, NDP_SOLID, NDP_CIRCLE, 0, 0}, kb = {NDP_GREEN, NDP_SOLID, NDP_CIRCLE, 0, 0};
+    ndp_style na = {NDP_BLUE, NDP_DASHED, NDP_CIRCLE, 0, 0}, nb = {NDP_GREEN, NDP_DASHED, NDP_CIRCLE, 0, 0};
+    ndp_style ref = {NDP_GREY, NDP_DOTTED, NDP_CIRCLE, 0, 0}, ob = {NDP_BLACK, NDP_SOLID, NDP_CIRCLE, 0, 0};
+    ndp_figure *fig = ndp_figure_create(1400, 620, 1, 2, NULL);
+    double ix[2] = {1, 0}, ta[2] = {FIT_A, FIT_A}, tb[2] = {FIT_B, FIT_B};
+    ndp_panel *p;
+    if (!fig) return NDP_ERR_NOMEM;
+    ix[1] = iters;
+    ndp_figure_title(fig, "Section 7: learning (a, b) from one noisy spiral, by the known form and through the family network");
+    p = ndp_panel_at(fig, 0, 0);
+    ndp_line_strided(p, NULL, 1, hk, 2, iters, "a, known form", &ka);
+    ndp_line_strided(p, NULL, 1, hk + 1, 2, iters, "b, known form", &kb);
+    ndp_line_strided(p, NULL, 1, hn, 2, iters, "a, through the network", &na);
+    ndp_line_strided(p, NULL, 1, hn + 1, 2, iters, "b, through the network", &nb);
+    ndp_line(p, ix, ta, 2, "true a, b", &ref);
+    ndp_line(p, ix, tb, 2, NULL, &ref);
+    ndp_title(p, "Adam iterates from the training spiral's (0, 1)");
+    ndp_xlabel(p, "iteration");
+    ndp_ylabel(p, "a, b");
+    ndp_legend(p, NDP_LEGEND_OUTSIDE);
+    {
+        curve c[4] = {{truth, 2, "truth", {0}}, {yk, 2, "known form, fitted", {0}},
+                      {yn, 4, "network at its fitted (a, b)", {0}}, {ynet_true, 4, "network at the true (a, b)", {0}}};
+        ndp_style tr = {NDP_BLACK, NDP_SOLID, NDP_CIRCLE, 2.5, 0}, s1 = {NDP_BLUE, NDP_DASHED, NDP_CIRCLE, 0, 0};
+        ndp_style s2 = {NDP_ORANGE, NDP_DASHED, NDP_CIRCLE, 0, 0}, s3 = {NDP_PURPLE, NDP_DOTTED, NDP_CIRCLE, 0, 0};
+        c[0].style = tr; c[1].style = s1; c[2].style = s2; c[3].style = s3;
+        p = ndp_panel_at(fig, 0, 1);
+        ndp_scatter_strided(p, obs, 2, obs + 1, 2, N_T, "observations (noise 0.02)", &ob);
+        phase_panel(p, "the observed spiral a = -0.15, b = 1.3 from (1, 0)", c, 4);
+        ndp_legend(p, NDP_LEGEND_OUTSIDE);
+    }
+    return save_figure(fig, dir, "ch10_fit");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(int n, double *v)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* ===================================================================== */
+/* main: the story                                                        */
+/* ===================================================================== */
+
+int main(int argc, char **argv)
+{
+    static double t[N_T], lg_single[GA * GB], lg_family[GA * GB], mse_s[GA * GB], mse_f[GA * GB];
+    static double in_s[GA * GB], in_f[GA * GB], out_s[GA * GB], out_f[GA * GB];
+    double y_obs[N_T * 2], y_true[N_T * 2], yk[N_T * 2], yn[N_T * 4], ynt[N_T * 4], ys_train[N_T * 2];
+    double ys_show[N_T * 3 * 2], yf_pts[N_T * 2 * 4], ys_pts[N_T * 2 * 2], *hk, *hn;
+    double ab_k[2] = {0.0, 1.0}, ab_n[2] = {0.0, 1.0}, err[4], lo = 1e300, hi = -1e300;
+    double ms_used, ms_report = -1.0, single_test, fam_in, fam_out, single_out, ab_err, ab_err_net;
+    double mse_known, mse_net_fit, mse_net_true, c_start = cpu_seconds();
+    int quick = 0, i, j, nin = 0, nout = 0, ok = 1, fit_iters;
+    const char *dir;
+    char msg[NDE_MSG_LEN];
+    spiral_set one, train_set, val_set, grid, show, pts;
+    model single, family;
+    train_log lgs, lgf;
+    nde_rng rng;
+
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--quick")) quick = 1;
+        else { printf("usage: %s [--quick]\n", argv[0]); return 2; }
+    }
+    dir = quick ? "build/quick" : "plots";
+    fit_iters = quick ? 100 : 400;
+    printf("Chapter 10: spiral families (%s run, seed %d)\n\n", quick ? "quick" : "full", SEED);
+
+    /* 1. Data: the exact spirals z(t) = e^{(a + ib) t} z0 at N_T times on [0, T_END]. */
+    nde_rng_seed(&rng, SEED);
+    nde_linspace(N_T, 0.0, T_END, t);
+    set_alloc(&one, 1);
+    set_put(&one, 0, 0.0, 1.0, 1.0, 0.0, t);                  /* x = cos t, y = sin t */
+    set_random(&train_set, N_TRAIN, &rng, t);
+    set_random(&val_set, N_VAL, &rng, t);
+    set_alloc(&grid, GA * GB);
+    for (j = 0; j < GB; j++)
+        for (i = 0; i < GA; i++) set_put(&grid, j * GA + i, GA0 + i * GDA, GB0 + j * GDB, 1.0, 0.0, t);
+    set_alloc(&show, 3);
+    set_put(&show, 0, -0.2, 1.5, 1.0, 0.0, t);
+    set_put(&show, 1, -0.1, 0.5, 1.0, 0.0, t);
+    set_put(&show, 2, 0.1, 2.5, 1.0, 0.0, t);
+    set_alloc(&pts, 2);
+    set_put(&pts, 0, -0.2, 1.5, 1.0, 0.0, t);                  /* inside the box */
+    set_put(&pts, 1, 0.15, 2.5, 1.0, 0.0, t);                  /* outside it */
+    printf("1. data: %d points on [0, %g]; the single spiral (a, b) = (0, 1) from (1, 0); the family: %d\n"
+           "   training and %d validation spirals, a in [%g, %g], b in [%g, %g], radius in [0.5, 1.5];\n"
+           "   test grid %d x %d: a in [%g, %g], b in [%g, %g], all from (1, 0)\n\n",
+           N_T, T_END, N_TRAIN, N_VAL, A_LO, A_HI, B_LO, B_HI, GA, GB, GA0, GA0 + (GA - 1) * GDA, GB0,
+           GB0 + (GB - 1) * GDB);
+
+    /* 2. Models: GeneralODEFunc with the parameters as constant states, and its cost. */
+    if (model_build(&single, 2, HIDDEN, &rng, msg) != NDE_OK || model_build(&family, 4, HIDDEN, &rng, msg) != NDE_OK) {
+        printf("model setup failed: %s\n", msg);
+        return 1;
+    }
+    {   /* the hand-written family system against central differences, with a mask drawn */
+        double y4[8] = {0.7, -0.2, -0.1, 1.2, -0.4, 0.9, -0.25, 0.6};
+        nde_mlp_dropout_sample(&family.net, &rng, 2, NULL);
+        nde_system_check(&family.sys, 0.8, 2, y4, 0, err);
+        nde_mlp_dropout_off(&family.net);
+    }
+    printf("2. models: [state, t] -> %d tanh -> dropout %.1f -> %d tanh -> dropout %.1f -> 2 (Xavier uniform)\n"
+           "   single spiral: state (x, y), %ld parameters; family: state (x, y, a, b) with d(a, b)/dt = 0,\n"
+           "   %ld parameters; its vjp against central differences: y %.1e, theta %.1e, t %.1e\n",
+           HIDDEN, DROPOUT, HIDDEN, DROPOUT, single.net.nparams, family.net.nparams, err[0], err[1], err[2]);
+    ms_used = step_cost(HIDDEN, &train_set, t, quick ? 1 : 5);
+    if (!quick) ms_report = step_cost(HIDDEN_REPORT, &train_set, t, 3);
+    printf("   CPU cost of one training step (batch %d, rk4 %d steps): width %d %.1f ms", BATCH,
+           (int)(T_END / H_RK4 + 0.5), HIDDEN, ms_used);
+    if (ms_report > 0)
+        printf(", the report's width %d %.1f ms (%.0fx)", HIDDEN_REPORT, ms_report, ms_report / ms_used);
+    printf("\n\n");
+
+    /* 3. One spiral: train on cos t, sin t; validate on the same spiral without dropout. */
+    printf("3. train the single-spiral model (Adam lr %g, batch 1, an epoch = 10 steps, patience %d)\n", LR, PATIENCE);
+    if (train(&single, &one, &one, 1, 10, quick ? 5 : 100, quick ? 1 : 10, t, &rng, &lgs)) return 1;
+    printf("\n");
+
+    /* 4. A family: minibatches of spirals, validation on held-out (a, b). */
+    printf("4. train the family model (Adam lr %g, batch %d, an epoch = %d steps, patience %d epochs)\n", LR, BATCH,
+           N_TRAIN / BATCH, PATIENCE);
+    if (train(&family, &train_set, &val_set, BATCH, N_TRAIN / BATCH, quick ? 4 : 150, quick ? 1 : 5, t, &rng, &lgf))
+        return 1;
+
+    /* 5. Test over the (a, b) grid: interpolation inside the box, extrapolation outside. */
+    if (evaluate(&single, &grid, t, mse_s, NULL) < 0 || evaluate(&family, &grid, t, mse_f, NULL) < 0) return 1;
+    for (i = 0; i < GA * GB; i++) {
+        lg_single[i] = log10(mse_s[i]);
+        lg_family[i] = log10(mse_f[i]);
+        lo = fmin(lo, fmin(lg_single[i], lg_family[i]));
+        hi = fmax(hi, fmax(lg_single[i], lg_family[i]));
+        if (inside_box(grid.s[4 * i + 2], grid.s[4 * i + 3])) { in_s[nin] = mse_s[i]; in_f[nin++] = mse_f[i]; }
+        else { out_s[nout] = mse_s[i]; out_f[nout++] = mse_f[i]; }
+    }
+    i = ONE_IDX;
+    printf("\n5. test MSE over the grid (median over %d points inside the box, %d outside)\n", nin, nout);
+    single_test = median(nin, in_s);
+    fam_in = median(nin, in_f);
+    fam_out = median(nout, out_f);
+    single_out = median(nout, out_s);
+    printf("   %-30s  %-12s  %-12s  %s\n", "model", "inside", "outside", "at (a, b) = (0, 1)");
+    printf("   %-30s  %-12.4e  %-12.4e  %.4e\n", "single spiral", single_test, single_out, mse_s[i]);
+    printf("   %-30s  %-12.4e  %-12.4e  %.4e\n", "family (conditioned on a, b)", fam_in, fam_out, mse_f[i]);
+    printf("   inside the box the family model is %.0fx better than the single-spiral model\n", single_test / fam_in);
+    evaluate(&single, &show, t, NULL, ys_show);
+    evaluate(&single, &one, t, NULL, ys_train);
+    evaluate(&family, &pts, t, NULL, yf_pts);
+    evaluate(&single, &pts, t, NULL, ys_pts);
+
+    /* 6. Section 7: learn (a, b) from one noisy trajectory, by the known form and through
+          the family network, both from the training spiral's (0, 1). */
+    spiral_exact(FIT_A, FIT_B, 1.0, 0.0, t, y_true);
+    for (i = 0; i < N_T * 2; i++) y_obs[i] = y_true[i] + FIT_NOISE * nde_rng_normal(&rng);
+    hk = (double *)xcalloc((size_t)fit_iters * 2, sizeof(double));
+    hn = (double *)xcalloc((size_t)fit_iters * 2, sizeof(double));
+    {
+        nde_system known = {2, 2, ab_k, NULL, spiral_f, spiral_vjp, NULL, NULL, NULL, 0, NULL, NULL};
+        double y2[2] = {0.6, -0.3}, e2[4];
+        nde_system_check(&known, 0.0, 1, y2, 0, e2);
+        printf("\n6. section 7: (a, b) = (%g, %g) observed from (1, 0) with noise %g, Adam lr %g, %d steps;\n"
+               "   the known form's vjp against central differences: y %.1e, theta %.1e\n", FIT_A, FIT_B, FIT_NOISE,
+               FIT_LR, fit_iters, e2[0], e2[1]);
+        fit_ab(NULL, y_obs, t, fit_iters, ab_k, hk);
+        fit_ab(&family, y_obs, t, fit_iters, ab_n, hn);
+        ab_err = hypot(ab_k[0] - FIT_A, ab_k[1] - FIT_B) / hypot(FIT_A, FIT_B);
+        ab_err_net = hypot(ab_n[0] - FIT_A, ab_n[1] - FIT_B) / hypot(FIT_A, FIT_B);
+        spiral_exact(ab_k[0], ab_k[1], 1.0, 0.0, t, yk);
+        mse_known = nde_mse(N_T * 2, yk, y_true);
+        {
+            spiral_set one_n, one_t;
+            set_alloc(&one_n, 1); set_put(&one_n, 0, ab_n[0], ab_n[1], 1.0, 0.0, t);
+            set_alloc(&one_t, 1); set_put(&one_t, 0, FIT_A, FIT_B, 1.0, 0.0, t);
+            evaluate(&family, &one_n, t, NULL, yn);
+            evaluate(&family, &one_t, t, &mse_net_true, ynt);
+            set_free(&one_n); set_free(&one_t);
+        }
+        mse_net_fit = 0.0;
+        for (i = 0; i < N_T; i++)
+            mse_net_fit += (pow(yn[4 * i] - y_true[2 * i], 2) + pow(yn[4 * i + 1] - y_true[2 * i + 1], 2)) / (2.0 * N_T);
+    }
+    printf("   %-36s  %-9s  %-9s  %-9s  %s\n", "", "a", "b", "rel err", "MSE vs truth");
+    printf("   %-36s  %-9.5f  %-9.5f  %-9.2e  %.3e\n", "known form, fitted", ab_k[0], ab_k[1], ab_err, mse_known);
+    printf("   %-36s  %-9.5f  %-9.5f  %-9.2e  %.3e\n", "through the family network, fitted", ab_n[0], ab_n[1],
+           ab_err_net, mse_net_fit);
+    printf("   %-36s  %-9.5f  %-9.5f  %-9s  %.3e\n", "family network at the true (a, b)", FIT_A, FIT_B, "-", mse_net_true);
+
+    /* 7. Figures. */
+    printf("\n7. figures\n");
+    if (draw_single(dir, &show, ys_show, ys_train, one.y) != NDP_OK) ok = 0;
+    if (draw_heatmap(dir, lg_single, lg_family, floor(lo), ceil(hi)) != NDP_OK) ok = 0;
+    if (draw_trajectories(dir, &pts, yf_pts, ys_pts) != NDP_OK) ok = 0;
+    if (draw_fit(dir, fit_iters, hk, hn, y_obs, y_true, yk, yn, ynt) != NDP_OK) ok = 0;
+
+    /* 8. Results and the claim. */
+    printf("\n8. results (seed %d, %s run, %.1f CPU seconds in all)\n", SEED, quick ? "quick" : "full",
+           cpu_seconds() - c_start);
+    printf("   %-52s  %s\n", "single_test_mse (single model, inside grid median)", "");
+    printf("   %-52s  %.4e\n", "  = the report's 'does not generalise', measured", single_test);
+    printf("   %-52s  %.4e\n", "family_test_mse_inside (interpolation)", fam_in);
+    printf("   %-52s  %.4e\n", "family_test_mse_outside (extrapolation)", fam_out);
+    printf("   %-52s  %.3e / %.3e\n", "ab_rel_err: known form / through the network", ab_err, ab_err_net);
+    printf("   %-52s  %d + %d\n", "training steps: single + family", lgs.iters, lgf.iters);
+    printf("   %-52s  %.1f + %.1f\n", "training CPU seconds: single + family", lgs.seconds, lgf.seconds);
+    if (!(fam_in * (quick ? 1.0 : 10.0) < single_test)) {
+        printf("\nCLAIM FAILED: family_test_mse_inside %.3e is not %s below single_test_mse %.3e\n", fam_in,
+               quick ? "" : "10x", single_test);
+        ok = 0;
+    } else {
+        printf("\nclaim holds: family_test_mse_inside is %.0fx below single_test_mse (needed: %s)\n",
+               single_test / fam_in, quick ? "below" : "10x");
+    }
+    free(hk); free(hn);
+    free(lgs.loss); free(lgs.val); free(lgf.loss); free(lgf.val);
+    set_free(&one); set_free(&train_set); set_free(&val_set); set_free(&grid); set_free(&show); set_free(&pts);
+    model_free(&single);
+    model_free(&family);
+    printf("RESULT chapter=10 single_test_mse=%.6g family_test_mse_inside=%.6g family_test_mse_outside=%.6g "
+           "ab_rel_err=%.6g ab_rel_err_net=%.6g single_test_mse_outside=%.6g ms_per_step=%.4g ms_per_step_256=%.4g "
+           "family_steps=%d\n", single_test, fam_in, fam_out, ab_err, ab_err_net, single_out, ms_used, ms_report,
+           lgf.iters);
+    return ok ? 0 : 1;
+}
