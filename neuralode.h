@@ -488,7 +488,7 @@ NDEDEF int nde_mlp_add_residual(nde_mlp *m, int act, char *msg);
    2^-32 (what model files store exactly). The mask is fixed between calls of
    nde_mlp_dropout_sample: within one solve the dynamics stay one function. */
 NDEDEF int nde_mlp_add_dropout(nde_mlp *m, double p, char *msg);
-/* Check the layer list (widths chained, act/residual square, at most
+/* Check the layer list (widths chained, act/residual/dropout square, at most
    NDE_MLP_MAX_LAYERS), allocate the flat parameter block (zeroed) and set
    the views. The add_* calls return NDE_ERR_ARG after a build.
    Returns NDE_OK, NDE_ERR_ARG or NDE_ERR_NOMEM. */
