@@ -59,7 +59,7 @@ static void td_test_args(void)
     int i, st;
     nde_rng_seed(&r, 1);
     for (i = 0; i < 3; i++) {
-        char name[128];
+        char name[NDE_MSG_LEN + 64];
         nde_mlp_init(&m, 2, 0, NULL);
         nde_mlp_add_linear(&m, 4, NULL);
         msg[0] = 0;
