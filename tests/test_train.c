@@ -632,7 +632,7 @@ static void test_model_files(void)
     printf("     msg: %s\n", msg);
     CHECK("widths that do not chain -> NDE_ERR_FORMAT (load_new)", rc == NDE_ERR_FORMAT);
     rc = nde_mlp_load(&b, cpath, msg);
-    CHECK("  ... and NDE_ERR_FORMAT for load too: the table contradicts the stored count", rc == NDE_ERR_FORMAT && strstr(msg, "implies") != NULL);
+    CHECK("  ... and NDE_ERR_FORMAT for load too: the widths do not chain", rc == NDE_ERR_FORMAT && strstr(msg, "chain") != NULL);
     CHECK("target params unchanged after sealed bad fields", memcmp(b.params, keep, (size_t)P * sizeof(double)) == 0);
     CHECK("load_new target untouched", memcmp(&c, &snap, sizeof c) == 0);
 
