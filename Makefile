@@ -15,7 +15,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check plots bench bench-peer bench-torch clean help deps deps-plots FORCE
+.PHONY: all test check fuzz plots bench bench-peer bench-torch clean help deps deps-plots FORCE
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -23,6 +23,7 @@ help:
 	@echo "make            build tests, chapters, examples and benchmarks into $(BUILD)/"
 	@echo "make test       run the unit tests and every chapter with --quick"
 	@echo "make check      the tests under ASan+UBSan, plus C++, static and two-TU builds"
+	@echo "make fuzz       every tests/fuzz/fuzz_*.c under libFuzzer+ASan+UBSan, FUZZ_SECONDS each (60)"
 	@echo "make plots      run every chapter in full and regenerate plots/ (PNG + gnuplot)"
 	@echo "make bench      print BENCH lines (speed as ratios against references)"
 	@echo "make bench-peer our dopri5 against CVODES in the same run (needs libsundials-dev)"
@@ -77,6 +78,29 @@ check: | $(BUILD) deps
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/manual_example $(BUILD)/manual_example.c $(LDLIBS)
 	$(BUILD)/manual_example
 	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link and the manual's example all clean"
+
+# Fuzzing: every tests/fuzz/fuzz_<name>.c is a libFuzzer target (LLVMFuzzerTestOneInput) and,
+# built with -DFUZZ_WRITE_SEEDS by $(CC), a program writing valid seeds into its argument.
+# Each target runs FUZZ_SECONDS from its seeds; a crash, leak, sanitizer report or an
+# allocation above FUZZ_MEM_MB fails. Findings land in $(BUILD)/fuzz/<name>/ (crash-*).
+FUZZ_SECONDS ?= 60
+FUZZ_MEM_MB  ?= 2048
+FUZZ_CC      ?= clang
+FUZZERS      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+fuzz: | $(BUILD)
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "make fuzz needs clang (apt-get install -y clang)"; exit 1; }
+	@set -e; for src in $(FUZZERS); do \
+	  name=$$(basename $$src .c); dir=$(BUILD)/fuzz/$$name; mkdir -p $$dir/corpus; \
+	  $(CC) -std=c99 -O1 -g -DFUZZ_WRITE_SEEDS -I. -o $$dir/seeds $$src $(LDLIBS); \
+	  $$dir/seeds $$dir/corpus; \
+	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. \
+	    -o $$dir/$$name $$src $(LDLIBS); \
+	  echo "fuzz: $$name for $(FUZZ_SECONDS) s ($$(ls $$dir/corpus | wc -l) seeds)"; \
+	  (cd $$dir && ./$$name -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=$(FUZZ_MEM_MB) \
+	    -malloc_limit_mb=$(FUZZ_MEM_MB) -print_final_stats=1 corpus > $$name.log 2>&1) || \
+	    { tail -n 40 $$dir/$$name.log; echo "fuzz: $$name FAILED (see $$dir/$$name.log)"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units' $$dir/$$name.log | sed "s/^/fuzz: $$name /"; \
+	done; echo "fuzz: $(words $(FUZZERS)) targets clean"
 
 # One run per chapter (make -j2 runs two at a time), then the gnuplot renderings.
 plots: $(CH_BINS:%=%.plots)
