@@ -61,8 +61,11 @@ $(BUILD)/bench: bench/bench.c bench/bench_stiff.c tests/problems.c neuralode.h t
 test: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES)
 	@sh tools/run_tests.sh $(BUILD) $(CH_BINS)
 
-# Sanitizers, C++11, static linkage, and two translation units linked together.
-check: | $(BUILD) deps
+# Sanitizers, C++11, static linkage, two translation units linked together, the unit tests
+# under valgrind (when installed) and two threads under ThreadSanitizer (when supported).
+VALGRIND_FLAGS := -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
+                  --errors-for-leak-kinds=definite,indirect,possible
+check: $(BUILD)/test_all | $(BUILD) deps
 	$(CC) -std=c99 -O1 -g -Wall -Wextra -Wpedantic -Werror -fsanitize=address,undefined -fno-omit-frame-pointer -I. \
 	  -o $(BUILD)/test_asan tests/test_main.c $(TEST_LIB) $(TESTS) ndeplot_png.c $(LDLIBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(BUILD)/test_asan > $(BUILD)/test_asan.log || (tail -40 $(BUILD)/test_asan.log; exit 1)
@@ -77,7 +80,16 @@ check: | $(BUILD) deps
 	sed -n '/^#if 0/,/^#endif/p' neuralode.h | sed '1d;$$d' > $(BUILD)/manual_example.c
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/manual_example $(BUILD)/manual_example.c $(LDLIBS)
 	$(BUILD)/manual_example
-	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link and the manual's example all clean"
+	@if command -v valgrind >/dev/null 2>&1; then \
+	  echo "valgrind $(BUILD)/test_all (all unit tests; about 30 s of CPU)"; \
+	  valgrind $(VALGRIND_FLAGS) $(BUILD)/test_all > $(BUILD)/test_valgrind.log 2> $(BUILD)/test_valgrind.err || \
+	    { tail -n 40 $(BUILD)/test_valgrind.err; tail -n 5 $(BUILD)/test_valgrind.log; exit 1; }; \
+	  echo "valgrind: 0 errors, 0 leaks; $$(tail -n 1 $(BUILD)/test_valgrind.log)"; \
+	else echo "check: valgrind not installed, skipped (apt-get install -y valgrind)"; fi
+	@if $(CC) -std=c99 -O1 -g -fsanitize=thread -I. -o $(BUILD)/thread_check tests/thread_check.c $(LDLIBS) -pthread 2>/dev/null; then \
+	  $(BUILD)/thread_check; \
+	else echo "check: $(CC) has no -fsanitize=thread: the two-thread test is skipped"; fi
+	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example, valgrind and ThreadSanitizer all clean"
 
 # Fuzzing: every tests/fuzz/fuzz_<name>.c is a libFuzzer target (LLVMFuzzerTestOneInput) and,
 # built with -DFUZZ_WRITE_SEEDS by $(CC), a program writing valid seeds into its argument.

@@ -187,7 +187,8 @@ NDEDEF unsigned long long nde_rng_u64(nde_rng *r);
 NDEDEF double nde_rng_uniform(nde_rng *r);
 /* Standard normal N(0, 1) by the Box-Muller transform (no cached state). */
 NDEDEF double nde_rng_normal(nde_rng *r);
-/* Uniform integer in [0, n), n > 0, without modulo bias. */
+/* Uniform integer in [0, n), n > 0, without modulo bias (0 for n <= 1).
+   A NULL generator gives 0 from every call (no crash, no randomness). */
 NDEDEF long nde_rng_below(nde_rng *r, long n);
 
 /* ===================================================================== */
@@ -1037,6 +1038,7 @@ static unsigned long long nde__rotl(unsigned long long x, int k)
 NDEDEF void nde_rng_seed(nde_rng *r, unsigned long long seed)
 {
     int i;
+    if (!r) return;
     for (i = 0; i < 4; i++) {
         unsigned long long z = (seed += 0x9E3779B97F4A7C15ULL);
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -1047,9 +1049,11 @@ NDEDEF void nde_rng_seed(nde_rng *r, unsigned long long seed)
 
 NDEDEF unsigned long long nde_rng_u64(nde_rng *r)
 {
-    unsigned long long *s = r->s;
-    unsigned long long out = (nde__rotl((s[1] * 5) & 0xFFFFFFFFFFFFFFFFULL, 7) * 9) & 0xFFFFFFFFFFFFFFFFULL;
-    unsigned long long t = (s[1] << 17) & 0xFFFFFFFFFFFFFFFFULL;
+    unsigned long long *s, out, t;
+    if (!r) return 0; /* no generator: a constant stream (the bad-input matrix) */
+    s = r->s;
+    out = (nde__rotl((s[1] * 5) & 0xFFFFFFFFFFFFFFFFULL, 7) * 9) & 0xFFFFFFFFFFFFFFFFULL;
+    t = (s[1] << 17) & 0xFFFFFFFFFFFFFFFFULL;
     s[2] ^= s[0];
     s[3] ^= s[1];
     s[1] ^= s[2];
@@ -1074,7 +1078,7 @@ NDEDEF double nde_rng_normal(nde_rng *r)
 NDEDEF long nde_rng_below(nde_rng *r, long n)
 {
     unsigned long long un = (unsigned long long)n, lim, x;
-    if (n <= 1) return 0;
+    if (n <= 1 || !r) return 0;
     lim = (0xFFFFFFFFFFFFFFFFULL / un) * un; /* reject the incomplete last block */
     do x = nde_rng_u64(r); while (x >= lim);
     return (long)(x % un);
@@ -1239,7 +1243,7 @@ NDEDEF double nde_norm_inf(long n, const double *x)
     double m = 0.0;
     long i;
     if (!x) return 0.0;
-    for (i = 0; i < n; i++) if (!(fabs(x[i]) <= m)) m = fabs(x[i]);
+    for (i = 0; i < n; i++) if (!(fabs(x[i]) <= m) && m == m) m = fabs(x[i]); /* a NaN stays */
     return m;
 }
 
@@ -1249,10 +1253,11 @@ static double nde__mat_norm(int outer, int inner, long so, long si, const double
 {
     double best = 0.0;
     int o, i;
+    if (!A) return 0.0;
     for (o = 0; o < outer; o++) {
         double s = 0.0;
         for (i = 0; i < inner; i++) s += fabs(A[o * so + i * si]);
-        if (!(s <= best)) best = s;
+        if (!(s <= best) && best == best) best = s; /* a NaN stays */
     }
     return best;
 }
@@ -4420,6 +4425,7 @@ NDEDEF double nde_loss_mae(void *ctx, int N, int B, int D, const double *t, cons
 NDEDEF void nde_time_weights(int N, const double *t, double alpha, double *w)
 {
     int k;
+    if (!t || !w) return;
     for (k = 0; k < N; k++)
         w[k] = 1.0 + (N > 1 ? alpha * (t[k] - t[0]) / (t[N - 1] - t[0]) : 0.0);
 }
@@ -4428,6 +4434,7 @@ NDEDEF double nde_mse(long n, const double *a, const double *b)
 {
     double s = 0.0;
     long i;
+    if (!a || !b) return 0.0;
     for (i = 0; i < n; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
     return n > 0 ? s / (double)n : 0.0;
 }
@@ -4976,6 +4983,10 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     if (!L || (sys->nparams > 0 && !gth)) { nde__msg(gs->msg, "%s is NULL", !L ? "L" : "gth"); return NDE_ERR_ARG; }
     if (!sys->vjp) { nde__msg(gs->msg, "sys->vjp is NULL: every gradient method needs the reverse-mode product"); return NDE_ERR_UNSUPPORTED; }
     if (go.method < NDE_GRAD_BACKPROP || go.method > NDE_GRAD_INTERP) { nde__msg(gs->msg, "gopt->method = %d is not a gradient method", go.method); return NDE_ERR_ARG; }
+    if (!(nde__finite(go.drift_limit) && go.drift_limit >= 0)) {
+        nde__msg(gs->msg, "gopt->drift_limit = %g must be finite and non-negative (0 for the default 100)", go.drift_limit);
+        return NDE_ERR_ARG;
+    }
     if (go.adjoint) { /* the backward options, checked before any work */
         nde_options chk;
         char amsg[NDE_MSG_LEN];
