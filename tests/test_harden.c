@@ -440,6 +440,64 @@ static void test_d7_bounded_reads(void)
     nde_mlp_free(&m);
 }
 
+/* ---- defect 8: fixed-step implicit defaults; pure relative control ------ */
+static int th_lv_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
+{
+    (void)ctx; (void)t; (void)th; (void)B;
+    dy[0] = 2.0 / 3.0 * y[0] - 4.0 / 3.0 * y[0] * y[1];
+    dy[1] = y[0] * y[1] - y[1];
+    return 0;
+}
+
+static int th_lv_jac(void *ctx, double t, int B, const double *y, const double *th, double *J)
+{
+    (void)ctx; (void)t; (void)th; (void)B;
+    J[0] = 2.0 / 3.0 - 4.0 / 3.0 * y[1];
+    J[1] = -4.0 / 3.0 * y[0];
+    J[2] = y[1];
+    J[3] = y[0] - 1.0;
+    return 0;
+}
+
+static void test_d8_defaults(void)
+{
+    nde_system s;
+    nde_options o;
+    nde_stats st;
+    double y0[2] = {1.0, 1.0}, t[2] = {0.0, 1.0}, y[4], yr[4], err, tiny[1] = {1e-12}, yd[2];
+    int rc;
+    memset(&s, 0, sizeof s);
+    s.dim = 2;
+    s.f = th_lv_f;
+    s.jac = th_lv_jac;
+    memset(&o, 0, sizeof o);
+    o.method = NDE_TSIT5;
+    o.rtol = 1e-14;
+    o.atol = 1e-16;
+    nde_solve(&s, 1, y0, 2, t, &o, yr, &st);
+    memset(&o, 0, sizeof o);
+    o.method = NDE_GAUSS2;
+    o.h = 1e-3;
+    rc = nde_solve(&s, 1, y0, 2, t, &o, y, &st);
+    err = fmax(fabs(y[2] - yr[2]), fabs(y[3] - yr[3]));
+    printf("     d8: gauss2 h = 1e-3, zeroed options, Lotka-Volterra to t = 1: error %.3g, %ld Newton iterations\n", err,
+           st.nnewton);
+    CHECK_LE("d8: gauss2 at h = 1e-3 with zeroed options is near its order-4 error (was 4.3e-9)", rc == NDE_OK ? err : 1.0,
+             1e-11);
+    /* atol < 0: pure relative control; y' = -y from 1e-12 */
+    memset(&s, 0, sizeof s);
+    s.dim = 1;
+    s.f = th_f_decay;
+    memset(&o, 0, sizeof o);
+    o.rtol = 1e-8;
+    o.atol = -1.0;
+    rc = nde_solve(&s, 1, tiny, 2, t, &o, yd, &st);
+    err = fabs(yd[1] / (1e-12 * exp(-1.0)) - 1.0);
+    printf("     d8: y' = -y from 1e-12 with rtol 1e-8 and atol < 0 (pure relative): relative error %.3g\n", err);
+    CHECK_LE("d8: atol < 0 asks for pure relative control (was NDE_ERR_ARG; default atol gives a relative error of order 1)",
+             rc == NDE_OK ? err : 1.0, 1e-7);
+}
+
 void test_harden(void)
 {
     const char *env = getenv("TMPDIR");
@@ -450,4 +508,5 @@ void test_harden(void)
     test_d5_bad_arguments();
     test_d6_statuses();
     test_d7_bounded_reads();
+    test_d8_defaults();
 }
