@@ -92,7 +92,8 @@
        running losses, not as the adjoint's backward solver (use gauss2).
      - The Hermite dense output of the non-Runge-Kutta methods is third
        order: between sdirk4's steps it is far less accurate than at them.
-     - Model files survive a crashed process (temp file + rename) but ISO C
+     - Model files survive a crashed process and concurrent saves (an own,
+       exclusively created temp file + rename; fopen mode "x", C11) but ISO C
        has no fsync, so not necessarily a power cut.
      - Double precision only; no threads, no SIMD intrinsics.
 
