@@ -14,6 +14,7 @@ static void *th_realloc(void *p, size_t n);
 static void th_free(void *p);
 #include "../neuralode.h"
 #include "check.h"
+#include "problems.h"
 
 #include <float.h>
 #include <math.h>
@@ -89,24 +90,6 @@ static const char *th_path(char *buf, size_t cap, const char *name)
     return buf;
 }
 
-static long th_read(const char *path, unsigned char *buf, long cap)
-{
-    FILE *f = fopen(path, "rb");
-    long n;
-    if (!f) return -1;
-    n = (long)fread(buf, 1, (size_t)cap, f);
-    fclose(f);
-    return n;
-}
-
-static void th_write(const char *path, const unsigned char *buf, long n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) return;
-    fwrite(buf, 1, (size_t)n, f);
-    fclose(f);
-}
-
 /* Put u32/u64 little-endian and reseal the FNV-1a checksum of an image of n bytes. */
 static void th_u32(unsigned char *p, unsigned long x)
 {
@@ -156,7 +139,7 @@ static void test_d1_chain_before_alloc(void)
     th_u64(img + 40, 6);
     for (i = 0; i < 6; i++) th_u64(img + 48 + 8 * i, 0x3ff0000000000000ULL);
     th_reseal(img, n);
-    th_write(th_path(path, sizeof path, "nde_harden_d1.bin"), img, n);
+    write_file(th_path(path, sizeof path, "nde_harden_d1.bin"), img, n);
     memset(&m, 0, sizeof m);
     th_reset();
     rc = nde_mlp_load_new(&m, path, msg);
@@ -181,11 +164,11 @@ static void test_d2_d3_tmp_exclusive(void)
     snprintf(tpath, sizeof tpath, "%s.tmp", path);
     remove(path);
     /* another writer's file in progress at <path>.tmp must stay as it is */
-    th_write(tpath, (const unsigned char *)"ANOTHER WRITER", 14);
+    write_file(tpath, (const unsigned char *)"ANOTHER WRITER", 14);
     rc = nde_mlp_save(&a, path, msg);
     CHECK("d2: save beside another writer's <path>.tmp", rc == NDE_OK);
     CHECK("d2: the other writer's file is untouched",
-          th_read(tpath, buf, sizeof buf) == 14 && memcmp(buf, "ANOTHER WRITER", 14) == 0);
+          read_file(tpath, buf, sizeof buf) == 14 && memcmp(buf, "ANOTHER WRITER", 14) == 0);
     CHECK("d2: path holds a complete model", nde_mlp_load(&b, path, msg) == NDE_OK &&
                                                  memcmp(a.params, b.params, (size_t)a.nparams * sizeof(double)) == 0);
     remove(tpath);
@@ -196,13 +179,13 @@ static void test_d2_d3_tmp_exclusive(void)
         struct dirent *e;
         int left = 0;
         th_path(other, sizeof other, "nde_harden_d3_target.txt");
-        th_write(other, (const unsigned char *)"PRECIOUS", 8);
+        write_file(other, (const unsigned char *)"PRECIOUS", 8);
         remove(tpath);
         rc = symlink(other, tpath) == 0;
         CHECK("d3: plant a symlink at <path>.tmp", rc);
         rc = nde_mlp_save(&a, path, msg);
         CHECK("d3: save with a symlink at <path>.tmp", rc == NDE_OK);
-        CHECK("d3: the link's target is untouched", th_read(other, buf, sizeof buf) == 8 && memcmp(buf, "PRECIOUS", 8) == 0);
+        CHECK("d3: the link's target is untouched", read_file(other, buf, sizeof buf) == 8 && memcmp(buf, "PRECIOUS", 8) == 0);
         CHECK("d3: path is a regular file, not the link", lstat(path, &sb) == 0 && S_ISREG(sb.st_mode));
         remove(tpath);
         remove(other);
@@ -420,8 +403,8 @@ static void test_d7_bounded_reads(void)
     th_path(path, sizeof path, "nde_harden_d7.bin");
     nde_mlp_save(&m, path, NULL);
     img = (unsigned char *)calloc((size_t)cap, 1);
-    n = th_read(path, img, cap);
-    th_write(path, img, n + (1L << 20)); /* a valid model followed by 1 MB */
+    n = read_file(path, img, cap);
+    write_file(path, img, n + (1L << 20)); /* a valid model followed by 1 MB */
     memset(&c, 0, sizeof c);
     th_reset();
     rc = nde_mlp_load_new(&c, path, msg);
@@ -441,35 +424,15 @@ static void test_d7_bounded_reads(void)
 }
 
 /* ---- defect 8: fixed-step implicit defaults; pure relative control ------ */
-static int th_lv_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    (void)ctx; (void)t; (void)th; (void)B;
-    dy[0] = 2.0 / 3.0 * y[0] - 4.0 / 3.0 * y[0] * y[1];
-    dy[1] = y[0] * y[1] - y[1];
-    return 0;
-}
-
-static int th_lv_jac(void *ctx, double t, int B, const double *y, const double *th, double *J)
-{
-    (void)ctx; (void)t; (void)th; (void)B;
-    J[0] = 2.0 / 3.0 - 4.0 / 3.0 * y[1];
-    J[1] = -4.0 / 3.0 * y[0];
-    J[2] = y[1];
-    J[3] = y[0] - 1.0;
-    return 0;
-}
-
 static void test_d8_defaults(void)
 {
     nde_system s;
     nde_options o;
     nde_stats st;
-    double y0[2] = {1.0, 1.0}, t[2] = {0.0, 1.0}, y[4], yr[4], err, tiny[1] = {1e-12}, yd[2];
+    double y0[2] = {1.0, 1.0}, t[2] = {0.0, 1.0}, y[4], yr[4], err, tiny[1] = {1e-12}, yd[2], theta[4];
     int rc;
-    memset(&s, 0, sizeof s);
-    s.dim = 2;
-    s.f = th_lv_f;
-    s.jac = th_lv_jac;
+    memcpy(theta, prob_lv_theta, sizeof theta);
+    s = prob_lv(theta);
     memset(&o, 0, sizeof o);
     o.method = NDE_TSIT5;
     o.rtol = 1e-14;

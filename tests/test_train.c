@@ -430,24 +430,6 @@ static int file_exists(const char *path)
     return f != NULL;
 }
 
-static long read_file(const char *path, unsigned char *buf, long cap)
-{
-    FILE *f = fopen(path, "rb");
-    long n;
-    if (!f) return -1;
-    n = (long)fread(buf, 1, (size_t)cap, f);
-    fclose(f);
-    return n;
-}
-
-static void write_file(const char *path, const unsigned char *buf, long n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) return;
-    fwrite(buf, 1, (size_t)n, f);
-    fclose(f);
-}
-
 /* the checksum, written again from its definition */
 static unsigned long long fnv1a(const unsigned char *p, long n)
 {
