@@ -8,6 +8,7 @@ void test_mlp(void);
 void test_train(void);
 void test_stiff(void);
 void test_plot(void);
+void test_tour(void);
 void test_harden(void);
 void test_badinput(void);
 
@@ -19,6 +20,7 @@ int main(void)
     test_stiff();
     test_plot();
     test_train();
+    test_tour();
     test_harden();
     test_badinput();
     printf("%d passed, %d failed\n", check_pass, check_fail);
