@@ -40,6 +40,10 @@ keys_for() {
 # usage errors with exit status 2 and a usage line on stderr, before any work is done.
 for bin in "$@"; do
     name=$(basename "$bin")
+    if ! grep -q '^#include "args.h"' "chapters/$name.c" 2>/dev/null; then
+        echo "note chapter $name does not parse its command line with chapters/args.h yet: not checked"
+        continue
+    fi
     "$bin" --no-such-option > /dev/null 2> "$build/$name.args.err"; rc1=$?
     "$bin" --quick=1 > /dev/null 2>> "$build/$name.args.err"; rc2=$?
     if [ $rc1 -eq 2 ] && [ $rc2 -eq 2 ] && [ "$(grep -c '^usage: ' "$build/$name.args.err")" -eq 2 ]; then
