@@ -10,6 +10,8 @@ void test_stiff(void);
 void test_plot(void);
 void test_tour(void);
 void test_dropout(void);
+void test_harden(void);
+void test_badinput(void);
 
 int main(void)
 {
@@ -21,6 +23,8 @@ int main(void)
     test_train();
     test_tour();
     test_dropout();
+    test_harden();
+    test_badinput();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;
 }

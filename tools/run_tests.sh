@@ -37,6 +37,23 @@ keys_for() {
     08_*) echo "bytes_per_step_backprop bytes_per_step_backprop_recompute bytes_per_step_interp bytes_per_step_backsolve bytes_ratio_backprop_backsolve time_ratio_backsolve_backprop grad_rel_diff_T16" ;;
     esac
 }
+# Strict command lines (issue 13, defect 9): an unknown option and a malformed value are
+# usage errors with exit status 2 and a usage line on stderr, before any work is done.
+for bin in "$@"; do
+    name=$(basename "$bin")
+    if ! grep -q '^#include "args.h"' "chapters/$name.c" 2>/dev/null; then
+        echo "note chapter $name does not parse its command line with chapters/args.h yet: not checked"
+        continue
+    fi
+    "$bin" --no-such-option > /dev/null 2> "$build/$name.args.err"; rc1=$?
+    "$bin" --quick=1 > /dev/null 2>> "$build/$name.args.err"; rc2=$?
+    if [ $rc1 -eq 2 ] && [ $rc2 -eq 2 ] && [ "$(grep -c '^usage: ' "$build/$name.args.err")" -eq 2 ]; then
+        echo "ok   chapter $name rejects an unknown option and a malformed value (status 2, usage)"; pass=$((pass + 1))
+    else
+        echo "FAIL chapter $name: --no-such-option gave $rc1, --quick=1 gave $rc2 (want 2 and a usage line each)"
+        fail=$((fail + 1))
+    fi
+done
 for bin in "$@"; do
     name=$(basename "$bin")
     out="$build/$name.quick.log"
