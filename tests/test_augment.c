@@ -95,6 +95,21 @@ static void case_free(aug_case *c)
     nde_mlp_free(&c->m);
 }
 
+/* A case with the given loss wrapped in aug, options o at (rtol, atol) and
+   the padded initial state ya0 (B, D+p). Returns 0, or 1 when it failed. */
+static int case_wrapped(aug_case *c, int p, unsigned long long seed, nde_loss *loss, nde_augment *aug,
+                        nde_options *o, double rtol, double atol, double *ya0)
+{
+    if (case_init(c, p, seed)) { CHECK("augment case built", 0); return 1; }
+    loss->ctx = c->targets;
+    nde_augment_init(aug, &c->sys, AD, loss, NULL);
+    memset(o, 0, sizeof *o);
+    o->rtol = rtol;
+    o->atol = atol;
+    nde_augment_pad(aug, AB, c->y0, ya0);
+    return 0;
+}
+
 /* dL/dtheta and dL/dy0 through the wrapper against central differences of
    plain_loss, for one solver and one gradient method. */
 static void test_fd(int p, int method, int gmethod, double tol)
@@ -156,14 +171,8 @@ static void test_methods_agree(void)
     double ya0[AB * 3], g[3][256], gy[3][AB * 3], L[3];
     int m, st[3], P;
     char name[200];
-    if (case_init(&c, 1, 5)) { CHECK("augment case built", 0); return; }
-    both.ctx = c.targets;
-    nde_augment_init(&aug, &c.sys, AD, &both, NULL);
+    if (case_wrapped(&c, 1, 5, &both, &aug, &o, 1e-10, 1e-10, ya0)) return;
     P = (int)c.m.nparams;
-    memset(&o, 0, sizeof o);
-    o.rtol = 1e-10;
-    o.atol = 1e-10;
-    nde_augment_pad(&aug, AB, c.y0, ya0);
     for (m = 0; m < 3; m++) {
         memset(&go, 0, sizeof go);
         go.method = m;
@@ -202,15 +211,9 @@ static void test_p0_bitwise(void)
     double ya0[AB * AD], g1[256], g2[256], gy1[AB * AD], gy2[AB * AD], y1[AN * AB * AD], y2[AN * AB * AD], L1, L2;
     int m, s1, s2, P;
     char name[160];
-    if (case_init(&c, 0, 3)) { CHECK("augment case built", 0); return; }
-    plain.ctx = c.targets;
-    nde_augment_init(&aug, &c.sys, AD, &plain, NULL);
+    if (case_wrapped(&c, 0, 3, &plain, &aug, &o, 1e-6, 1e-8, ya0)) return;
     CHECK("augment p = 0: aug.p is 0", aug.p == 0);
     P = (int)c.m.nparams;
-    memset(&o, 0, sizeof o);
-    o.rtol = 1e-6;
-    o.atol = 1e-8;
-    nde_augment_pad(&aug, AB, c.y0, ya0);
     for (m = 0; m < 3; m++) {
         memset(&go, 0, sizeof go);
         go.method = m;
