@@ -41,7 +41,7 @@
    What the run shows (full mode; the numbers are printed by the run, these are from the
    committed one)
      - The flip: the plain model's loss stops at the floor 1 (1.0003: both points are sent to
-       0, ch13_flip); with p = 1 the loss falls to 1e-10: in (t, x) the paths cross, in
+       0, ch13_flip); with p = 1 the loss falls below 1e-10: in (t, x) the paths cross, in
        (x, a) they are two parallel lines that never meet.
      - The annuli: the augmented models reach accuracy 1 in every seed, and their forward
        evaluations settle at 32 per iteration (26 early on); the plain model's climb through
@@ -55,14 +55,15 @@
        that channel in every seed: on the circle |x| = 1.25 it is 0.094 wide in the seed that
        misclassifies points, 0.0023 and 0.0019 in the two that do not, 20x narrower than the
        spacing of the annulus points (about 0.044). ch13_regions shows it and the ray.
-     - Invertibility (Wiberg, section 4): forward to z(T) and back gives the inputs to within
-       tol x (500-2000) for a near-identity flow (ReLU makes f only piecewise smooth, and
-       the error control is local); the trained plain model adds a factor ||J^-1|| ~ 29 (the
-       flow squeezes the plane, the way back stretches the forward error): at its training
-       tolerance 1e-3 its inputs come back wrong by 0.17, at 1e-2 by 1.7 (lost). The
-       augmented model's squeeze is 10x milder. Integrating the learned field for longer
-       than it was trained for, the error grows like e^(lambda T) and the inputs are lost
-       from T = 8 (plain) and T = 16 (p = 1): chapter 07's backsolve failure again.
+     - Invertibility (Wiberg, section 4): forward to z(T) and back returns the inputs only to
+       tol x 170-1900 (tol 1e-6 .. 1e-12) even for the untrained, near-identity network: the
+       error control is local, per step, and the global error is larger. The augmented model
+       stays near that (tol x 240-6000); the trained plain model is 17-40x worse, as its
+       flow map squeezes the plane (worst ||J^-1|| 29, against 2.9 and 1.3): the forward
+       error comes back stretched. At its training tolerance 1e-3 its inputs come back wrong
+       by 0.17, at 1e-2 by 1.7: lost. Integrating the learned field for longer than it was
+       trained for, the squeeze compounds like e^(lambda T) and the inputs are lost (error
+       > 0.1) from T = 8 (plain) and T = 16 (p = 1): chapter 07's backsolve failure again.
 
    Claim (exit status)
      The augmented model (p = 1) reaches accuracy >= 0.99 on the annuli and its forward
@@ -273,6 +274,17 @@ typedef struct model {
     readout ro;
 } model;
 
+/* A model with p augmented components, its network drawn from rng (read-out unset). */
+static int model_init(model *md, int p, nde_rng *rng, char *msg)
+{
+    int st;
+    memset(md, 0, sizeof *md);
+    md->p = p;
+    st = build_model(&md->m, &md->sys, 2 + p, rng, msg);
+    if (!st) st = nde_augment_init(&md->pad, &md->sys, 2, NULL, msg);
+    return st;
+}
+
 static void model_free(model *md)
 {
     nde_augment_free(&md->pad);
@@ -355,7 +367,7 @@ static double mean_of(const double *v, int i0, int i1)
 static int train_annuli(model *md, int p, int ro_dim, unsigned long long seed, int iters, const annuli *d, train_log *lg,
                         char *msg)
 {
-    int dim = 2 + p, perm[N_DATA], pos = N_DATA, it, i, b, st;
+    int perm[N_DATA], pos = N_DATA, it, i, b, st;
     double x[BATCH * 2], z0[BATCH * DMAX], lab[BATCH], t[2] = {0.0, T_END}, *g, L;
     nde_rng rng;
     nde_optim opt, opt_ro;
@@ -367,13 +379,11 @@ static int train_annuli(model *md, int p, int ro_dim, unsigned long long seed, i
     nde_loss loss = {readout_loss, NULL, NULL};
     clock_t c0 = clock();
     memset(lg, 0, sizeof *lg);
-    memset(md, 0, sizeof *md);
-    lg->p = md->p = p;
+    lg->p = p;
     lg->ro_dim = ro_dim;
     lg->seed = seed;
     nde_rng_seed(&rng, seed);
-    st = build_model(&md->m, &md->sys, dim, &rng, msg);
-    if (!st) st = nde_augment_init(&md->pad, &md->sys, 2, NULL, msg);
+    st = model_init(md, p, &rng, msg);
     md->ro.dim = ro_dim;
     md->ro.label = lab;
     loss.ctx = &md->ro;
@@ -837,23 +847,25 @@ static void draw_training(const char *dir, const train_log *lg, int n)
     finish(fig, dir, "ch13_training");
 }
 
-static void draw_invert(const char *dir, const double *tols, const recon rt[2][N_TOL], const double *spans,
+static void draw_invert(const char *dir, const double *tols, const recon rt[3][N_TOL], const double *spans,
                         const recon rs[2][N_SPAN], double span_tol)
 {
     char msg[NDP_MSG_LEN], lab[64];
     ndp_figure *fig = ndp_figure_create(1500, 640, 1, 2, msg);
     ndp_style s0 = {NDP_VERMILION, NDP_SOLID, NDP_CIRCLE, 2.5, 5.0}, s1 = {NDP_BLUE, NDP_SOLID, NDP_SQUARE, 2.5, 5.0};
-    ndp_style ref = {NDP_GREY, NDP_DASHED, 0, 2.0, 0};
-    double e[2][N_TOL > N_SPAN ? N_TOL : N_SPAN], tl[2] = {tols[0], tols[N_TOL - 1]};
+    ndp_style ref = {NDP_GREY, NDP_DASHED, 0, 2.0, 0}, s2 = {NDP_GREEN, NDP_DOTTED, NDP_PLUS, 2.0, 5.0};
+    double e[3][N_TOL > N_SPAN ? N_TOL : N_SPAN], tl[2] = {tols[0], tols[N_TOL - 1]};
     ndp_panel *p;
     int k, i;
     if (!fig) { printf("   figure: %s\n", msg); return; }
     ndp_figure_title(fig, "Invertibility: inputs integrated forward to z(T) and back to t = 0 (worst point; each point alone)");
     p = ndp_panel_at(fig, 0, 0);
-    for (k = 0; k < 2; k++) {
+    for (k = 0; k < 3; k++) {
+        static const char *name[3] = {"plain Neural ODE", "augmented p = 1", "plain, untrained (its start)"};
+        const ndp_style *sk = k == 0 ? &s0 : k == 1 ? &s1 : &s2;
         for (i = 0; i < N_TOL; i++) e[k][i] = fmin(rt[k][i].err, 1e3); /* a lost point (inf) drawn at 1e3 */
-        ndp_line(p, tols, e[k], N_TOL, k ? "augmented p = 1" : "plain Neural ODE", k ? &s1 : &s0);
-        ndp_scatter(p, tols, e[k], N_TOL, NULL, k ? &s1 : &s0);
+        ndp_line(p, tols, e[k], N_TOL, name[k], sk);
+        ndp_scatter(p, tols, e[k], N_TOL, NULL, sk);
     }
     ndp_line(p, tl, tl, 2, "error = tol", &ref);
     ndp_log(p, 1, 1);
@@ -905,7 +917,8 @@ int main(int argc, char **argv)
     static model md[2 * NSEEDS + 2];
     static const double tols[N_TOL] = {1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10, 1e-12};
     static const double spans[N_SPAN] = {1, 2, 4, 8, 16, 32, 64};
-    static recon rt[2][N_TOL], rs[2][N_SPAN];
+    static recon rt[3][N_TOL], rs[2][N_SPAN];
+    static model start;
     static channel chan[NSEEDS];
     config cfg[2 * NSEEDS + 2];
     char msg[NDE_MSG_LEN];
@@ -971,19 +984,28 @@ int main(int argc, char **argv)
 
     /* 3. Invertibility: back from z(T) to the inputs. */
     printf("3. invertibility (every %d-th training point, each solved alone forward to T and back to 0)\n", stride);
-    for (k = 0; k < 2; k++) {
-        const model *m = &md[k ? anode : node];
-        for (i = 0; i < N_TOL; i++) rt[k][i] = reconstruct(m, &d, stride, tols[i], T_END, tols[i] == 1e-8);
-        for (i = 0; i < N_SPAN; i++) rs[k][i] = reconstruct(m, &d, stride, 1e-8, spans[i], 0);
-        brk[k] = break_span(spans, rs[k]);
+    { /* the plain model of the first seed before training: the reference */
+        nde_rng rng;
+        nde_rng_seed(&rng, lg[node].seed);
+        if (model_init(&start, 0, &rng, msg)) { printf("   %s\n", msg); return 1; }
     }
-    printf("   %-10s %14s %14s %14s %14s\n", "tol", "plain: error", "error / tol", "p = 1: error", "error / tol");
+    for (k = 0; k < 3; k++) {
+        const model *m = k == 2 ? &start : &md[k ? anode : node];
+        for (i = 0; i < N_TOL; i++) rt[k][i] = reconstruct(m, &d, stride, tols[i], T_END, tols[i] == 1e-8);
+        for (i = 0; k < 2 && i < N_SPAN; i++) rs[k][i] = reconstruct(m, &d, stride, 1e-8, spans[i], 0);
+        if (k < 2) brk[k] = break_span(spans, rs[k]);
+    }
+    model_free(&start);
+    printf("   %-10s %14s %14s %14s %14s %16s\n", "tol", "plain: error", "error / tol", "p = 1: error", "error / tol",
+           "untrained / tol");
     for (i = 0; i < N_TOL; i++)
-        printf("   %-10.0e %14.3g %14.3g %14.3g %14.3g\n", tols[i], rt[0][i].err, rt[0][i].err / tols[i], rt[1][i].err,
-               rt[1][i].err / tols[i]);
-    printf("   worst ||J^-1|| of the flow map (J = dz(T)/dz(0)): plain %.3g, p = 1 %.3g; the error comes back\n"
-           "   as the forward error times up to ||J^-1||: the flow squeezes, the way back stretches\n",
-           rt[0][4].jinv, rt[1][4].jinv);
+        printf("   %-10.0e %14.3g %14.3g %14.3g %14.3g %16.3g\n", tols[i], rt[0][i].err, rt[0][i].err / tols[i],
+               rt[1][i].err, rt[1][i].err / tols[i], rt[2][i].err / tols[i]);
+    printf("   (untrained: the plain model's network before training, a near-identity flow: what the local\n"
+           "   error control gives back on its own)\n");
+    printf("   worst ||J^-1|| of the flow map (J = dz(T)/dz(0)): plain %.3g, p = 1 %.3g, untrained %.3g; the\n"
+           "   forward error comes back multiplied by up to ||J^-1||: the flow squeezes, the way back stretches\n",
+           rt[0][4].jinv, rt[1][4].jinv, rt[2][4].jinv);
     printf("   %-10s %14s %14s   (tol 1e-8; the models were trained for T = 1)\n", "span T", "plain: error", "p = 1: error");
     for (i = 0; i < N_SPAN; i++) printf("   %-10g %14.3g %14.3g\n", spans[i], rs[0][i].err, rs[1][i].err);
     printf("   reconstruction lost (error > 0.1) from T = %g (plain) and T = %g (p = 1); -1: not up to T = 64\n\n",

@@ -25,7 +25,9 @@ plot 'ch13_invert.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00
      'ch13_invert.dat' index 1 using 1:2 with points pt 7 ps 1.25 lc rgb '#D55E00' notitle, \
      'ch13_invert.dat' index 2 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'augmented p = 1', \
      'ch13_invert.dat' index 3 using 1:2 with points pt 5 ps 1.25 lc rgb '#0072B2' notitle, \
-     'ch13_invert.dat' index 4 using 1:2 with lines lw 1.33 dt 2 lc rgb '#8C8C8C' title 'error = tol'
+     'ch13_invert.dat' index 4 using 1:2 with lines lw 1.33 dt 3 lc rgb '#009E73' title 'plain, untrained (its start)', \
+     'ch13_invert.dat' index 5 using 1:2 with points pt 1 ps 1.25 lc rgb '#009E73' notitle, \
+     'ch13_invert.dat' index 6 using 1:2 with lines lw 1.33 dt 2 lc rgb '#8C8C8C' title 'error = tol'
 
 # panel (0,1)
 set title 'reconstruction error against the span T (tol 1e-08)'
@@ -39,9 +41,9 @@ set yrange [9.9999999999999995e-07:1000]
 set key default
 set key reverse Left top left box lc rgb '#BEBEBE' opaque
 unset colorbox
-plot 'ch13_invert.dat' index 5 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'plain Neural ODE', \
-     'ch13_invert.dat' index 6 using 1:2 with points pt 7 ps 1.25 lc rgb '#D55E00' notitle, \
-     'ch13_invert.dat' index 7 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'augmented p = 1', \
-     'ch13_invert.dat' index 8 using 1:2 with points pt 5 ps 1.25 lc rgb '#0072B2' notitle
+plot 'ch13_invert.dat' index 7 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'plain Neural ODE', \
+     'ch13_invert.dat' index 8 using 1:2 with points pt 7 ps 1.25 lc rgb '#D55E00' notitle, \
+     'ch13_invert.dat' index 9 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'augmented p = 1', \
+     'ch13_invert.dat' index 10 using 1:2 with points pt 5 ps 1.25 lc rgb '#0072B2' notitle
 
 unset multiplot
