@@ -31,6 +31,7 @@
      6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system,
                                            dropout: nde_mlp_add_dropout, _dropout_sample, _off
      7. Losses and gradients ............. nde_loss, nde_loss_mse/_mae, nde_grad, nde_grad_work
+                                           nde_augment_* (augmented Neural ODEs: pad, wrap, slice)
      8. Stiff, exponential, symplectic ... nde_expm, nde_phi1 (methods via nde_options.method)
         Linear stability functions ....... nde_method_stability (R(z) of every method but leapfrog)
      9. Training ......................... nde_optim_*, nde_clip_grad_norm, schedules,
@@ -615,6 +616,49 @@ NDEDEF double nde_loss_mae(void *ctx, int N, int B, int D, const double *t, cons
 NDEDEF void nde_time_weights(int N, const double *t, double alpha, double *w);
 /* Plain mean squared difference of two arrays of n numbers. */
 NDEDEF double nde_mse(long n, const double *a, const double *b);
+
+/* ===================================================================== */
+/* Augmented Neural ODEs: zeros appended to the state                     */
+/* ===================================================================== */
+/*
+   The tutorial's eq 23 (section 3.4): integrate [z; a] with a(0) = 0 in R^p
+   and discard a at the output (Dupont, Doucet and Teh, "Augmented Neural
+   ODEs", 2019). Any nde_system of dim D + p is the augmented dynamics; an
+   nde_augment adapts the data around it: pad y0 (B,D) -> (B,D+p), wrap a
+   loss on the D visible components into one on D+p (zero gradient on the
+   augmented ones), slice outputs and dL/dy0 back. The wrapped loss goes to
+   nde_grad or nde_train unchanged: every solver and gradient method.
+     nde_augment aug; nde_augment_init(&aug, &sys, D, &loss, msg);
+     nde_augment_pad(&aug, B, y0, ya0);
+     nde_grad(&sys, B, ya0, N, t, &o, &go, &aug.loss, &L, yaout, gth, gya0, &gs);
+     nde_augment_slice(&aug, (long)N * B, yaout, yout);  (and B rows of gya0)
+*/
+typedef struct nde_augment {
+    int D;              /* visible components of a row */
+    int p;              /* appended components: the system's dim is D + p */
+    nde_loss inner;     /* the caller's loss on (N,B,D) (a copy of the struct) */
+    nde_loss loss;      /* the same loss on (N,B,D+p): hand this one to nde_grad / nde_train */
+    double *buf;        /* scratch (owned): visible states and their loss gradients */
+    long cap;           /* doubles allocated in buf */
+    int nomem;          /* 1 after a failed scratch allocation inside a loss callback */
+} nde_augment;
+
+/* Set up the augmentation of sys (dim D + p, p = sys->dim - D >= 0) for a
+   loss on the first D components of each row; loss may be NULL (padding
+   and slicing only: aug.loss then has no parts). p = 0 is the plain model,
+   bit for bit. aug.loss's callbacks copy the visible states into a scratch
+   that grows on demand; if it cannot, aug->nomem is set and the point part
+   returns NaN, the running part 1 (NDE_ERR_CALLBACK from nde_grad); so
+   they do, with nomem clear, on rows that are not D + p wide.
+   Returns NDE_OK or NDE_ERR_ARG (msg names the argument). */
+NDEDEF int nde_augment_init(nde_augment *aug, const nde_system *sys, int D, const nde_loss *loss, char *msg);
+/* Release the scratch; safe on a zeroed or already freed struct. */
+NDEDEF void nde_augment_free(nde_augment *aug);
+/* ya (rows,D+p) = [y (rows,D), 0 (rows,p)]: the augmented initial state. */
+NDEDEF void nde_augment_pad(const nde_augment *aug, long rows, const double *y, double *ya);
+/* y (rows,D) = the first D components of every row of ya (rows,D+p): use
+   rows = N*B for a solution (N,B,D+p), rows = B for dL/dy0 (B,D+p). */
+NDEDEF void nde_augment_slice(const nde_augment *aug, long rows, const double *ya, double *y);
 
 /* ===================================================================== */
 /* Gradients: backprop through the solver, backsolve and interpolating    */
@@ -4697,6 +4741,109 @@ NDEDEF double nde_mse(long n, const double *a, const double *b)
 }
 
 /* ===================================================================== */
+/* Augmented Neural ODEs                                                  */
+/* ===================================================================== */
+/* [z; a] with a(0) = 0 (the tutorial's eq 23; Dupont, Doucet and Teh 2019).
+   The dynamics are the caller's system of dim D + p; here only the data
+   moves: rows are padded with zeros, the loss sees the first D components
+   and its gradient on the last p is zero (a is discarded at the output). */
+
+/* dst (rows,wd) = the first n components of every row of src (rows,ws),
+   zeros after them when wd > n. */
+static void nde__copy_cols(long rows, int ws, int wd, int n, const double *src, double *dst)
+{
+    long r;
+    for (r = 0; r < rows; r++) {
+        memcpy(dst + r * wd, src + r * ws, (size_t)n * sizeof(double));
+        if (wd > n) memset(dst + r * wd + n, 0, (size_t)(wd - n) * sizeof(double));
+    }
+}
+
+/* Scratch of at least len doubles in aug->buf; 0, or 1 (nomem set). */
+static int nde__augment_reserve(nde_augment *aug, long len)
+{
+    double *nb;
+    if (len <= aug->cap) return 0;
+    nb = (double *)NDE_REALLOC(aug->buf, (size_t)len * sizeof(double));
+    if (!nb) { aug->nomem = 1; return 1; }
+    aug->buf = nb;
+    aug->cap = len;
+    return 0;
+}
+
+/* Point loss on ya (N,B,D+p): the caller's loss on the visible y (N,B,D),
+   its gradient spread back into ga (N,B,D+p) with zeros on a. */
+static double nde__augment_point(void *ctx, int N, int B, int Da, const double *t, const double *ya, double *ga)
+{
+    nde_augment *aug = (nde_augment *)ctx;
+    long rows = (long)N * B, n = rows * aug->D, i;
+    double L, *y, *g;
+    if (Da != aug->D + aug->p || nde__augment_reserve(aug, 2 * n)) { /* another system's rows, or no memory */
+        for (i = 0; i < rows * Da; i++) ga[i] = NAN;
+        return NAN;
+    }
+    y = aug->buf; g = y + n; /* (N,B,D) each */
+    nde__copy_cols(rows, aug->D + aug->p, aug->D, aug->D, ya, y);
+    L = aug->inner.point(aug->inner.ctx, N, B, aug->D, t, y, g);
+    nde__copy_cols(rows, aug->D, aug->D + aug->p, aug->D, g, ga);
+    return L;
+}
+
+/* Running loss: g (B) of the visible rows, gya (B,D+p) = [dg/dy, 0]. */
+static int nde__augment_running(void *ctx, double t, int B, int Da, const double *ya, double *g, double *gya)
+{
+    nde_augment *aug = (nde_augment *)ctx;
+    long n = (long)B * aug->D;
+    double *y, *gy;
+    if (Da != aug->D + aug->p || nde__augment_reserve(aug, 2 * n)) return 1;
+    y = aug->buf; gy = y + n; /* (B,D) each */
+    nde__copy_cols(B, aug->D + aug->p, aug->D, aug->D, ya, y);
+    if (aug->inner.running(aug->inner.ctx, t, B, aug->D, y, g, gy)) return 1;
+    nde__copy_cols(B, aug->D, aug->D + aug->p, aug->D, gy, gya);
+    return 0;
+}
+
+NDEDEF int nde_augment_init(nde_augment *aug, const nde_system *sys, int D, const nde_loss *loss, char *msg)
+{
+    if (!aug) { nde__msg(msg, "aug is NULL"); return NDE_ERR_ARG; }
+    memset(aug, 0, sizeof *aug);
+    if (!sys) { nde__msg(msg, "sys is NULL"); return NDE_ERR_ARG; }
+    if (D < 1 || D > sys->dim) {
+        nde__msg(msg, "D = %d: the visible dimension must be in [1, sys->dim = %d]", D, sys->dim);
+        return NDE_ERR_ARG;
+    }
+    if (loss && !loss->point && !loss->running) {
+        nde__msg(msg, "loss has neither a point nor a running part (pass NULL for padding and slicing only)");
+        return NDE_ERR_ARG;
+    }
+    aug->D = D;
+    aug->p = sys->dim - D;
+    if (loss) aug->inner = *loss;
+    aug->loss.point = aug->inner.point ? nde__augment_point : NULL;
+    aug->loss.running = aug->inner.running ? nde__augment_running : NULL;
+    aug->loss.ctx = aug;
+    return NDE_OK;
+}
+
+NDEDEF void nde_augment_free(nde_augment *aug)
+{
+    if (!aug) return;
+    NDE_FREE(aug->buf);
+    aug->buf = NULL;
+    aug->cap = 0;
+}
+
+NDEDEF void nde_augment_pad(const nde_augment *aug, long rows, const double *y, double *ya)
+{
+    nde__copy_cols(rows, aug->D, aug->D + aug->p, aug->D, y, ya);
+}
+
+NDEDEF void nde_augment_slice(const nde_augment *aug, long rows, const double *ya, double *y)
+{
+    nde__copy_cols(rows, aug->D + aug->p, aug->D, aug->D, ya, y);
+}
+
+/* ===================================================================== */
 /* Running losses as a quadrature state                                   */
 /* ===================================================================== */
 /* G = integral of sum_b g(t, y_b) dt becomes one more state per row,
@@ -4727,8 +4874,7 @@ static int nde__run_reserve(nde__runsys *r, int B)
 /* Copy the first D of every D+1 numbers (strip q) from src (B,D+1) into dst (B,D). */
 static void nde__strip_q(int B, int D, const double *src, double *dst)
 {
-    int b;
-    for (b = 0; b < B; b++) memcpy(dst + (long)b * D, src + (long)b * (D + 1), (size_t)D * sizeof(double));
+    nde__copy_cols(B, D + 1, D, D, src, dst);
 }
 
 static int nde__run_f(void *ctx, double t, int B, const double *z, const double *th, double *dz)

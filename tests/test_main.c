@@ -12,6 +12,7 @@ void test_tour(void);
 void test_dropout(void);
 void test_harden(void);
 void test_badinput(void);
+void test_augment(void);
 
 int main(void)
 {
@@ -25,6 +26,7 @@ int main(void)
     test_dropout();
     test_harden();
     test_badinput();
+    test_augment();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;
 }
