@@ -565,9 +565,9 @@ typedef struct nde_cnf {
     double *work;    /* (cap,4D) scratch of the callbacks; owned */
 } nde_cnf;
 
-/* Set up c (zeroed first) for the network net with a trace kind and base
-   sigma > 0, and fill sys with the flow on rows (z, l) of D+1 numbers: f,
-   and vjp (the trace's derivatives in z, theta and t by forward-over-reverse
+/* Set up c (zeroed first: free a used one before) for the network net
+   with a trace kind and base sigma > 0, and fill sys with the flow on rows
+   (z, l) of D+1 numbers: f, and vjp (the trace's derivatives in z, theta and t by forward-over-reverse
    passes, as the Hamiltonian network's). ctx = c, params = net->params. No
    jvp/jac (implicit solvers build the Jacobian from D+1 vjps) and no vhp
    (backprop through EPI2: NDE_ERR_UNSUPPORTED). Hutchinson kinds need

@@ -137,6 +137,7 @@ static void tc_test_trace(void)
         tc_fill(&r, m.nparams, m.params, 0.7);
         nde_cnf_system(&cnf, &m, NDE_TRACE_EXACT, 1.0, &s, NULL);
         s.f(s.ctx, 0.1, 2, y, s.params, de);
+        nde_cnf_free(&cnf);
         nde_cnf_system(&cnf, &m, NDE_TRACE_RADEMACHER, 1.0, &s, NULL);
         nde_cnf_draw(&cnf, &r, 2, NULL);
         s.f(s.ctx, 0.1, 2, y, s.params, dh);
