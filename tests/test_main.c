@@ -9,6 +9,7 @@ void test_train(void);
 void test_stiff(void);
 void test_plot(void);
 void test_cnf(void);
+void test_tour(void);
 
 int main(void)
 {
@@ -19,6 +20,7 @@ int main(void)
     test_plot();
     test_train();
     test_cnf();
+    test_tour();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;
 }
