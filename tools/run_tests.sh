@@ -24,9 +24,9 @@ done
 # The RESULT keys each chapter must print (issue 6 for 01-07; outside checks parse them).
 keys_for() {
     case "$1" in
-    01_*) echo "final_mse train_seconds nfe_per_iter" ;;
-    02_*) echo "train_mse extrap_forward_mse extrap_backward_mse" ;;
-    03_*) echo "train_mse extrap_forward_mse alpha beta delta gamma param_max_rel_err" ;;
+    01_*) echo "final_mse train_seconds nfe_per_iter recipe_median_final_mse recipe_max_final_mse" ;;
+    02_*) echo "train_mse extrap_forward_mse extrap_backward_mse extrap_backward_mse_fixed" ;;
+    03_*) echo "train_mse extrap_forward_mse extrap_backward_mse extrap_backward_mse_fixed alpha beta delta gamma param_max_rel_err" ;;
     04_*) echo "sigma mse_vs_truth mse_vs_data" ;;
     05_*) echo "train_mse energy_drift_node energy_drift_truth_rk energy_drift_truth_symplectic" ;;
     06_*) echo "energy_drift_hnn energy_drift_node" ;;
