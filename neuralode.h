@@ -30,6 +30,8 @@
      5. Solvers .......................... nde_method, nde_tableau, nde_options, nde_stats, nde_solve
      6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system,
                                            dropout: nde_mlp_add_dropout, _dropout_sample, _off
+        Continuous normalizing flows ..... nde_cnf_system (exact or Hutchinson trace),
+                                           nde_cnf_draw, nde_cnf_nll, nde_cnf_log_density
      7. Losses and gradients ............. nde_loss, nde_loss_mse/_mae, nde_grad, nde_grad_work
                                            nde_augment_* (augmented Neural ODEs: pad, wrap, slice)
      8. Stiff, exponential, symplectic ... nde_expm, nde_phi1 (methods via nde_options.method)
@@ -87,8 +89,8 @@
        constants (the standard discretize-then-optimize gradient).
      - Backprop through EPI2 needs sys->vhp, the second-order product
        d/d(y, theta) of a^T (df/dy) v: nde_mlp_system provides it, hand-
-       written systems must add it (HNN systems and running losses lack it:
-       NDE_ERR_UNSUPPORTED). The adjoint methods run with EPI2 without it,
+       written systems must add it (HNN and flow systems and running losses
+       lack it: NDE_ERR_UNSUPPORTED). The adjoint methods run with EPI2 without it,
        but at first order only (EPI2 freezes t at the step start, and the
        backward system depends on t).
      - Leapfrog needs a separable Hamiltonian and a (q, p) state: not with
@@ -579,6 +581,67 @@ NDEDEF int nde_mlp_system(nde_mlp *m, nde_system *sys, char *msg);
    jvp is Jsym Hess(H) v; jac is D such columns. ctx = m. Returns NDE_OK or
    NDE_ERR_ARG (odd in_dim, out_dim != 1, not built). */
 NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg);
+
+/* ===================================================================== */
+/* Continuous normalizing flows: [z, log p] with the trace of df/dz       */
+/* ===================================================================== */
+/*
+   The instantaneous change of variables (the spiral report, section 3.1,
+   eqs 5-14): along dz/dt = f(z, t), d log p(z(t))/dt = -tr(df/dz). A flow
+   row is y = (z (D), l) with dl/dt = -tr(df/dz) and l(0) = 0; solving from
+   z(0) = x to time T gives  log p_data(x) = log p_base(z(T)) - l(T)  with
+   the base density N(0, sigma^2 I). The trace is exact (D tangent passes of
+   the network) or Hutchinson's unbiased estimate eps^T (df/dz) eps with
+   E[eps eps^T] = I (FFJORD, Grathwohl et al. 2019; Wiberg, section 4), one
+   eps per row held fixed for a whole solve and its gradient.
+*/
+
+typedef enum nde_cnf_trace {
+    NDE_TRACE_EXACT = 0,   /* sum_j e_j^T (df/dz) e_j: D tangent passes per evaluation */
+    NDE_TRACE_RADEMACHER,  /* eps^T (df/dz) eps, eps_i = +-1 equally likely: one pass */
+    NDE_TRACE_GAUSSIAN     /* eps^T (df/dz) eps, eps_i ~ N(0, 1): one pass */
+} nde_cnf_trace;
+
+typedef struct nde_cnf {
+    nde_mlp *net;    /* f(z, t): in_dim = out_dim = D; not owned, must outlive the flow */
+    int trace;       /* nde_cnf_trace */
+    double sigma;    /* base density N(0, sigma^2 I) at time T */
+    int neps;        /* rows of eps drawn by nde_cnf_draw */
+    double *eps;     /* (neps,D) Hutchinson's probes; owned */
+    int cap;         /* rows the scratch holds */
+    double *work;    /* (cap,4D) scratch of the callbacks; owned */
+} nde_cnf;
+
+/* Set up c (zeroed first: free a used one before) for the network net
+   with a trace kind and base sigma > 0, and fill sys with the flow on rows
+   (z, l) of D+1 numbers: f, and vjp (the trace's derivatives in z, theta and t by forward-over-reverse
+   passes, as the Hamiltonian network's). ctx = c, params = net->params. No
+   jvp/jac (implicit solvers build the Jacobian from D+1 vjps) and no vhp
+   (backprop through EPI2: NDE_ERR_UNSUPPORTED). Hutchinson kinds need
+   nde_cnf_draw before the first solve. Free with nde_cnf_free.
+   Returns NDE_OK or NDE_ERR_ARG (msg names the argument). */
+NDEDEF int nde_cnf_system(nde_cnf *c, nde_mlp *net, int trace, double sigma, nde_system *sys, char *msg);
+/* Draw Hutchinson's eps (B,D) from r for solves of up to B rows: keep it
+   fixed for one solve and its gradient, draw anew for the next. With fewer
+   rows drawn than a solve has, f and vjp return NDE_ERR_ARG (the solve
+   stops with NDE_ERR_CALLBACK). Returns NDE_OK, NDE_ERR_ARG (exact trace,
+   B < 1, NULL) or NDE_ERR_NOMEM. */
+NDEDEF int nde_cnf_draw(nde_cnf *c, nde_rng *r, int B, char *msg);
+/* Free eps and the scratch; c keeps net, trace and sigma. Safe twice. */
+NDEDEF void nde_cnf_free(nde_cnf *c);
+/* Negative log-likelihood, a point loss (ctx = the nde_cnf*) of the LAST
+   output time of y (N,B,D+1):
+     NLL = mean_b [ |z_b|^2 / (2 sigma^2) + (D/2) log(2 pi sigma^2) + l_b ]
+   g (N,B,D+1) = dNLL/dy, zero at the earlier times. Returns NaN (and g = 0)
+   when the row width is not D+1 of the flow. */
+NDEDEF double nde_cnf_nll(void *ctx, int N, int B, int D, const double *t, const double *y, double *g);
+/* logp (B) = log p_data(x) of the flow sys (from nde_cnf_system) at the
+   points x (B,D): one solve of the rows (x, 0) from t = 0 to T with opt
+   (may be NULL); z (B,D) = z(T) when not NULL. Uses the flow's trace kind
+   (the exact one for densities you report). Returns NDE_OK, NDE_ERR_ARG,
+   NDE_ERR_NOMEM or the solver's status; st (may be NULL) as nde_solve. */
+NDEDEF int nde_cnf_log_density(const nde_system *sys, int B, const double *x, double T,
+                               const nde_options *opt, double *logp, double *z, nde_stats *st);
 
 /* ===================================================================== */
 /* Losses on the solution                                                 */
@@ -3751,6 +3814,255 @@ NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg)
     sys->f_save = NULL;
     sys->vjp_saved = NULL;
     return NDE_OK;
+}
+
+/* ===================================================================== */
+/* Continuous normalizing flows                                           */
+/* ===================================================================== */
+/*
+   Row y = (z, l):  dz/dt = f(z, t),  dl/dt = -sum_k u_k^T (df/dz) u_k
+   with u_k = e_k, k < D (exact trace) or u_0 = eps (Hutchinson): one primal
+   pass, then a tangent pass per direction (the spiral report, eq 14).
+   vjp with a = (a_z, a_l):  a_z^T df/d(z,theta,t) by one reverse pass, and
+   -a_l d/d(z,theta,t) (u_k^T J u_k) by forward-over-reverse passes with
+   gout = -a_l u_k along u_k: the symmetric Hessian of gout . f turns
+   (dg/dz) u into d/dz (gout^T J u), as in the Hamiltonian network.
+*/
+
+/* Scratch z, u, g, h (B,D) each; z = the rows' first D columns. Returns
+   NDE_OK, NDE_ERR_ARG (too few eps rows) or NDE_ERR_NOMEM. */
+static int nde__cnf_setup(nde_cnf *c, int B, const double *y, nde__mlp_tape *tp, double **z,
+                          double **u, double **g, double **h)
+{
+    int D = c->net->in_dim, r, st;
+    size_t n = (size_t)B * D;
+    if (c->trace != NDE_TRACE_EXACT && B > c->neps) return NDE_ERR_ARG;
+    if (B > c->cap || !c->work) {
+        double *w = (double *)NDE_MALLOC(4 * n * sizeof(double));
+        if (!w) return NDE_ERR_NOMEM;
+        if (c->work) NDE_FREE(c->work);
+        c->work = w;
+        c->cap = B;
+    }
+    st = nde__mlp_setup(c->net, B, tp);
+    if (st) return st;
+    *z = c->work;
+    *u = *z + n;
+    *g = *u + n;
+    *h = *g + n;
+    for (r = 0; r < B; r++) memcpy(*z + (size_t)r * D, y + (size_t)r * (D + 1), (size_t)D * sizeof(double));
+    return NDE_OK;
+}
+
+/* Number of trace directions, and direction k in every row: u (B,D). */
+static int nde__cnf_ndir(const nde_cnf *c) { return c->trace == NDE_TRACE_EXACT ? c->net->in_dim : 1; }
+
+static void nde__cnf_dir(const nde_cnf *c, int k, int B, double *u)
+{
+    int D = c->net->in_dim, r;
+    if (c->trace != NDE_TRACE_EXACT) {
+        memcpy(u, c->eps, (size_t)B * D * sizeof(double));
+        return;
+    }
+    memset(u, 0, (size_t)B * D * sizeof(double));
+    for (r = 0; r < B; r++) u[(size_t)r * D + k] = 1.0;
+}
+
+static int nde__cnf_f(void *ctx, double t, int B, const double *y, const double *theta, double *dydt)
+{
+    nde_cnf *c = (nde_cnf *)ctx;
+    nde_mlp *m = c->net;
+    const double *p = theta ? theta : m->params, *out, *Ju;
+    nde__mlp_tape tp;
+    double *z, *u, *g, *h;
+    int st, D = m->in_dim, r, i, k;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    st = nde__cnf_setup(c, B, y, &tp, &z, &u, &g, &h);
+    if (st) return st;
+    nde__mlp_primal(m, p, B, z, t, &tp, 1);
+    out = tp.Y[m->nlayers - 1];
+    for (r = 0; r < B; r++) {
+        memcpy(dydt + (size_t)r * (D + 1), out + (size_t)r * D, (size_t)D * sizeof(double));
+        dydt[(size_t)r * (D + 1) + D] = 0.0;
+    }
+    for (k = 0; k < nde__cnf_ndir(c); k++) { /* dl/dt -= u_k^T J u_k */
+        nde__cnf_dir(c, k, B, u);
+        nde__mlp_tangent(m, p, B, z, u, &tp);
+        Ju = tp.dY[m->nlayers - 1];
+        for (r = 0; r < B; r++) {
+            double s = 0.0;
+            for (i = 0; i < D; i++) s += u[(size_t)r * D + i] * Ju[(size_t)r * D + i];
+            dydt[(size_t)r * (D + 1) + D] -= s;
+        }
+    }
+    return NDE_OK;
+}
+
+static int nde__cnf_vjp(void *ctx, double t, int B, const double *y, const double *theta,
+                        const double *a, double *gy, double *gth, double *gt)
+{
+    nde_cnf *c = (nde_cnf *)ctx;
+    nde_mlp *m = c->net;
+    const double *p = theta ? theta : m->params;
+    nde__mlp_tape tp;
+    double *z, *u, *g, *h, *hz;
+    int st, D = m->in_dim, r, i, k, any_l = 0;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    if (!gy && !gth && !gt) return NDE_OK;
+    st = nde__cnf_setup(c, B, y, &tp, &z, &u, &g, &h);
+    if (st) return st;
+    hz = gy ? h : NULL; /* (B,D) d/dz of everything, added into gy's z columns at the end */
+    if (hz) memset(hz, 0, (size_t)B * D * sizeof(double));
+    nde__mlp_primal(m, p, B, z, t, &tp, 0);
+    for (r = 0; r < B; r++) { /* a_z^T df: one reverse pass */
+        memcpy(g + (size_t)r * D, a + (size_t)r * (D + 1), (size_t)D * sizeof(double));
+        any_l |= a[(size_t)r * (D + 1) + D] != 0.0;
+    }
+    if (!nde__all_zero((long)B * D, g)) nde__mlp_reverse(m, p, B, z, g, 0, NULL, &tp, hz, gth, gt, NULL, NULL, NULL);
+    for (k = 0; any_l && k < nde__cnf_ndir(c); k++) { /* -a_l d(u_k^T J u_k): forward over reverse */
+        nde__cnf_dir(c, k, B, u);
+        for (r = 0; r < B; r++) {
+            double s = -a[(size_t)r * (D + 1) + D];
+            for (i = 0; i < D; i++) g[(size_t)r * D + i] = s * u[(size_t)r * D + i];
+        }
+        nde__mlp_tangent(m, p, B, z, u, &tp);
+        nde__mlp_reverse(m, p, B, z, g, 1, u, &tp, NULL, NULL, NULL, hz, gth, gt);
+    }
+    if (hz)
+        for (r = 0; r < B; r++)
+            for (i = 0; i < D; i++) gy[(size_t)r * (D + 1) + i] += hz[(size_t)r * D + i];
+    return NDE_OK;
+}
+
+NDEDEF int nde_cnf_system(nde_cnf *c, nde_mlp *net, int trace, double sigma, nde_system *sys, char *msg)
+{
+    if (!c || !net || !sys) {
+        nde__msg(msg, "nde_cnf_system: %s is NULL", !c ? "c" : !net ? "net" : "sys");
+        return NDE_ERR_ARG;
+    }
+    memset(c, 0, sizeof *c);
+    if (!net->params) { nde__msg(msg, "nde_cnf_system: net is not built (call nde_mlp_build)"); return NDE_ERR_ARG; }
+    if (net->out_dim != net->in_dim) {
+        nde__msg(msg, "nde_cnf_system: net out_dim = %d must equal in_dim = %d for dz/dt = f(z, t)",
+                 net->out_dim, net->in_dim);
+        return NDE_ERR_ARG;
+    }
+    if (trace < NDE_TRACE_EXACT || trace > NDE_TRACE_GAUSSIAN) {
+        nde__msg(msg, "nde_cnf_system: trace = %d is not an nde_cnf_trace (0 .. 2)", trace);
+        return NDE_ERR_ARG;
+    }
+    if (!(sigma > 0.0) || !nde__finite(sigma)) {
+        nde__msg(msg, "nde_cnf_system: sigma = %g must be positive and finite", sigma);
+        return NDE_ERR_ARG;
+    }
+    c->net = net;
+    c->trace = trace;
+    c->sigma = sigma;
+    memset(sys, 0, sizeof *sys);
+    sys->dim = net->in_dim + 1;
+    sys->nparams = (int)net->nparams;
+    sys->params = net->params;
+    sys->ctx = c;
+    sys->f = nde__cnf_f;
+    sys->vjp = nde__cnf_vjp;
+    return NDE_OK;
+}
+
+NDEDEF int nde_cnf_draw(nde_cnf *c, nde_rng *r, int B, char *msg)
+{
+    size_t n, i;
+    if (!c || !r || !c->net) { nde__msg(msg, "nde_cnf_draw: %s", !c ? "c is NULL" : !r ? "r is NULL" : "c has no network (call nde_cnf_system)"); return NDE_ERR_ARG; }
+    if (c->trace == NDE_TRACE_EXACT) { nde__msg(msg, "nde_cnf_draw: the flow uses the exact trace (no eps to draw)"); return NDE_ERR_ARG; }
+    if (B < 1) { nde__msg(msg, "nde_cnf_draw: B = %d must be at least 1", B); return NDE_ERR_ARG; }
+    n = (size_t)B * c->net->in_dim;
+    if (B > c->neps || !c->eps) {
+        double *e = (double *)NDE_MALLOC(n * sizeof(double));
+        if (!e) { nde__msg(msg, "nde_cnf_draw: out of memory for %d rows", B); return NDE_ERR_NOMEM; }
+        if (c->eps) NDE_FREE(c->eps);
+        c->eps = e;
+    }
+    c->neps = B;
+    for (i = 0; i < n; i++)
+        c->eps[i] = c->trace == NDE_TRACE_GAUSSIAN ? nde_rng_normal(r) : (nde_rng_u64(r) >> 63 ? 1.0 : -1.0);
+    return NDE_OK;
+}
+
+NDEDEF void nde_cnf_free(nde_cnf *c)
+{
+    if (!c) return;
+    if (c->eps) NDE_FREE(c->eps);
+    if (c->work) NDE_FREE(c->work);
+    c->eps = c->work = NULL;
+    c->neps = c->cap = 0;
+}
+
+/* log N(z; 0, sigma^2 I) of one point z (D). */
+static double nde__cnf_log_base(double sigma, int D, const double *z)
+{
+    double q = 0.0, s2 = sigma * sigma;
+    int i;
+    for (i = 0; i < D; i++) q += z[i] * z[i];
+    return -0.5 * q / s2 - 0.5 * D * log(2.0 * 3.14159265358979323846 * s2);
+}
+
+NDEDEF double nde_cnf_nll(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
+{
+    const nde_cnf *c = (const nde_cnf *)ctx;
+    const double *yl;
+    double *gl, L = 0.0;
+    int b, i;
+    (void)t;
+    if (N < 1 || B < 1 || D < 2) return NAN;
+    memset(g, 0, (size_t)N * B * D * sizeof(double));
+    if (!c || !c->net || D != c->net->in_dim + 1) return NAN;
+    yl = y + (size_t)(N - 1) * B * D;
+    gl = g + (size_t)(N - 1) * B * D;
+    for (b = 0; b < B; b++) { /* -log p_data = -log p_base(z(T)) + l(T) */
+        const double *yb = yl + (size_t)b * D;
+        double *gb = gl + (size_t)b * D;
+        L += yb[D - 1] - nde__cnf_log_base(c->sigma, D - 1, yb);
+        for (i = 0; i < D - 1; i++) gb[i] = yb[i] / (c->sigma * c->sigma * B);
+        gb[D - 1] = 1.0 / B;
+    }
+    return L / B;
+}
+
+NDEDEF int nde_cnf_log_density(const nde_system *sys, int B, const double *x, double T,
+                               const nde_options *opt, double *logp, double *z, nde_stats *st)
+{
+    nde_stats local;
+    nde_stats *s = st ? st : &local;
+    const nde_cnf *c;
+    double t[2] = {0.0, T}, *y;
+    int D, E, b, status;
+    memset(s, 0, sizeof *s);
+    if (!sys || sys->f != nde__cnf_f) { nde__msg(s->msg, "nde_cnf_log_density: sys is %s", sys ? "not a flow from nde_cnf_system" : "NULL"); return NDE_ERR_ARG; }
+    c = (const nde_cnf *)sys->ctx;
+    if (B < 1 || !x || !logp) { nde__msg(s->msg, "nde_cnf_log_density: %s", B < 1 ? "B must be at least 1" : !x ? "x is NULL" : "logp is NULL"); return NDE_ERR_ARG; }
+    if (!nde__finite(T) || T == 0.0) { nde__msg(s->msg, "nde_cnf_log_density: T = %g must be finite and non-zero", T); return NDE_ERR_ARG; }
+    if (c->trace != NDE_TRACE_EXACT && c->neps < B) {
+        nde__msg(s->msg, "nde_cnf_log_density: %d rows of eps drawn for B = %d (call nde_cnf_draw)", c->neps, B);
+        return NDE_ERR_ARG;
+    }
+    D = c->net->in_dim;
+    E = D + 1;
+    y = (double *)NDE_MALLOC(3 * (size_t)B * E * sizeof(double)); /* y0 (B,E), then yout (2,B,E) */
+    if (!y) { nde__msg(s->msg, "nde_cnf_log_density: out of memory for %d rows", B); return NDE_ERR_NOMEM; }
+    for (b = 0; b < B; b++) {
+        memcpy(y + (size_t)b * E, x + (size_t)b * D, (size_t)D * sizeof(double));
+        y[(size_t)b * E + D] = 0.0;
+    }
+    status = nde_solve(sys, B, y, 2, t, opt, y + (size_t)B * E, s);
+    if (status == NDE_OK) {
+        const double *yT = y + 2 * (size_t)B * E;
+        for (b = 0; b < B; b++) {
+            const double *yb = yT + (size_t)b * E;
+            logp[b] = nde__cnf_log_base(c->sigma, D, yb) - yb[D];
+            if (z) memcpy(z + (size_t)b * D, yb, (size_t)D * sizeof(double));
+        }
+    }
+    NDE_FREE(y);
+    return status;
 }
 
 /* ===================================================================== */

@@ -8,6 +8,7 @@ void test_mlp(void);
 void test_train(void);
 void test_stiff(void);
 void test_plot(void);
+void test_cnf(void);
 void test_tour(void);
 void test_dropout(void);
 void test_harden(void);
@@ -22,6 +23,7 @@ int main(void)
     test_stiff();
     test_plot();
     test_train();
+    test_cnf();
     test_tour();
     test_dropout();
     test_harden();
