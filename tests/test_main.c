@@ -8,11 +8,13 @@ void test_mlp(void);
 void test_train(void);
 void test_stiff(void);
 void test_plot(void);
+void test_kernels(void);
 
 int main(void)
 {
     test_solvers();
     test_mlp();
+    test_kernels();
     test_grad();
     test_stiff();
     test_plot();
