@@ -5,7 +5,11 @@
 
 CC      ?= cc
 CXX     ?= c++
-CFLAGS  ?= -std=c99 -O2 -g -Wall -Wextra -Wpedantic
+# The host's vector width for local builds: with contraction to FMA off, the same bits as the
+# portable flags (make check compares the two builds). NATIVE= builds portable code.
+NATIVE  ?= $(shell $(CC) -march=native -ffp-contract=off -E -x c /dev/null > /dev/null 2>&1 && echo -march=native -ffp-contract=off)
+PORTABLE_CFLAGS := -std=c99 -O2 -g -Wall -Wextra -Wpedantic
+CFLAGS  ?= $(PORTABLE_CFLAGS) $(NATIVE)
 LDLIBS  := -lm
 BUILD   := build
 
@@ -54,8 +58,21 @@ $(BUILD)/%: chapters/%.c $(wildcard chapters/*.h) tests/fixtures/refs.h tests/pr
 $(BUILD)/ex_%: examples/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(PNG_OBJ) $(LDLIBS)
 
-$(BUILD)/bench: bench/bench.c bench/bench_stiff.c tests/problems.c neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
-	$(CC) $(CFLAGS) -I. -o $@ bench/bench.c bench/bench_stiff.c tests/problems.c $(LDLIBS)
+# Optional pieces, each probed with a test compile (empty when absent): OpenMP threads, and
+# OpenBLAS (libopenblas-dev) for the bench's reference dgemm and make check's CBLAS build.
+OPENMP   = $(shell echo 'int main(void){return 0;}' | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
+OPENBLAS = $(shell printf '\043include <cblas.h>\nint main(void){openblas_set_num_threads(1);return 0;}\n' | \
+             $(CC) -x c - -o /dev/null -lopenblas 2>/dev/null && echo -lopenblas)
+BENCH_SRC := bench/bench.c bench/bench_stiff.c tests/problems.c
+
+# The bench is built twice: with the Makefile's flags (native vector width) and portable; the
+# portable one prints only the mlp_wide lines. Both with OpenMP and OpenBLAS when present.
+$(BUILD)/bench: $(BENCH_SRC) neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
+	$(CC) $(CFLAGS) $(OPENMP) -DNDE_BENCH_BUILD='"$(if $(NATIVE),native,portable)"' -I. -o $@ $(BENCH_SRC) \
+	  $(if $(OPENBLAS),-DNDE_BENCH_OPENBLAS $(OPENBLAS)) $(LDLIBS)
+
+$(BUILD)/bench_portable: $(BENCH_SRC) neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
+	$(CC) $(PORTABLE_CFLAGS) $(OPENMP) -I. -o $@ $(BENCH_SRC) $(if $(OPENBLAS),-DNDE_BENCH_OPENBLAS $(OPENBLAS)) $(LDLIBS)
 
 test: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES)
 	@sh tools/run_tests.sh $(BUILD) $(CH_BINS)
@@ -76,7 +93,21 @@ check: | $(BUILD) deps
 	sed -n '/^#if 0/,/^#endif/p' neuralode.h | sed '1d;$$d' > $(BUILD)/manual_example.c
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/manual_example $(BUILD)/manual_example.c $(LDLIBS)
 	$(BUILD)/manual_example
-	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link and the manual's example all clean"
+	$(CC) $(PORTABLE_CFLAGS) -Werror -I. -o $(BUILD)/bits_portable tests/kernel_bits.c $(LDLIBS)
+	$(CC) $(PORTABLE_CFLAGS) -Werror -march=native -ffp-contract=off -I. -o $(BUILD)/bits_native tests/kernel_bits.c $(LDLIBS)
+	@p=$$($(BUILD)/bits_portable) && n=$$($(BUILD)/bits_native) && echo "bits: portable $$p, -march=native $$n" && \
+	  [ "$$p" = "$$n" ] || { echo "FAIL: -march=native changes the results' bits"; exit 1; }
+	@if [ -n "$(OPENMP)" ]; then \
+	  echo "OpenMP build of the tests (2 threads)"; \
+	  $(CC) $(PORTABLE_CFLAGS) -Werror $(OPENMP) -I. -o $(BUILD)/test_omp tests/test_main.c $(TEST_LIB) $(TESTS) ndeplot_png.c $(LDLIBS) && \
+	  OMP_NUM_THREADS=2 $(BUILD)/test_omp > $(BUILD)/test_omp.log || { tail -40 $(BUILD)/test_omp.log; exit 1; }; \
+	  tail -1 $(BUILD)/test_omp.log; else echo "no OpenMP in $(CC): threaded build not tested"; fi
+	@if [ -n "$(OPENBLAS)" ]; then \
+	  echo "NDE_USE_CBLAS build of the tests (OpenBLAS)"; \
+	  $(CC) $(PORTABLE_CFLAGS) -Werror -DNDE_USE_CBLAS -I. -o $(BUILD)/test_cblas tests/test_main.c $(TEST_LIB) $(TESTS) ndeplot_png.c $(OPENBLAS) $(LDLIBS) && \
+	  $(BUILD)/test_cblas > $(BUILD)/test_cblas.log || { tail -40 $(BUILD)/test_cblas.log; exit 1; }; \
+	  tail -1 $(BUILD)/test_cblas.log; else echo "no OpenBLAS (libopenblas-dev): NDE_USE_CBLAS build not tested"; fi
+	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example, native = portable bits, OpenMP and CBLAS builds all clean"
 
 # One run per chapter (make -j2 runs two at a time), then the gnuplot renderings.
 plots: $(CH_BINS:%=%.plots)
@@ -90,8 +121,9 @@ $(BUILD)/%.plots: $(BUILD)/% FORCE | deps-plots
 
 FORCE:
 
-bench: $(BUILD)/bench
+bench: $(BUILD)/bench $(BUILD)/bench_portable
 	@$(BUILD)/bench
+	@$(BUILD)/bench_portable mlp_wide | grep -v '^# neuralode.h benchmarks'
 
 # Optional: our dopri5 against CVODES (Debian libsundials-dev) in the same run.
 bench-peer: | $(BUILD)

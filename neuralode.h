@@ -2464,6 +2464,11 @@ static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak
 #define NDE__VW 2
 #endif
 #define NDE__MR 4
+#if defined(__cplusplus) /* C++ has no restrict; GCC, Clang and MSVC spell it __restrict */
+#define NDE__RESTRICT __restrict
+#else
+#define NDE__RESTRICT restrict
+#endif
 #define NDE__NR (2 * NDE__VW)
 #define NDE__KC 256
 #define NDE__MC 64
@@ -2622,19 +2627,27 @@ static void nde__mlp_linear_wide(int B, int in, int out, const double *W, const 
     size_t n = (size_t)B * out;
     S[0] = y;
     for (j = 1; j < 4; j++) S[j] = ws + (size_t)in * out + (j - 1) * n;
-    for (o = 0; o < out; o++) { /* pack: W^T row (lane j, k) = column 4k + j of W */
+    for (o = 0; o < out; o += 8) { /* pack: W^T row (lane j, k) = column 4k + j of W, 8 rows
+                                      of W at a time so that each write fills a cache line */
+        int ot = out - o < 8 ? out - o : 8, t;
         const double *Wo = W + (size_t)o * in;
-        for (i = 0; i < 4 * q; i++) Wt[((size_t)(i % 4) * q + (size_t)(i / 4) + (i % 4 ? (size_t)rem : 0)) * out + o] = Wo[i];
-        for (; i < in; i++) Wt[((size_t)q + (size_t)(i - 4 * q)) * out + o] = Wo[i];
+        for (i = 0; i < in; i++) {
+            size_t row = i >= 4 * q ? (size_t)(i - 3 * q) /* remainder: rows q.. */
+                       : (size_t)(i % 4) * q + (size_t)(i / 4) + (i % 4 ? (size_t)rem : 0);
+            double *d = Wt + row * out + o;
+            for (t = 0; t < ot; t++) d[t] = Wo[(size_t)t * in + i];
+        }
     }
     nde__mlp_mm(B, out, q, x, in, 4, Wt, out, 1, S[0], out, 1, 0);
     if (rem) nde__mlp_mm(B, out, rem, x + 4 * q, in, 1, Wt + (size_t)q * out, out, 1, S[0], out, 1, 1);
     for (j = 1; j < 4; j++)
         nde__mlp_mm(B, out, q, x + j, in, 4, Wt + ((size_t)j * q + rem) * out, out, 1, S[j], out, 1, 0);
-    for (r = 0; r < B; r++) {
-        double *yr = y + (size_t)r * out;
-        const double *s1 = S[1] + (size_t)r * out, *s2 = S[2] + (size_t)r * out, *s3 = S[3] + (size_t)r * out;
-        for (o = 0; o < out; o++) yr[o] = (b ? b[o] : 0.0) + ((yr[o] + s1[o]) + (s2[o] + s3[o]));
+    for (r = 0; r < B; r++) { /* restrict: the buffers are distinct, so the loop vectorises */
+        double *NDE__RESTRICT yr = y + (size_t)r * out;
+        const double *NDE__RESTRICT s1 = S[1] + (size_t)r * out, *NDE__RESTRICT s2 = S[2] + (size_t)r * out;
+        const double *NDE__RESTRICT s3 = S[3] + (size_t)r * out;
+        if (b) for (o = 0; o < out; o++) yr[o] = b[o] + ((yr[o] + s1[o]) + (s2[o] + s3[o]));
+        else for (o = 0; o < out; o++) yr[o] = 0.0 + ((yr[o] + s1[o]) + (s2[o] + s3[o]));
     }
 }
 
