@@ -19,7 +19,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check plots bench bench-peer bench-torch clean help deps deps-plots FORCE
+.PHONY: all test check plots plots-chapters bench bench-peer bench-torch clean help deps deps-plots FORCE
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -109,15 +109,24 @@ check: | $(BUILD) deps
 	  tail -1 $(BUILD)/test_cblas.log; else echo "no OpenBLAS (libopenblas-dev): NDE_USE_CBLAS build not tested"; fi
 	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example, native = portable bits, OpenMP and CBLAS builds all clean"
 
-# One run per chapter (make -j2 runs two at a time), then the gnuplot renderings.
-plots: $(CH_BINS:%=%.plots)
-	@sh tools/plots_done.sh
+# One run per chapter, JOBS at a time (default: one per core), the later (longer) chapters
+# first; each prints its wall and CPU time. Then the gnuplot renderings and the time table.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+plots: | deps-plots
+	@rm -f $(BUILD)/*.plots.time; start=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) plots-chapters && \
+	  sh tools/plots_done.sh $(BUILD) $$start
+
+plots-chapters: $(patsubst %,%.plots,$(shell printf '%s\n' $(CH_BINS) | sort -r))
 
 $(BUILD)/%.plots: $(BUILD)/% FORCE | deps-plots
 	@mkdir -p plots
 	@echo "running $< (full mode)"
-	@./$< > $@.log 2>&1 || { tail -n 25 $@.log; echo "$< failed: see $@.log"; exit 1; }
-	@tail -n 1 $@.log
+	@s=$$(date +%s.%N); \
+	if [ -x /usr/bin/time ]; then /usr/bin/time -f '%U %S' -o $@.cpu ./$< > $@.log 2>&1; else ./$< > $@.log 2>&1; fi || \
+	  { tail -n 25 $@.log; echo "$< failed: see $@.log"; exit 1; }; \
+	w=$$(awk -v a=$$s -v b=$$(date +%s.%N) 'BEGIN { printf "%.1f", b - a }'); \
+	c=$$(awk '{ printf "%.1f", $$1 + $$2 }' $@.cpu 2>/dev/null); \
+	echo "$$w $${c:-?} $*" > $@.time; tail -n 1 $@.log; echo "$* took $$w s wall, $${c:-?} s CPU"
 
 FORCE:
 
