@@ -2464,11 +2464,6 @@ static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak
 #define NDE__VW 2
 #endif
 #define NDE__MR 4
-#if defined(__cplusplus) /* C++ has no restrict; GCC, Clang and MSVC spell it __restrict */
-#define NDE__RESTRICT __restrict
-#else
-#define NDE__RESTRICT restrict
-#endif
 #define NDE__NR (2 * NDE__VW)
 #define NDE__KC 256
 #define NDE__MC 64
@@ -2612,78 +2607,18 @@ static void nde__mlp_linear_narrow(int B, int in, int out, const double *W, cons
     }
 }
 
-/* The wide forward in the dot form's order (see below): output (r,o) is
-   b_o + ((s0 + s1) + (s2 + s3)), s_j the sum over i = j mod 4 in
-   increasing i, the last in % 4 terms added to s0. Each s_j is one
-   product on the blocked kernel: x's columns j, j+4, ... (stride 4) times
-   the rows j, j+4, ... of W^T, packed into ws as one (in,out) block in
-   the order s0's rows (then the remainder's), s1's, s2's, s3's. s0 lands
-   in y, s1..s3 in ws after the pack: ws holds in*out + 3*B*out doubles. */
-static void nde__mlp_linear_wide(int B, int in, int out, const double *W, const double *b,
-                                 const double *x, double *y, double *ws)
-{
-    int q = in / 4, rem = in - 4 * q, j, i, o, r;
-    double *Wt = ws, *S[4];
-    size_t n = (size_t)B * out;
-    S[0] = y;
-    for (j = 1; j < 4; j++) S[j] = ws + (size_t)in * out + (j - 1) * n;
-    for (o = 0; o < out; o += 8) { /* pack: W^T row (lane j, k) = column 4k + j of W, 8 rows
-                                      of W at a time so that each write fills a cache line */
-        int ot = out - o < 8 ? out - o : 8, t;
-        const double *Wo = W + (size_t)o * in;
-        for (i = 0; i < in; i++) {
-            size_t row = i >= 4 * q ? (size_t)(i - 3 * q) /* remainder: rows q.. */
-                       : (size_t)(i % 4) * q + (size_t)(i / 4) + (i % 4 ? (size_t)rem : 0);
-            double *d = Wt + row * out + o;
-            for (t = 0; t < ot; t++) d[t] = Wo[(size_t)t * in + i];
-        }
-    }
-    nde__mlp_mm(B, out, q, x, in, 4, Wt, out, 1, S[0], out, 1, 0);
-    if (rem) nde__mlp_mm(B, out, rem, x + 4 * q, in, 1, Wt + (size_t)q * out, out, 1, S[0], out, 1, 1);
-    for (j = 1; j < 4; j++)
-        nde__mlp_mm(B, out, q, x + j, in, 4, Wt + ((size_t)j * q + rem) * out, out, 1, S[j], out, 1, 0);
-    for (r = 0; r < B; r++) { /* restrict: the buffers are distinct, so the loop vectorises */
-        double *NDE__RESTRICT yr = y + (size_t)r * out;
-        const double *NDE__RESTRICT s1 = S[1] + (size_t)r * out, *NDE__RESTRICT s2 = S[2] + (size_t)r * out;
-        const double *NDE__RESTRICT s3 = S[3] + (size_t)r * out;
-        if (b) for (o = 0; o < out; o++) yr[o] = b[o] + ((yr[o] + s1[o]) + (s2[o] + s3[o]));
-        else for (o = 0; o < out; o++) yr[o] = 0.0 + ((yr[o] + s1[o]) + (s2[o] + s3[o]));
-    }
-}
-
-/* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
-   dy = W dx). Inputs of 1 to 3 columns go to the unrolled loop above;
-   wider ones are dot products along the rows of W with four partial sums
-   (independent add chains), on the blocked kernel (nde__mlp_linear_wide,
-   same sums in the same order, on the scratch ws) when the batch and the layer are wide enough to fill its
-   tiles. The results do not depend on the path taken: a batch gives the
-   bits of its rows one at a time. */
-static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
-                                    const double *x, double *y, double *ws)
+/* Rows [r0, r1) and outputs [o0, o1) of y = x W^T + b (b may be NULL) as
+   dot products along the rows of W with four partial sums (independent add
+   chains): output (r,o) is b_o + ((s0 + s1) + (s2 + s3)), s_j the sum over
+   i = j mod 4 in increasing i, the last in % 4 terms added to s0. */
+static void nde__mlp_linear_dot(int r0, int r1, int o0, int o1, int in, int out, const double *W,
+                                const double *b, const double *x, double *y)
 {
     int r, o, i;
-    switch (in) {
-    case 1: nde__mlp_linear_narrow(B, 1, out, W, b, x, y); return;
-    case 2: nde__mlp_linear_narrow(B, 2, out, W, b, x, y); return;
-    case 3: nde__mlp_linear_narrow(B, 3, out, W, b, x, y); return;
-    default: break;
-    }
-#ifdef NDE_USE_CBLAS
-    if (NDE__CBLAS_WANTED(B, out, in)) {
-        for (r = 0; r < B; r++)
-            for (o = 0; o < out; o++) y[(size_t)r * out + o] = b ? b[o] : 0.0;
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out, in, 1.0, x, in, W, in, 1.0, y, out);
-        return;
-    }
-#endif
-    if (B >= 2 * NDE__MR && out >= NDE__NR && in >= 32) {
-        nde__mlp_linear_wide(B, in, out, W, b, x, y, ws);
-        return;
-    }
-    for (r = 0; r < B; r++) {
+    for (r = r0; r < r1; r++) {
         const double *xr = x + (size_t)r * in;
         double *yr = y + (size_t)r * out;
-        for (o = 0; o < out; o++) {
+        for (o = o0; o < o1; o++) {
             const double *Wo = W + (size_t)o * in;
             double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             for (i = 0; i + 4 <= in; i += 4) {
@@ -2696,6 +2631,98 @@ static void nde__mlp_linear_forward(int B, int in, int out, const double *W, con
             yr[o] = (b ? b[o] : 0.0) + ((s0 + s1) + (s2 + s3));
         }
     }
+}
+
+/* Rows [m0, m1) (multiples of NDE__MR) of the wide forward, full tiles of
+   outputs only: per tile, each partial sum s_j is one run of the blocked
+   kernel's tile over lane j (x's columns j, j+4, ..., stride 4, times the
+   packed rows of W^T; s0 then adds the remainder columns), into a tile on
+   the stack; the four are combined as the dot form does. */
+static void nde__mlp_fwd_tiles(int m0, int m1, int in, int out, const double *Wt, const double *b,
+                               const double *x, double *y)
+{
+    int q = in / 4, rem = in - 4 * q, Nt = out - out % NDE__NR, mb, m, n, j, i, c;
+    double t[4][NDE__MR * NDE__NR];
+    for (mb = m0; mb < m1; mb += NDE__MC) {
+        int me = mb + NDE__MC < m1 ? mb + NDE__MC : m1;
+        for (n = 0; n < Nt; n += NDE__NR)
+            for (m = mb; m < me; m += NDE__MR) {
+                const double *xm = x + (size_t)m * in;
+                nde__mlp_tile(q, xm, in, 4, Wt + n, out, t[0], NDE__NR, 0);
+                if (rem) nde__mlp_tile(rem, xm + 4 * q, in, 1, Wt + (size_t)q * out + n, out, t[0], NDE__NR, 1);
+                for (j = 1; j < 4; j++)
+                    nde__mlp_tile(q, xm + j, in, 4, Wt + ((size_t)j * q + rem) * out + n, out, t[j], NDE__NR, 0);
+                for (i = 0; i < NDE__MR; i++) {
+                    double *yr = y + (size_t)(m + i) * out + n;
+                    const double *t0 = t[0] + i * NDE__NR, *t1 = t[1] + i * NDE__NR;
+                    const double *t2 = t[2] + i * NDE__NR, *t3 = t[3] + i * NDE__NR;
+                    for (c = 0; c < NDE__NR; c++)
+                        yr[c] = (b ? b[n + c] : 0.0) + ((t0[c] + t1[c]) + (t2[c] + t3[c]));
+                }
+            }
+    }
+}
+
+/* The wide forward: the dot form's sums in the dot form's order on the
+   blocked kernel's tiles. W^T is packed into ws (in*out doubles) as one
+   (in,out) block in the order s0's rows (x's columns 0, 4, ..., then the
+   remainder's), s1's, s2's, s3's; the last B % NDE__MR rows and
+   out % NDE__NR outputs take the dot loop. */
+static void nde__mlp_linear_wide(int B, int in, int out, const double *W, const double *b,
+                                 const double *x, double *y, double *ws)
+{
+    int q = in / 4, rem = in - 4 * q, i, o, Mt = B - B % NDE__MR, Nt = out - out % NDE__NR;
+    double *Wt = ws;
+    for (o = 0; o < out; o += 8) { /* pack: W^T row (lane j, k) = column 4k + j of W, 8 rows
+                                      of W at a time so that each write fills a cache line */
+        int ot = out - o < 8 ? out - o : 8, t;
+        const double *Wo = W + (size_t)o * in;
+        for (i = 0; i < in; i++) {
+            size_t row = i >= 4 * q ? (size_t)(i - 3 * q) /* remainder: rows q.. */
+                       : (size_t)(i % 4) * q + (size_t)(i / 4) + (i % 4 ? (size_t)rem : 0);
+            double *d = Wt + row * out + o;
+            for (t = 0; t < ot; t++) d[t] = Wo[(size_t)t * in + i];
+        }
+    }
+#ifdef _OPENMP
+    if ((double)B * out * in >= NDE__THREAD_MIN && Mt >= 2 * NDE__MC) {
+        int nj = (Mt + NDE__MC - 1) / NDE__MC, j;
+#pragma omp parallel for schedule(static)
+        for (j = 0; j < nj; j++)
+            nde__mlp_fwd_tiles(j * NDE__MC, (j + 1) * NDE__MC < Mt ? (j + 1) * NDE__MC : Mt, in, out, Wt, b, x, y);
+    } else
+#endif
+        nde__mlp_fwd_tiles(0, Mt, in, out, Wt, b, x, y);
+    nde__mlp_linear_dot(0, Mt, Nt, out, in, out, W, b, x, y);
+    nde__mlp_linear_dot(Mt, B, 0, out, in, out, W, b, x, y);
+}
+
+/* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
+   dy = W dx). Inputs of 1 to 3 columns go to the unrolled loop above,
+   wider ones to the dot loop, or (same sums in the same order) to the
+   blocked kernel when the batch and the layer fill its tiles; ws is
+   scratch of in*out doubles. The results do not depend on the path taken:
+   a batch gives the bits of its rows one at a time. */
+static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
+                                    const double *x, double *y, double *ws)
+{
+    switch (in) {
+    case 1: nde__mlp_linear_narrow(B, 1, out, W, b, x, y); return;
+    case 2: nde__mlp_linear_narrow(B, 2, out, W, b, x, y); return;
+    case 3: nde__mlp_linear_narrow(B, 3, out, W, b, x, y); return;
+    default: break;
+    }
+#ifdef NDE_USE_CBLAS
+    if (NDE__CBLAS_WANTED(B, out, in)) {
+        int r, o;
+        for (r = 0; r < B; r++)
+            for (o = 0; o < out; o++) y[(size_t)r * out + o] = b ? b[o] : 0.0;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out, in, 1.0, x, in, W, in, 1.0, y, out);
+        return;
+    }
+#endif
+    if (B >= 2 * NDE__MR && out >= NDE__NR && in >= 32) nde__mlp_linear_wide(B, in, out, W, b, x, y, ws);
+    else nde__mlp_linear_dot(0, B, 0, out, in, out, W, b, x, y);
 }
 
 /* Backward of y = W x + b for a cotangent gy (B,out):
@@ -2963,8 +2990,7 @@ NDEDEF void nde_mlp_init_normal(nde_mlp *m, nde_rng *r, double sigma)
      dZ[l]         (B,w)           tangent of z
      G[3], dG[3]   (B,maxw)        reverse-mode cotangents and their tangents
      scratch       (B,4*n0)        for the nde_system callbacks
-     fw            (in*out + 3*B*out) for the widest layer: the wide forward's
-                                   packed W^T and partial sums
+     fw            (in*out)        for the widest layer: the wide forward's packed W^T
    The layer input X[l] is X[0] = a0 (or the caller's x when there is no
    input transform) and X[l+1] = Y[l]. Not thread-safe: one nde_mlp per thread.
 */
@@ -2980,7 +3006,7 @@ typedef struct nde__mlp_tape {
     double *a0, *da0;                         /* (B,n0) */
     double *G[3], *dG[3];                     /* (B,maxw) */
     double *scratch;                          /* (B,4*n0) */
-    double *fw;                               /* (in*out + 3*B*out) of the widest layer */
+    double *fw;                               /* (in*out) of the widest layer */
 } nde__mlp_tape;
 
 /* Ensure the workspace holds B rows and point the tape into it.
@@ -2996,7 +3022,7 @@ static int nde__mlp_setup(nde_mlp *m, int B, nde__mlp_tape *tp)
         if (L->out > maxw) maxw = L->out;
         if (L->kind != NDE_LAYER_ACT && (size_t)L->in * L->out > wt) wt = (size_t)L->in * L->out;
     }
-    row += 2 * (size_t)n0 + 6 * (size_t)maxw + 4 * (size_t)n0 + 3 * (size_t)maxw; /* ... fw */
+    row += 2 * (size_t)n0 + 6 * (size_t)maxw + 4 * (size_t)n0;
     if (B > m->cap || !m->work) {
         double *nw;
         if (Bs > ((size_t)-1 / sizeof(double) - wt) / row) return NDE_ERR_NOMEM;

@@ -159,7 +159,7 @@ static void tk_test_linear(void)
     size_t cap = (size_t)67 * 67;
     double *W = (double *)malloc(cap * sizeof(double)), *b = (double *)malloc(67 * sizeof(double));
     double *x = (double *)malloc(cap * sizeof(double)), *y = (double *)malloc(cap * sizeof(double));
-    double *y1 = (double *)malloc(67 * sizeof(double)), *ws = (double *)malloc(4 * cap * sizeof(double));
+    double *y1 = (double *)malloc(67 * sizeof(double)), *ws = (double *)malloc(cap * sizeof(double));
     double *gy = (double *)malloc(cap * sizeof(double)), *gx = (double *)malloc(2 * cap * sizeof(double));
     double *gW = (double *)malloc(3 * cap * sizeof(double));
     double *gb = (double *)malloc(3 * 67 * sizeof(double));
@@ -206,12 +206,13 @@ static void tk_test_linear(void)
                     back_same &= tk_same((long)B * in, gx, gx + cap) && tk_same(nW, gW + nW, gW + 2 * nW);
 #endif
                 }
-    CHECK("the wide forward (packed W^T, four products) ran", wide_seen > 10);
+    CHECK("the wide forward (packed W^T, four tile runs per tile) ran", wide_seen > 10);
     CHECK_LE("linear forward on every path (in 1..67, out 1..67, B 1..67, with/without b) vs triple loop: "
-             "max relative error", worst, 1e-14);
-    CHECK_LE("linear backward gx = gy W, gW += gy^T x vs triple loop: max relative error", worst_back, 1e-14);
+             "max relative error", worst, TK_MM_TOL);
+    CHECK_LE("linear backward gx = gy W, gW += gy^T x vs triple loop: max relative error", worst_back, TK_MM_TOL);
 #ifdef NDE_USE_CBLAS
-    CHECK("CBLAS build: the small shapes keep the built-in order: B rows at once = one row at a time", rows_same);
+    (void)rows_same; /* CBLAS sums the large products in its own order: no bit-for-bit claims */
+    (void)back_same;
 #else
     CHECK("linear forward: B rows at once = one row at a time, bit for bit, on every shape", rows_same);
     CHECK("linear backward: the bits of the small-shape kernel on every shape", back_same);
