@@ -21,6 +21,19 @@
      NEURALODE_STATIC      all functions static: private to one translation unit
      NDE_MALLOC(sz), NDE_REALLOC(p, sz), NDE_FREE(p)
                            your allocator; define all three or none
+     NDE_USE_CBLAS         the MLP's large dense products (at least
+                           NDE_CBLAS_MIN = 262144 multiply-adds; define it
+                           to change) go to cblas_dgemm: include <cblas.h>
+                           and link a CBLAS (e.g. -lopenblas). Results agree
+                           with the built-in kernels to rounding, not bit
+                           for bit. Off by default: no dependency.
+     -fopenmp              (a compiler flag, not a define) the MLP's wide
+                           products split over OpenMP threads (OMP_NUM_THREADS)
+                           with the same bits as one thread; products under
+                           400,000 multiply-adds stay on one. Without it the
+                           header is single-threaded ISO C.
+     -march=native         safe with -ffp-contract=off (GCC's default in
+                           -std=c99): wider vectors, the same bits.
 
    CONTENTS (declarations below, then the implementation in the same order)
      1. Status codes and messages ........ nde_status, nde_status_name, NDE_MSG_LEN
@@ -100,7 +113,9 @@
      - Model files survive a crashed process and concurrent saves (an own,
        exclusively created temp file + rename; fopen mode "x", C11) but ISO C
        has no fsync, so not necessarily a power cut.
-     - Double precision only; no threads, no SIMD intrinsics.
+     - Double precision only; no SIMD intrinsics (the dense kernels are
+       vectorised by the compiler); threads only with -fopenmp, and only
+       inside the MLP's wide products.
 
    EXAMPLE (a complete program; see also examples/ and chapters/)
 */
@@ -1133,6 +1148,9 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef NDE_USE_CBLAS
+#include <cblas.h>
+#endif
 
 /* Allocator overrides: define all three of NDE_MALLOC, NDE_REALLOC, NDE_FREE, or none. */
 #if defined(NDE_MALLOC) && defined(NDE_REALLOC) && defined(NDE_FREE)
@@ -2601,7 +2619,8 @@ static void nde__mlp_act_tangent_backward(int act, long n, const double *x, cons
    than M does (e.g. gW (2,50) of a 50 -> 2 layer). Every accumulator
    adds its K terms in the order k = 0..K-1, starting from C0: the
    rounding of the plain triple loop, whatever the tiling. C must not
-   overlap A or B. */
+   overlap A or B. This is the small-shape path; nde__mlp_mm below sends
+   wide products to the blocked kernel, which keeps the same order. */
 static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak,
                           const double *Bm, long bk, long bn, double *C, long cm, long cn, int add)
 {
@@ -2659,6 +2678,148 @@ static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak
         }
 }
 
+/* The blocked kernel for wide products (the BLAS layout: a micro-kernel
+   on a tile of C held in registers, cache blocks around it).
+   NDE__VW is the vector width, in doubles, that the compiler targets: 2
+   in a portable x86-64 build (SSE2), 4 with AVX, 8 with AVX-512. A tile
+   is NDE__MR rows by NDE__NR = 2 NDE__VW columns of C, held in eight
+   arrays of NDE__VW accumulators; each "for l < NDE__VW" loop is one
+   vector operation, which GCC and Clang emit at -O2 without intrinsics.
+   K runs in blocks of NDE__KC (the tile of B stays in L1) and M in blocks
+   of NDE__MC rows (the block of A stays in L2). Between K blocks the
+   accumulators go through C unchanged, so every element still adds its
+   K terms in the order k = 0..K-1 from C0: the same bits as
+   nde__mlp_gemm, with any tile size, vector width or thread count. */
+#if defined(__AVX512F__)
+#define NDE__VW 8
+#elif defined(__AVX__)
+#define NDE__VW 4
+#else
+#define NDE__VW 2
+#endif
+#define NDE__MR 4
+#define NDE__NR (2 * NDE__VW)
+#define NDE__KC 256
+#define NDE__MC 64
+/* Products with at least this many multiply-adds are split over OpenMP
+   threads (when compiled with -fopenmp); below it one thread is faster
+   (the crossover measured by make bench, mlp_wide lines). */
+#ifndef NDE__THREAD_MIN
+#define NDE__THREAD_MIN 400000L
+#endif
+
+/* One NDE__MR x NDE__NR tile: C (MR,NR) = C0 + A (MR,K) B (K,NR) with
+   A strided (am, ak), B rows bk apart with unit columns, C rows cm apart. */
+static void nde__mlp_tile(int K, const double *A, long am, long ak, const double *Bm, long bk,
+                          double *C, long cm, int add)
+{
+    double c00[NDE__VW], c01[NDE__VW], c10[NDE__VW], c11[NDE__VW];
+    double c20[NDE__VW], c21[NDE__VW], c30[NDE__VW], c31[NDE__VW];
+    double *C1 = C + cm, *C2 = C1 + cm, *C3 = C2 + cm;
+    int k, l;
+    for (l = 0; l < NDE__VW; l++) {
+        c00[l] = add ? C[l] : 0.0;  c01[l] = add ? C[NDE__VW + l] : 0.0;
+        c10[l] = add ? C1[l] : 0.0; c11[l] = add ? C1[NDE__VW + l] : 0.0;
+        c20[l] = add ? C2[l] : 0.0; c21[l] = add ? C2[NDE__VW + l] : 0.0;
+        c30[l] = add ? C3[l] : 0.0; c31[l] = add ? C3[NDE__VW + l] : 0.0;
+    }
+    for (k = 0; k < K; k++, A += ak, Bm += bk) {
+        double a0 = A[0], a1 = A[am], a2 = A[2 * am], a3 = A[3 * am];
+        const double *b1 = Bm + NDE__VW;
+        for (l = 0; l < NDE__VW; l++) {
+            c00[l] += a0 * Bm[l]; c10[l] += a1 * Bm[l]; c20[l] += a2 * Bm[l]; c30[l] += a3 * Bm[l];
+        }
+        for (l = 0; l < NDE__VW; l++) {
+            c01[l] += a0 * b1[l]; c11[l] += a1 * b1[l]; c21[l] += a2 * b1[l]; c31[l] += a3 * b1[l];
+        }
+    }
+    for (l = 0; l < NDE__VW; l++) {
+        C[l] = c00[l];  C[NDE__VW + l] = c01[l];
+        C1[l] = c10[l]; C1[NDE__VW + l] = c11[l];
+        C2[l] = c20[l]; C2[NDE__VW + l] = c21[l];
+        C3[l] = c30[l]; C3[NDE__VW + l] = c31[l];
+    }
+}
+
+/* Rows [m0, m1) (multiples of NDE__MR) and tile columns [n0, n1) of the
+   blocked product: one thread's share. */
+static void nde__mlp_blocks(int m0, int m1, int n0, int n1, int K, const double *A, long am, long ak,
+                            const double *Bm, long bk, double *C, long cm, int add)
+{
+    int k0, mb, m, n;
+    for (k0 = 0; k0 < K; k0 += NDE__KC) {
+        int kc = K - k0 < NDE__KC ? K - k0 : NDE__KC, addk = add || k0 > 0;
+        for (mb = m0; mb < m1; mb += NDE__MC) {
+            int me = mb + NDE__MC < m1 ? mb + NDE__MC : m1;
+            for (n = n0; n < n1; n += NDE__NR)
+                for (m = mb; m < me; m += NDE__MR)
+                    nde__mlp_tile(kc, A + m * am + k0 * ak, am, ak, Bm + (long)k0 * bk + n, bk,
+                                  C + m * cm + n, cm, addk);
+        }
+    }
+}
+
+/* C (M,N) = C0 + A (M,K) B (K,N) with B and C unit-stride along N, on
+   the blocked kernel: full tiles there (split over threads when the
+   product is large), the M % NDE__MR last rows and N % NDE__NR last
+   columns on nde__mlp_gemm. Needs M >= NDE__MR and N >= NDE__NR. */
+static void nde__mlp_gemm_wide(int M, int N, int K, const double *A, long am, long ak,
+                               const double *Bm, long bk, double *C, long cm, int add)
+{
+    int Mt = M - M % NDE__MR, Nt = N - N % NDE__NR;
+#ifdef _OPENMP
+    if ((double)M * N * K >= NDE__THREAD_MIN) {
+        /* jobs: blocks of NDE__MC rows, or of 4 tile columns when M is short */
+        int nmb = (Mt + NDE__MC - 1) / NDE__MC, split_n = nmb < 4;
+        int nj = split_n ? (Nt / NDE__NR + 3) / 4 : nmb, j;
+#pragma omp parallel for schedule(static)
+        for (j = 0; j < nj; j++) {
+            if (split_n) {
+                int n0 = j * 4 * NDE__NR, n1 = n0 + 4 * NDE__NR < Nt ? n0 + 4 * NDE__NR : Nt;
+                nde__mlp_blocks(0, Mt, n0, n1, K, A, am, ak, Bm, bk, C, cm, add);
+            } else {
+                int m0 = j * NDE__MC, m1 = m0 + NDE__MC < Mt ? m0 + NDE__MC : Mt;
+                nde__mlp_blocks(m0, m1, 0, Nt, K, A, am, ak, Bm, bk, C, cm, add);
+            }
+        }
+    } else
+#endif
+        nde__mlp_blocks(0, Mt, 0, Nt, K, A, am, ak, Bm, bk, C, cm, add);
+    if (Nt < N) nde__mlp_gemm(Mt, N - Nt, K, A, am, ak, Bm + Nt, bk, 1, C + Nt, cm, 1, add);
+    if (Mt < M) nde__mlp_gemm(M - Mt, N, K, A + Mt * am, am, ak, Bm, bk, 1, C + Mt * cm, cm, 1, add);
+}
+
+/* NDE_USE_CBLAS: products of at least NDE_CBLAS_MIN multiply-adds go to
+   cblas_dgemm (link a CBLAS, e.g. -lopenblas). Its summation order is its
+   own: results agree with the built-in kernels to rounding, not bit for
+   bit, and whether they repeat across thread counts is the library's. */
+#ifdef NDE_USE_CBLAS
+#ifndef NDE_CBLAS_MIN
+#define NDE_CBLAS_MIN 262144L
+#endif
+#define NDE__CBLAS_WANTED(M, N, K) ((double)(M) * (N) * (K) >= NDE_CBLAS_MIN)
+#endif
+
+/* C (M,N) = C0 + A (M,K) B (K,N) (as nde__mlp_gemm), choosing the kernel
+   by shape: the blocked one when B and C run along N with unit stride and
+   the product fills its tiles, else the small-shape one. Same bits either
+   way; with NDE_USE_CBLAS large products go to cblas_dgemm. */
+static void nde__mlp_mm(int M, int N, int K, const double *A, long am, long ak,
+                        const double *Bm, long bk, long bn, double *C, long cm, long cn, int add)
+{
+#ifdef NDE_USE_CBLAS
+    if (bn == 1 && cn == 1 && (ak == 1 || am == 1) && NDE__CBLAS_WANTED(M, N, K)) {
+        cblas_dgemm(CblasRowMajor, ak == 1 ? CblasNoTrans : CblasTrans, CblasNoTrans, M, N, K, 1.0, A,
+                    (int)(ak == 1 ? am : ak), Bm, (int)bk, add ? 1.0 : 0.0, C, (int)cm);
+        return;
+    }
+#endif
+    if (bn == 1 && cn == 1 && M >= NDE__MR && N >= NDE__NR && K >= 8)
+        nde__mlp_gemm_wide(M, N, K, A, am, ak, Bm, bk, C, cm, add);
+    else
+        nde__mlp_gemm(M, N, K, A, am, ak, Bm, bk, bn, C, cm, cn, add);
+}
+
 /* y (B,out) = x (B,in) W^T + b for a narrow input, in = 1, 2 or 3 (the D
    or D + 1 columns of a first layer). Called with a literal in, so that
    the compiler unrolls the terms: a loop of two terms per output costs
@@ -2680,24 +2841,18 @@ static void nde__mlp_linear_narrow(int B, int in, int out, const double *W, cons
     }
 }
 
-/* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
-   dy = W dx). Inputs of 1 to 3 columns go to the unrolled loop above;
-   wider ones are dot products along the rows of W with four partial sums
-   (independent add chains). */
-static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
-                                    const double *x, double *y)
+/* Rows [r0, r1) and outputs [o0, o1) of y = x W^T + b (b may be NULL) as
+   dot products along the rows of W with four partial sums (independent add
+   chains): output (r,o) is b_o + ((s0 + s1) + (s2 + s3)), s_j the sum over
+   i = j mod 4 in increasing i, the last in % 4 terms added to s0. */
+static void nde__mlp_linear_dot(int r0, int r1, int o0, int o1, int in, int out, const double *W,
+                                const double *b, const double *x, double *y)
 {
     int r, o, i;
-    switch (in) {
-    case 1: nde__mlp_linear_narrow(B, 1, out, W, b, x, y); return;
-    case 2: nde__mlp_linear_narrow(B, 2, out, W, b, x, y); return;
-    case 3: nde__mlp_linear_narrow(B, 3, out, W, b, x, y); return;
-    default: break;
-    }
-    for (r = 0; r < B; r++) {
+    for (r = r0; r < r1; r++) {
         const double *xr = x + (size_t)r * in;
         double *yr = y + (size_t)r * out;
-        for (o = 0; o < out; o++) {
+        for (o = o0; o < o1; o++) {
             const double *Wo = W + (size_t)o * in;
             double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             for (i = 0; i + 4 <= in; i += 4) {
@@ -2712,6 +2867,98 @@ static void nde__mlp_linear_forward(int B, int in, int out, const double *W, con
     }
 }
 
+/* Rows [m0, m1) (multiples of NDE__MR) of the wide forward, full tiles of
+   outputs only: per tile, each partial sum s_j is one run of the blocked
+   kernel's tile over lane j (x's columns j, j+4, ..., stride 4, times the
+   packed rows of W^T; s0 then adds the remainder columns), into a tile on
+   the stack; the four are combined as the dot form does. */
+static void nde__mlp_fwd_tiles(int m0, int m1, int in, int out, const double *Wt, const double *b,
+                               const double *x, double *y)
+{
+    int q = in / 4, rem = in - 4 * q, Nt = out - out % NDE__NR, mb, m, n, j, i, c;
+    double t[4][NDE__MR * NDE__NR];
+    for (mb = m0; mb < m1; mb += NDE__MC) {
+        int me = mb + NDE__MC < m1 ? mb + NDE__MC : m1;
+        for (n = 0; n < Nt; n += NDE__NR)
+            for (m = mb; m < me; m += NDE__MR) {
+                const double *xm = x + (size_t)m * in;
+                nde__mlp_tile(q, xm, in, 4, Wt + n, out, t[0], NDE__NR, 0);
+                if (rem) nde__mlp_tile(rem, xm + 4 * q, in, 1, Wt + (size_t)q * out + n, out, t[0], NDE__NR, 1);
+                for (j = 1; j < 4; j++)
+                    nde__mlp_tile(q, xm + j, in, 4, Wt + ((size_t)j * q + rem) * out + n, out, t[j], NDE__NR, 0);
+                for (i = 0; i < NDE__MR; i++) {
+                    double *yr = y + (size_t)(m + i) * out + n;
+                    const double *t0 = t[0] + i * NDE__NR, *t1 = t[1] + i * NDE__NR;
+                    const double *t2 = t[2] + i * NDE__NR, *t3 = t[3] + i * NDE__NR;
+                    for (c = 0; c < NDE__NR; c++)
+                        yr[c] = (b ? b[n + c] : 0.0) + ((t0[c] + t1[c]) + (t2[c] + t3[c]));
+                }
+            }
+    }
+}
+
+/* The wide forward: the dot form's sums in the dot form's order on the
+   blocked kernel's tiles. W^T is packed into ws (in*out doubles) as one
+   (in,out) block in the order s0's rows (x's columns 0, 4, ..., then the
+   remainder's), s1's, s2's, s3's; the last B % NDE__MR rows and
+   out % NDE__NR outputs take the dot loop. */
+static void nde__mlp_linear_wide(int B, int in, int out, const double *W, const double *b,
+                                 const double *x, double *y, double *ws)
+{
+    int q = in / 4, rem = in - 4 * q, i, o, Mt = B - B % NDE__MR, Nt = out - out % NDE__NR;
+    double *Wt = ws;
+    for (o = 0; o < out; o += 8) { /* pack: W^T row (lane j, k) = column 4k + j of W, 8 rows
+                                      of W at a time so that each write fills a cache line */
+        int ot = out - o < 8 ? out - o : 8, t;
+        const double *Wo = W + (size_t)o * in;
+        for (i = 0; i < in; i++) {
+            size_t row = i >= 4 * q ? (size_t)(i - 3 * q) /* remainder: rows q.. */
+                       : (size_t)(i % 4) * q + (size_t)(i / 4) + (i % 4 ? (size_t)rem : 0);
+            double *d = Wt + row * out + o;
+            for (t = 0; t < ot; t++) d[t] = Wo[(size_t)t * in + i];
+        }
+    }
+#ifdef _OPENMP
+    if ((double)B * out * in >= NDE__THREAD_MIN && Mt >= 2 * NDE__MC) {
+        int nj = (Mt + NDE__MC - 1) / NDE__MC, j;
+#pragma omp parallel for schedule(static)
+        for (j = 0; j < nj; j++)
+            nde__mlp_fwd_tiles(j * NDE__MC, (j + 1) * NDE__MC < Mt ? (j + 1) * NDE__MC : Mt, in, out, Wt, b, x, y);
+    } else
+#endif
+        nde__mlp_fwd_tiles(0, Mt, in, out, Wt, b, x, y);
+    nde__mlp_linear_dot(0, Mt, Nt, out, in, out, W, b, x, y);
+    nde__mlp_linear_dot(Mt, B, 0, out, in, out, W, b, x, y);
+}
+
+/* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
+   dy = W dx). Inputs of 1 to 3 columns go to the unrolled loop above,
+   wider ones to the dot loop, or (same sums in the same order) to the
+   blocked kernel when the batch and the layer fill its tiles; ws is
+   scratch of in*out doubles. The results do not depend on the path taken:
+   a batch gives the bits of its rows one at a time. */
+static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
+                                    const double *x, double *y, double *ws)
+{
+    switch (in) {
+    case 1: nde__mlp_linear_narrow(B, 1, out, W, b, x, y); return;
+    case 2: nde__mlp_linear_narrow(B, 2, out, W, b, x, y); return;
+    case 3: nde__mlp_linear_narrow(B, 3, out, W, b, x, y); return;
+    default: break;
+    }
+#ifdef NDE_USE_CBLAS
+    if (NDE__CBLAS_WANTED(B, out, in)) {
+        int r, o;
+        for (r = 0; r < B; r++)
+            for (o = 0; o < out; o++) y[(size_t)r * out + o] = b ? b[o] : 0.0;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out, in, 1.0, x, in, W, in, 1.0, y, out);
+        return;
+    }
+#endif
+    if (B >= 2 * NDE__MR && out >= NDE__NR && in >= 32) nde__mlp_linear_wide(B, in, out, W, b, x, y, ws);
+    else nde__mlp_linear_dot(0, B, 0, out, in, out, W, b, x, y);
+}
+
 /* Backward of y = W x + b for a cotangent gy (B,out):
      gx (B,in)   = gy W                 written; skipped when gx is NULL
      gW (out,in) += gy^T x              when gW is not NULL
@@ -2723,8 +2970,8 @@ static void nde__mlp_linear_backward(int B, int in, int out, const double *W, co
                                      const double *gy, double *gx, double *gW, double *gb)
 {
     static const double one = 1.0;
-    if (gx) nde__mlp_gemm(B, in, out, gy, out, 1, W, in, 1, gx, in, 1, 0); /* gy (B,out) W (out,in) */
-    if (gW) nde__mlp_gemm(out, in, B, gy, 1, out, x, in, 1, gW, in, 1, 1); /* gy^T (out,B) x (B,in) */
+    if (gx) nde__mlp_mm(B, in, out, gy, out, 1, W, in, 1, gx, in, 1, 0); /* gy (B,out) W (out,in) */
+    if (gW) nde__mlp_mm(out, in, B, gy, 1, out, x, in, 1, gW, in, 1, 1); /* gy^T (out,B) x (B,in) */
     if (gb) nde__mlp_gemm(out, 1, B, gy, 1, out, &one, 0, 0, gb, 1, 0, 1); /* gy^T (out,B) 1 (B,1) */
 }
 
@@ -3081,6 +3328,7 @@ static void nde__mlp_dropout_apply(const nde_mlp *m, const nde_layer *L, int B, 
      dZ[l]         (B,w)           tangent of z
      G[3], dG[3]   (B,maxw)        reverse-mode cotangents and their tangents
      scratch       (B,4*n0)        for the nde_system callbacks
+     fw            (in*out)        for the widest layer: the wide forward's packed W^T
    The layer input X[l] is X[0] = a0 (or the caller's x when there is no
    input transform) and X[l+1] = Y[l]. Not thread-safe: one nde_mlp per thread.
 */
@@ -3096,6 +3344,7 @@ typedef struct nde__mlp_tape {
     double *a0, *da0;                         /* (B,n0) */
     double *G[3], *dG[3];                     /* (B,maxw) */
     double *scratch;                          /* (B,4*n0) */
+    double *fw;                               /* (in*out) of the widest layer */
 } nde__mlp_tape;
 
 /* Ensure the workspace holds B rows and point the tape into it.
@@ -3103,23 +3352,25 @@ typedef struct nde__mlp_tape {
 static int nde__mlp_setup(nde_mlp *m, int B, nde__mlp_tape *tp)
 {
     int l, n0 = nde__mlp_n0(m), maxw = n0;
-    size_t row = 0, Bs = (size_t)B;
+    size_t row = 0, Bs = (size_t)B, wt = 0, len;
     double *w;
     for (l = 0; l < m->nlayers; l++) {
         const nde_layer *L = &m->layer[l];
         row += (size_t)L->out * (L->kind == NDE_LAYER_RESIDUAL ? 5 : 2); /* Y dY (Z S dZ) */
         if (L->out > maxw) maxw = L->out;
+        if (L->kind != NDE_LAYER_ACT && (size_t)L->in * L->out > wt) wt = (size_t)L->in * L->out;
     }
     row += 2 * (size_t)n0 + 6 * (size_t)maxw + 4 * (size_t)n0;
     if (B > m->cap || !m->work) {
         double *nw;
-        if (Bs > ((size_t)-1 / sizeof(double)) / row) return NDE_ERR_NOMEM;
-        nw = (double *)NDE_MALLOC(Bs * row * sizeof(double));
+        if (Bs > ((size_t)-1 / sizeof(double) - wt) / row) return NDE_ERR_NOMEM;
+        len = Bs * row + wt;
+        nw = (double *)NDE_MALLOC(len * sizeof(double));
         if (!nw) return NDE_ERR_NOMEM;
         if (m->work) NDE_FREE(m->work);
         m->work = nw;
         m->cap = B;
-        m->work_len = (long)(Bs * row);
+        m->work_len = (long)len;
     }
     w = m->work;
     tp->a0 = w; w += Bs * n0;
@@ -3139,7 +3390,8 @@ static int nde__mlp_setup(nde_mlp *m, int B, nde__mlp_tape *tp)
     }
     for (l = 0; l < 3; l++) { tp->G[l] = w; w += Bs * maxw; }
     for (l = 0; l < 3; l++) { tp->dG[l] = w; w += Bs * maxw; }
-    tp->scratch = w;
+    tp->scratch = w; w += Bs * 4 * n0;
+    tp->fw = w;
     return NDE_OK;
 }
 
@@ -3252,7 +3504,7 @@ static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, cons
         else dst = own == tp->G[0] ? tp->G[1] : tp->G[0];
         switch (L->kind) {
         case NDE_LAYER_LINEAR:
-            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, dst);
+            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, dst, tp->fw);
             break;
         case NDE_LAYER_ACT:
             nde__mlp_act_forward(L->act, n, cur, dst);
@@ -3261,7 +3513,7 @@ static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, cons
             nde__mlp_dropout_apply(m, L, B, cur, dst);
             break;
         default: /* residual: G[2] = z, then dst = x + s(z) */
-            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, tp->G[2]);
+            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, tp->G[2], tp->fw);
             nde__mlp_act_forward(L->act, n, tp->G[2], dst);
             for (k = 0; k < n; k++) dst[k] += cur[k];
             break;
@@ -3288,7 +3540,7 @@ static void nde__mlp_primal(const nde_mlp *m, const double *p, int B, const doub
         double *Y = tp->Y[l];
         switch (L->kind) {
         case NDE_LAYER_LINEAR:
-            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, Y);
+            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, Y, tp->fw);
             break;
         case NDE_LAYER_ACT:
             nde__mlp_act_forward(L->act, n, X, Y);
@@ -3297,7 +3549,7 @@ static void nde__mlp_primal(const nde_mlp *m, const double *p, int B, const doub
             nde__mlp_dropout_apply(m, L, B, X, Y);
             break;
         default:
-            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, tp->Z[l]);
+            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, tp->Z[l], tp->fw);
             nde__mlp_act_forward(L->act, n, tp->Z[l], tp->S[l]);
             for (k = 0; k < n; k++) Y[k] = X[k] + tp->S[l][k];
             break;
@@ -3320,7 +3572,7 @@ static void nde__mlp_tangent(const nde_mlp *m, const double *p, int B, const dou
         double *dY = tp->dY[l];
         switch (L->kind) {
         case NDE_LAYER_LINEAR:
-            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, dY);
+            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, dY, tp->fw);
             break;
         case NDE_LAYER_ACT:
             nde__mlp_act_mul_d1(L->act, n, tp->X[l], tp->Y[l], dX, dY);
@@ -3329,7 +3581,7 @@ static void nde__mlp_tangent(const nde_mlp *m, const double *p, int B, const dou
             nde__mlp_dropout_apply(m, L, B, dX, dY);
             break;
         default:
-            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, tp->dZ[l]);
+            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, tp->dZ[l], tp->fw);
             nde__mlp_act_mul_d1(L->act, n, tp->Z[l], tp->S[l], tp->dZ[l], dY);
             for (k = 0; k < n; k++) dY[k] += dX[k];
             break;

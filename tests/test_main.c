@@ -14,11 +14,13 @@ void test_dropout(void);
 void test_harden(void);
 void test_badinput(void);
 void test_augment(void);
+void test_kernels(void);
 
 int main(void)
 {
     test_solvers();
     test_mlp();
+    test_kernels();
     test_grad();
     test_stiff();
     test_plot();
