@@ -4,7 +4,8 @@
 build=$1; shift
 mkdir -p "$build/quick"
 log="$build/test_all.log"
-"$build/test_all" > "$log" 2>&1
+mkdir -p "$build/tmp"   # the tests' files: private to this build, not shared /tmp names
+TMPDIR="$(cd "$build/tmp" && pwd)" "$build/test_all" > "$log" 2>&1
 unit_rc=$?
 grep -v '^ok ' "$log" | grep -v '^[0-9]* passed, [0-9]* failed$'
 pass=$(grep -c '^ok ' "$log")
