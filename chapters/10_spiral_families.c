@@ -102,6 +102,7 @@
 #include "neuralode.h"
 #define NDEPLOT_IMPLEMENTATION
 #include "ndeplot.h"
+#include "args.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -836,7 +837,7 @@ int main(int argc, char **argv)
     double ys_show[N_T * 3 * 2], yf_pts[N_T * 2 * 4], ys_pts[N_T * 2 * 2], *hk, *hn;
     double ab_k[2] = {0.0, 1.0}, ab_n[2] = {0.0, 1.0}, err[4], one_mse[3];
     double ms_used, ms_report = -1.0, ab_err, ab_err_net, mse_known, mse_net_fit, mse_net_true, c_start = cpu_seconds();
-    int quick = 0, i, j, ok = 1, fit_iters, fam_epochs, epoch_steps;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick), i, j, ok = 1, fit_iters, fam_epochs, epoch_steps;
     double val0, ratio_min = -1.0, fam_in_max = -1.0, half[2];
     const char *dir, *mname[3] = {"single spiral", "family, dropout 0.1", "family, no dropout"};
     char msg[NDE_MSG_LEN];
@@ -845,10 +846,7 @@ int main(int argc, char **argv)
     train_log lgs, lgf, lgn;
     nde_rng rng;
 
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quick")) quick = 1;
-        else { printf("usage: %s [--quick]\n", argv[0]); return 2; }
-    }
+    if (args >= 0) return args; /* --quick only; else usage, status 2 */
     dir = quick ? "build/quick" : "plots";
     fit_iters = quick ? 60 : 400;
     fam_epochs = quick ? 2 : 200;

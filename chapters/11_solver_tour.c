@@ -95,6 +95,7 @@
 #include "neuralode.h"
 #define NDEPLOT_IMPLEMENTATION
 #include "ndeplot.h"
+#include "args.h"
 #include "tests/fixtures/refs.h" /* ref_rober_t, ref_rober_y */
 #include "tests/problems.c"      /* prob_pend, prob_rober (one translation unit) */
 
@@ -939,7 +940,7 @@ static void gradient_table(double min_ms)
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     const char *dir = quick ? "build/quick" : "plots";
     static sweep conv[NM], wp[NM], ws[4];
     static tr_row rows[NLAM_MAX];
@@ -947,6 +948,8 @@ int main(int argc, char **argv)
     long nfe_stiff[3];
     int m, i, nl = 0, ok = 1;
     clock_t c_all = clock();
+
+    if (args >= 0) return args;
 
     printf("Chapter 11: a tour of the solvers (%s mode)\n", quick ? "quick" : "full");
     printf("seed %d (the network of step 5); figures under %s/\n\n", SEED, dir);

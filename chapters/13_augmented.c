@@ -93,6 +93,7 @@
 #include "neuralode.h"
 #define NDEPLOT_IMPLEMENTATION
 #include "ndeplot.h"
+#include "args.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -908,7 +909,7 @@ static double break_span(const double *spans, const recon *rs)
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     const char *dir = quick ? "build/quick" : "plots";
     int nseeds = quick ? 1 : NSEEDS, iters = quick ? 20 : ITERS, stride = quick ? 300 : 15;
     static flip_run fr[2];
@@ -925,6 +926,8 @@ int main(int argc, char **argv)
     int k, i, nrun = 0, node, anode, claim = 1;
     double lo[2] = {1, 1}, hi[2] = {0, 0}, nlo[2] = {1e9, 1e9}, nhi[2] = {0, 0}, brk[2];
     clock_t c_all = clock();
+
+    if (args >= 0) return args;
 
     printf("Chapter 13: augmented Neural ODEs (%s mode), seed %d; figures under %s/\n\n", quick ? "quick" : "full", SEED, dir);
 

@@ -83,6 +83,7 @@
 #include "neuralode.h"
 #define NDEPLOT_IMPLEMENTATION
 #include "ndeplot.h"
+#include "args.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -514,7 +515,7 @@ static int run_density(int k, const settings *s, const char *dir, nde_mlp *net, 
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     const char *dir = quick ? "build/quick" : "plots";
     settings s = {300, 512, 2048, 2048, 120, 2000, NREP};
     settings q = {4, 48, 96, 96, 24, 96, 3};
@@ -523,6 +524,7 @@ int main(int argc, char **argv)
     double *nfe, loss_exact[NREP], loss_hutch[NREP], ms[2], nfe_tr[2], sd[2], worst = 0;
     int k, ok = 1, fails = 0, worst_k = 0;
     nde_rng r;
+    if (args >= 0) return args;
     if (quick) s = q;
     setvbuf(stdout, NULL, _IOLBF, 0); /* progress lines as they happen, also into a log */
     printf("14 Continuous normalizing flows (%s mode), seed %llu\n", quick ? "quick" : "full", SEED);
