@@ -32,7 +32,7 @@ keys_for() {
     06_*) echo "energy_drift_hnn energy_drift_node" ;;
     07_*) echo "grad_rel_err_backsolve_100 grad_rel_err_backsolve_10000 grad_rel_err_interp_10000" ;;
     09_*) echo "params_baseline params_residual64 test_mse_baseline test_mse_residual64 test_mse_full drift_ratio_full seed_spread_full first_iter_005_baseline first_iter_005_full ext_ratio_baseline ext_ratio_full lipschitz_baseline lipschitz_full" ;;
-    08_*) echo "bytes_per_step_backprop bytes_per_step_backprop_recompute bytes_per_step_interp bytes_per_step_backsolve bytes_ratio_backprop_backsolve time_ratio_backsolve_backprop grad_rel_diff_T16" ;;
+    08_*) echo "bytes_per_step_backprop bytes_per_step_backprop_recompute bytes_per_step_interp bytes_per_step_backsolve bytes_ratio_backprop_backsolve time_ratio_backsolve_backprop grad_rel_diff_T16 lagrange_adjoint_max_diff" ;;
     esac
 }
 for bin in "$@"; do
