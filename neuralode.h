@@ -21,6 +21,19 @@
      NEURALODE_STATIC      all functions static: private to one translation unit
      NDE_MALLOC(sz), NDE_REALLOC(p, sz), NDE_FREE(p)
                            your allocator; define all three or none
+     NDE_USE_CBLAS         the MLP's large dense products (at least
+                           NDE_CBLAS_MIN = 262144 multiply-adds; define it
+                           to change) go to cblas_dgemm: include <cblas.h>
+                           and link a CBLAS (e.g. -lopenblas). Results agree
+                           with the built-in kernels to rounding, not bit
+                           for bit. Off by default: no dependency.
+     -fopenmp              (a compiler flag, not a define) the MLP's wide
+                           products split over OpenMP threads (OMP_NUM_THREADS)
+                           with the same bits as one thread; products under
+                           400,000 multiply-adds stay on one. Without it the
+                           header is single-threaded ISO C.
+     -march=native         safe with -ffp-contract=off (GCC's default in
+                           -std=c99): wider vectors, the same bits.
 
    CONTENTS (declarations below, then the implementation in the same order)
      1. Status codes and messages ........ nde_status, nde_status_name, NDE_MSG_LEN
@@ -28,9 +41,14 @@
      3. Linear algebra ................... nde_gemm*, nde_gemv*, nde_lu_*, norms, nde_linspace
      4. Systems .......................... nde_system, nde_system_jacobian, nde_system_check
      5. Solvers .......................... nde_method, nde_tableau, nde_options, nde_stats, nde_solve
-     6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system
+     6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system,
+                                           dropout: nde_mlp_add_dropout, _dropout_sample, _off
+        Continuous normalizing flows ..... nde_cnf_system (exact or Hutchinson trace),
+                                           nde_cnf_draw, nde_cnf_nll, nde_cnf_log_density
      7. Losses and gradients ............. nde_loss, nde_loss_mse/_mae, nde_grad, nde_grad_work
+                                           nde_augment_* (augmented Neural ODEs: pad, wrap, slice)
      8. Stiff, exponential, symplectic ... nde_expm, nde_phi1 (methods via nde_options.method)
+        Linear stability functions ....... nde_method_stability (R(z) of every method but leapfrog)
      9. Training ......................... nde_optim_*, nde_clip_grad_norm, schedules,
                                            nde_early_*, nde_sample_windows, nde_progress_*,
                                            nde_train (the loop), nde_mlp_save / _load / _load_new
@@ -84,17 +102,20 @@
        constants (the standard discretize-then-optimize gradient).
      - Backprop through EPI2 needs sys->vhp, the second-order product
        d/d(y, theta) of a^T (df/dy) v: nde_mlp_system provides it, hand-
-       written systems must add it (HNN systems and running losses lack it:
-       NDE_ERR_UNSUPPORTED). The adjoint methods run with EPI2 without it,
+       written systems must add it (HNN and flow systems and running losses
+       lack it: NDE_ERR_UNSUPPORTED). The adjoint methods run with EPI2 without it,
        but at first order only (EPI2 freezes t at the step start, and the
        backward system depends on t).
      - Leapfrog needs a separable Hamiltonian and a (q, p) state: not with
        running losses, not as the adjoint's backward solver (use gauss2).
      - The Hermite dense output of the non-Runge-Kutta methods is third
        order: between sdirk4's steps it is far less accurate than at them.
-     - Model files survive a crashed process (temp file + rename) but ISO C
+     - Model files survive a crashed process and concurrent saves (an own,
+       exclusively created temp file + rename; fopen mode "x", C11) but ISO C
        has no fsync, so not necessarily a power cut.
-     - Double precision only; no threads, no SIMD intrinsics.
+     - Double precision only; no SIMD intrinsics (the dense kernels are
+       vectorised by the compiler); threads only with -fopenmp, and only
+       inside the MLP's wide products.
 
    EXAMPLE (a complete program; see also examples/ and chapters/)
 */
@@ -187,7 +208,8 @@ NDEDEF unsigned long long nde_rng_u64(nde_rng *r);
 NDEDEF double nde_rng_uniform(nde_rng *r);
 /* Standard normal N(0, 1) by the Box-Muller transform (no cached state). */
 NDEDEF double nde_rng_normal(nde_rng *r);
-/* Uniform integer in [0, n), n > 0, without modulo bias. */
+/* Uniform integer in [0, n), n > 0, without modulo bias (0 for n <= 1).
+   A NULL generator gives 0 from every call (no crash, no randomness). */
 NDEDEF long nde_rng_below(nde_rng *r, long n);
 
 /* ===================================================================== */
@@ -205,7 +227,9 @@ NDEDEF void nde_gemv(int m, int n, double alpha, const double *A, const double *
 /* y (n) = alpha * A^T x (A is (m,n), x is (m)) + beta * y. */
 NDEDEF void nde_gemv_t(int m, int n, double alpha, const double *A, const double *x, double beta, double *y);
 /* LU factorisation with partial pivoting, in place: A (n,n) -> L\U, piv (n).
-   Returns NDE_OK or NDE_ERR_SINGULAR (exact zero pivot). */
+   Returns NDE_OK, NDE_ERR_SINGULAR (exact zero pivot) or NDE_ERR_ARG
+   (n < 0, NULL A or piv). The void products here do nothing for a
+   negative size or a NULL array they would touch. */
 NDEDEF int nde_lu_factor(int n, double *A, int *piv);
 /* Solve A x = b with the factors from nde_lu_factor; b (n) is overwritten by x. */
 NDEDEF void nde_lu_solve(int n, const double *LU, const int *piv, double *b);
@@ -231,7 +255,8 @@ NDEDEF double nde_mat_norm1(int m, int n, const double *A);
    The solver treats the batch as one state of n = B*D numbers (one step size
    for all rows, as torchdiffeq does). Only f is required; the products are
    needed by the gradient methods (vjp) and by implicit solvers (jac or jvp).
-   Every callback returns 0, or non-zero to stop the solve (NDE_ERR_CALLBACK).
+   Every callback returns 0, or non-zero to stop the solve (NDE_ERR_CALLBACK;
+   NDE_ERR_NOMEM when its own allocation failed is reported as NDE_ERR_NOMEM).
 */
 typedef struct nde_system {
     int dim;        /* D: state dimension of one row */
@@ -284,8 +309,9 @@ typedef struct nde_system {
 } nde_system;
 
 /* Jacobian J (B,D,D) of sys at (t, y): from sys->jac, else D calls of jvp,
-   else D calls of vjp. Returns NDE_OK, NDE_ERR_UNSUPPORTED (no product
-   given), NDE_ERR_NOMEM or NDE_ERR_CALLBACK. */
+   else D calls of vjp. Returns NDE_OK, NDE_ERR_ARG (NULL sys, y or J,
+   B < 1, dim < 1), NDE_ERR_UNSUPPORTED (no product given), NDE_ERR_NOMEM
+   or NDE_ERR_CALLBACK. */
 NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const double *y, double *J);
 
 /* Check a system's products against central finite differences of f at
@@ -353,10 +379,17 @@ NDEDEF const nde_tableau *nde_method_tableau(int method);
    method DOPRI5, rtol 1e-6, atol 1e-9, automatic first step, safety 0.9,
    step factor in [0.2, 10], PI coefficient beta 0.04, hmin 0 (only the
    underflow test 1e-14*|t|), hmax |t_end - t0|, max_steps 100000,
-   h = (t_end - t0)/100 for fixed-step methods. */
+   h = (t_end - t0)/100 for fixed-step methods.
+   The fixed-step implicit methods (backward_euler, gauss2) have no error
+   control: rtol and atol only stop their Newton iteration. With both left
+   0 they default to 1e-12 there (Newton converged below any step's own
+   error: gauss2 at h = 1e-3 on Lotka-Volterra 1.7e-13 off, not 4.3e-9 as
+   with 1e-6/1e-9); set them to trade accuracy for fewer iterations.
+   atol < 0 asks for atol = 0, pure relative control (components that are
+   exactly 0 then demand exact steps: use it when no component nears 0). */
 typedef struct nde_options {
     int method;          /* nde_method */
-    double rtol, atol;   /* mixed error norm: sc_i = atol + rtol*max(|y0_i|, |y1_i|) */
+    double rtol, atol;   /* mixed error norm: sc_i = atol + rtol*max(|y0_i|, |y1_i|); atol < 0: 0 */
     double h0;           /* first step (adaptive) ; 0 = automatic [Hairer HINIT] */
     double h;            /* step size of fixed-step methods (magnitude); 0 = span/100 */
     double hmin, hmax;   /* step bounds (magnitudes); 0 = defaults above */
@@ -367,7 +400,8 @@ typedef struct nde_options {
     double beta;         /* PI controller coefficient; 0 = 0.04, negative = plain I controller */
     int stiff_check;     /* 0: detect and flag stiffness (default); 1: stop with NDE_ERR_STIFF; -1: off */
     int norm_n;          /* error norm over the first norm_n components only (0 = all); the seminorm */
-    double newton_tol;   /* implicit methods: Newton tolerance relative to the error scale; 0 = 0.03 */
+    double newton_tol;   /* implicit methods: Newton tolerance relative to the error scale
+                            atol + rtol|y| (see above for fixed-step methods); 0 = 0.03 */
     int newton_max;      /* implicit methods: Newton iterations per stage; 0 = 10 */
 } nde_options;
 
@@ -407,7 +441,10 @@ NDEDEF int nde_solve(const nde_system *sys, int B, const double *y0, int N, cons
    (or nde_mlp_dense), initialise it, then use the products below or wrap it
    as an nde_system. All parameters live in one flat block params (P): per
    layer with parameters, W (out,in) row-major then b (out), in layer order.
-   Every product recomputes its own forward pass (no state between calls).
+   Every product recomputes its own forward pass (no state between calls)
+   except for the dropout masks, which stay fixed until the next
+   nde_mlp_dropout_sample (or nde_mlp_dropout_off), so that f is one
+   deterministic function for the length of a solve and its gradient.
    An nde_mlp owns a workspace reused by every call: one nde_mlp per thread.
 */
 
@@ -423,7 +460,8 @@ typedef enum nde_act {
 typedef enum nde_layer_kind {
     NDE_LAYER_LINEAR = 0,  /* y = W x + b,           W (out,in), b (out)          */
     NDE_LAYER_ACT,         /* y = act(x) elementwise, no parameters                */
-    NDE_LAYER_RESIDUAL     /* y = x + act(W x + b),   W (w,w), b (w): tutorial eqs 18-20 */
+    NDE_LAYER_RESIDUAL,    /* y = x + act(W x + b),   W (w,w), b (w): tutorial eqs 18-20 */
+    NDE_LAYER_DROPOUT      /* y = mask * x elementwise (inverted dropout), no parameters */
 } nde_layer_kind;
 
 /* Input flags of an MLP. */
@@ -440,6 +478,8 @@ typedef struct nde_layer {
     double *W;       /* (out,in) view into params, or NULL */
     double *b;       /* (out) view into params, or NULL */
     char name[16];   /* "L0.W"-style name stem: "L<index>" */
+    double rate;     /* dropout probability p (DROPOUT layers; 0 otherwise) */
+    long moff;       /* DROPOUT: first column of this layer in a mask row */
 } nde_layer;
 
 typedef struct nde_mlp {
@@ -454,6 +494,12 @@ typedef struct nde_mlp {
     int cap;         /* rows the workspace holds */
     double *work;
     long work_len;
+    /* dropout masks (owned): row r of a batch uses mask row r % mask_rows;
+       mask_rows = 0 is evaluation mode (every dropout layer is the identity) */
+    double *mask;    /* (mask_cap, mask_w) entries 0 or 1/(1-p) */
+    int mask_rows;   /* rows of the current draw; 0: no mask */
+    int mask_cap;    /* rows allocated */
+    int mask_w;      /* sum of the widths of the dropout layers (set by nde_mlp_build) */
 } nde_mlp;
 
 /* Start an empty network with in_dim inputs and NDE_INPUT_* flags (m is
@@ -469,7 +515,13 @@ NDEDEF int nde_mlp_add_act(nde_mlp *m, int act, char *msg);
    The tutorial's Residual-64 (eqs 18-20) is: init(2, NDE_INPUT_CUBE),
    linear 64, act tanh, residual tanh, linear 2 (4,482 parameters). */
 NDEDEF int nde_mlp_add_residual(nde_mlp *m, int act, char *msg);
-/* Check the layer list (widths chained, act/residual square, at most
+/* Append dropout with probability p in [0, 1) at the current width: y = mask * x
+   elementwise, mask entries 0 (probability p) or 1/(1-p) (inverted dropout, so
+   evaluation mode, no mask, is the identity). p is rounded to a multiple of
+   2^-32 (what model files store exactly). The mask is fixed between calls of
+   nde_mlp_dropout_sample: within one solve the dynamics stay one function. */
+NDEDEF int nde_mlp_add_dropout(nde_mlp *m, double p, char *msg);
+/* Check the layer list (widths chained, act/residual/dropout square, at most
    NDE_MLP_MAX_LAYERS), allocate the flat parameter block (zeroed) and set
    the views. The add_* calls return NDE_ERR_ARG after a build.
    Returns NDE_OK, NDE_ERR_ARG or NDE_ERR_NOMEM. */
@@ -487,6 +539,18 @@ NDEDEF void nde_mlp_free(nde_mlp *m);
    and normal N(0, sigma^2) for the weights; biases zero in both. */
 NDEDEF void nde_mlp_init_glorot(nde_mlp *m, nde_rng *r);
 NDEDEF void nde_mlp_init_normal(nde_mlp *m, nde_rng *r, double sigma);
+
+/* Draw new dropout masks for `rows` batch rows from r (training mode): every
+   dropout unit of every row is kept with probability 1-p. Row b of any later
+   batch uses mask row b % rows, so rows = B gives each row (trajectory) its
+   own mask and rows = 1 one mask shared by all. Every product (forward, vjp,
+   jvp, grad_tangent, the system callbacks) uses the mask until the next
+   draw: call it between solves, never inside one. Returns NDE_OK,
+   NDE_ERR_ARG (not built, r NULL, rows < 1) or NDE_ERR_NOMEM. */
+NDEDEF int nde_mlp_dropout_sample(nde_mlp *m, nde_rng *r, int rows, char *msg);
+/* Evaluation mode: forget the mask (mask_rows = 0); every dropout layer
+   passes its input through unchanged. Keeps the buffer for the next draw. */
+NDEDEF void nde_mlp_dropout_off(nde_mlp *m);
 
 /* out (B,out_dim) = net(x (B,in_dim), t). t is used only with NDE_INPUT_TIME.
    out must not overlap x. No allocation once the workspace holds B rows.
@@ -534,6 +598,67 @@ NDEDEF int nde_mlp_system(nde_mlp *m, nde_system *sys, char *msg);
 NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg);
 
 /* ===================================================================== */
+/* Continuous normalizing flows: [z, log p] with the trace of df/dz       */
+/* ===================================================================== */
+/*
+   The instantaneous change of variables (the spiral report, section 3.1,
+   eqs 5-14): along dz/dt = f(z, t), d log p(z(t))/dt = -tr(df/dz). A flow
+   row is y = (z (D), l) with dl/dt = -tr(df/dz) and l(0) = 0; solving from
+   z(0) = x to time T gives  log p_data(x) = log p_base(z(T)) - l(T)  with
+   the base density N(0, sigma^2 I). The trace is exact (D tangent passes of
+   the network) or Hutchinson's unbiased estimate eps^T (df/dz) eps with
+   E[eps eps^T] = I (FFJORD, Grathwohl et al. 2019; Wiberg, section 4), one
+   eps per row held fixed for a whole solve and its gradient.
+*/
+
+typedef enum nde_cnf_trace {
+    NDE_TRACE_EXACT = 0,   /* sum_j e_j^T (df/dz) e_j: D tangent passes per evaluation */
+    NDE_TRACE_RADEMACHER,  /* eps^T (df/dz) eps, eps_i = +-1 equally likely: one pass */
+    NDE_TRACE_GAUSSIAN     /* eps^T (df/dz) eps, eps_i ~ N(0, 1): one pass */
+} nde_cnf_trace;
+
+typedef struct nde_cnf {
+    nde_mlp *net;    /* f(z, t): in_dim = out_dim = D; not owned, must outlive the flow */
+    int trace;       /* nde_cnf_trace */
+    double sigma;    /* base density N(0, sigma^2 I) at time T */
+    int neps;        /* rows of eps drawn by nde_cnf_draw */
+    double *eps;     /* (neps,D) Hutchinson's probes; owned */
+    int cap;         /* rows the scratch holds */
+    double *work;    /* (cap,4D) scratch of the callbacks; owned */
+} nde_cnf;
+
+/* Set up c (zeroed first: free a used one before) for the network net
+   with a trace kind and base sigma > 0, and fill sys with the flow on rows
+   (z, l) of D+1 numbers: f, and vjp (the trace's derivatives in z, theta and t by forward-over-reverse
+   passes, as the Hamiltonian network's). ctx = c, params = net->params. No
+   jvp/jac (implicit solvers build the Jacobian from D+1 vjps) and no vhp
+   (backprop through EPI2: NDE_ERR_UNSUPPORTED). Hutchinson kinds need
+   nde_cnf_draw before the first solve. Free with nde_cnf_free.
+   Returns NDE_OK or NDE_ERR_ARG (msg names the argument). */
+NDEDEF int nde_cnf_system(nde_cnf *c, nde_mlp *net, int trace, double sigma, nde_system *sys, char *msg);
+/* Draw Hutchinson's eps (B,D) from r for solves of up to B rows: keep it
+   fixed for one solve and its gradient, draw anew for the next. With fewer
+   rows drawn than a solve has, f and vjp return NDE_ERR_ARG (the solve
+   stops with NDE_ERR_CALLBACK). Returns NDE_OK, NDE_ERR_ARG (exact trace,
+   B < 1, NULL) or NDE_ERR_NOMEM. */
+NDEDEF int nde_cnf_draw(nde_cnf *c, nde_rng *r, int B, char *msg);
+/* Free eps and the scratch; c keeps net, trace and sigma. Safe twice. */
+NDEDEF void nde_cnf_free(nde_cnf *c);
+/* Negative log-likelihood, a point loss (ctx = the nde_cnf*) of the LAST
+   output time of y (N,B,D+1):
+     NLL = mean_b [ |z_b|^2 / (2 sigma^2) + (D/2) log(2 pi sigma^2) + l_b ]
+   g (N,B,D+1) = dNLL/dy, zero at the earlier times. Returns NaN (and g = 0)
+   when the row width is not D+1 of the flow. */
+NDEDEF double nde_cnf_nll(void *ctx, int N, int B, int D, const double *t, const double *y, double *g);
+/* logp (B) = log p_data(x) of the flow sys (from nde_cnf_system) at the
+   points x (B,D): one solve of the rows (x, 0) from t = 0 to T with opt
+   (may be NULL); z (B,D) = z(T) when not NULL. Uses the flow's trace kind
+   (the exact one for densities you report). Returns NDE_OK, NDE_ERR_ARG,
+   NDE_ERR_NOMEM or the solver's status; st (may be NULL) as nde_solve. */
+NDEDEF int nde_cnf_log_density(const nde_system *sys, int B, const double *x, double T,
+                               const nde_options *opt, double *logp, double *z, nde_stats *st);
+
+/* ===================================================================== */
 /* Losses on the solution                                                 */
 /* ===================================================================== */
 /*
@@ -544,7 +669,9 @@ NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg);
    adjoint equation (eq 2.4a) and, for backprop, as a quadrature state.
 */
 typedef struct nde_loss {
-    /* Point loss: returns L and writes g (N,B,D) = dL/dy(t_n) for y (N,B,D). NULL: none. */
+    /* Point loss: returns L and writes g (N,B,D) = dL/dy(t_n) for y (N,B,D). NULL: none.
+       nde_grad hands g over zeroed (write only the entries the loss uses);
+       a NaN/Inf L or g stops it with NDE_ERR_NONFINITE. */
     double (*point)(void *ctx, int N, int B, int D, const double *t, const double *y, double *g);
     /* Running integrand per row: g (B) = g(t, y_b) and gy (B,D) = dg/dy_b. NULL: none. */
     int (*running)(void *ctx, double t, int B, int D, const double *y, double *g, double *gy);
@@ -567,6 +694,49 @@ NDEDEF double nde_loss_mae(void *ctx, int N, int B, int D, const double *t, cons
 NDEDEF void nde_time_weights(int N, const double *t, double alpha, double *w);
 /* Plain mean squared difference of two arrays of n numbers. */
 NDEDEF double nde_mse(long n, const double *a, const double *b);
+
+/* ===================================================================== */
+/* Augmented Neural ODEs: zeros appended to the state                     */
+/* ===================================================================== */
+/*
+   The tutorial's eq 23 (section 3.4): integrate [z; a] with a(0) = 0 in R^p
+   and discard a at the output (Dupont, Doucet and Teh, "Augmented Neural
+   ODEs", 2019). Any nde_system of dim D + p is the augmented dynamics; an
+   nde_augment adapts the data around it: pad y0 (B,D) -> (B,D+p), wrap a
+   loss on the D visible components into one on D+p (zero gradient on the
+   augmented ones), slice outputs and dL/dy0 back. The wrapped loss goes to
+   nde_grad or nde_train unchanged: every solver and gradient method.
+     nde_augment aug; nde_augment_init(&aug, &sys, D, &loss, msg);
+     nde_augment_pad(&aug, B, y0, ya0);
+     nde_grad(&sys, B, ya0, N, t, &o, &go, &aug.loss, &L, yaout, gth, gya0, &gs);
+     nde_augment_slice(&aug, (long)N * B, yaout, yout);  (and B rows of gya0)
+*/
+typedef struct nde_augment {
+    int D;              /* visible components of a row */
+    int p;              /* appended components: the system's dim is D + p */
+    nde_loss inner;     /* the caller's loss on (N,B,D) (a copy of the struct) */
+    nde_loss loss;      /* the same loss on (N,B,D+p): hand this one to nde_grad / nde_train */
+    double *buf;        /* scratch (owned): visible states and their loss gradients */
+    long cap;           /* doubles allocated in buf */
+    int nomem;          /* 1 after a failed scratch allocation inside a loss callback */
+} nde_augment;
+
+/* Set up the augmentation of sys (dim D + p, p = sys->dim - D >= 0) for a
+   loss on the first D components of each row; loss may be NULL (padding
+   and slicing only: aug.loss then has no parts). p = 0 is the plain model,
+   bit for bit. aug.loss's callbacks copy the visible states into a scratch
+   that grows on demand; if it cannot, aug->nomem is set and the point part
+   returns NaN, the running part 1 (NDE_ERR_CALLBACK from nde_grad); so
+   they do, with nomem clear, on rows that are not D + p wide.
+   Returns NDE_OK or NDE_ERR_ARG (msg names the argument). */
+NDEDEF int nde_augment_init(nde_augment *aug, const nde_system *sys, int D, const nde_loss *loss, char *msg);
+/* Release the scratch; safe on a zeroed or already freed struct. */
+NDEDEF void nde_augment_free(nde_augment *aug);
+/* ya (rows,D+p) = [y (rows,D), 0 (rows,p)]: the augmented initial state. */
+NDEDEF void nde_augment_pad(const nde_augment *aug, long rows, const double *y, double *ya);
+/* y (rows,D) = the first D components of every row of ya (rows,D+p): use
+   rows = N*B for a solution (N,B,D+p), rows = B for dL/dy0 (B,D+p). */
+NDEDEF void nde_augment_slice(const nde_augment *aug, long rows, const double *ya, double *y);
 
 /* ===================================================================== */
 /* Gradients: backprop through the solver, backsolve and interpolating    */
@@ -658,7 +828,7 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
 /* E (n,n) = e^A for A (n,n), by scaling and squaring with the (6,6) Pade
    approximant [Golub-Van Loan, Alg. 11.3.1; Moler-Van Loan 2003]. E may be
    the same array as A. Returns NDE_OK, NDE_ERR_ARG (n < 1 or NULL),
-   NDE_ERR_NONFINITE (NaN/Inf in A) or NDE_ERR_NOMEM. */
+   NDE_ERR_NONFINITE (NaN/Inf in A, or e^A overflows a double) or NDE_ERR_NOMEM. */
 NDEDEF int nde_expm(int n, const double *A, double *E);
 
 /* P (n,n) = phi1(A) = sum_k A^k / (k+1)!  (= A^-1 (e^A - I) when A is
@@ -666,6 +836,26 @@ NDEDEF int nde_expm(int n, const double *A, double *E);
    block of exp([[A, I], [0, 0]]) [Higham, Functions of Matrices, 10.7.4].
    P may be the same array as A. Returns as nde_expm. */
 NDEDEF int nde_phi1(int n, const double *A, double *P);
+
+/* ===================================================================== */
+/* Linear stability functions                                             */
+/* ===================================================================== */
+/*
+   One step of a method on the test equation y' = lambda y is y1 = R(z) y0
+   with z = h lambda; the method is stable for that z when |R(z)| <= 1.
+   R is computed from the method's own coefficients, the ones its step uses,
+   so it cannot drift from them (chapter 11 draws the regions).
+*/
+
+/* R(z) = Rr + i Ri of a method at z = zr + i zi. Runge-Kutta methods,
+   explicit and implicit (the explicit tables, backward Euler, sdirk4,
+   gauss2): R(z) = 1 + z b^T (I - z A)^-1 1 [Hairer-Wanner II, IV.3 (3.2)],
+   the complex system solved as a real one of twice the size. epi2:
+   R(z) = 1 + z phi1(z) = e^z (exact on linear problems). Returns NDE_OK,
+   NDE_ERR_ARG (unknown method, NULL output, non-finite z), NDE_ERR_SINGULAR
+   (z is a pole: I - z A singular; R set to inf), NDE_ERR_UNSUPPORTED
+   (leapfrog: it splits y into (q, p) and has no scalar R). */
+NDEDEF int nde_method_stability(int method, double zr, double zi, double *Rr, double *Ri, char *msg);
 
 /* ===================================================================== */
 /* Training toolkit: optimizers, clipping, schedules, early stopping,     */
@@ -878,8 +1068,10 @@ NDEDEF int nde_progress_update(nde_progress *p, int iter, double loss, long nfe)
 /* Save the architecture and parameters of m to path in the documented
    binary format (see "Model files" in the implementation: magic, version,
    architecture, parameters, FNV-1a 64 checksum; little-endian on every
-   platform). Writes "<path>.tmp" and renames it over path, so an
-   interrupted save never leaves a half-written model at path.
+   platform). Writes a new file "<path>.tmp.<16 hex digits>", created
+   exclusively (an existing name, a symbolic link included, is never
+   opened), and renames it over path, so neither an interrupted save nor
+   two saves of one path at once leave a half-written model at path.
    Returns NDE_OK, NDE_ERR_ARG, NDE_ERR_NOMEM or NDE_ERR_IO (no file left). */
 NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg);
 
@@ -950,11 +1142,15 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
 #define NEURALODE_IMPLEMENTATION_DONE
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef NDE_USE_CBLAS
+#include <cblas.h>
+#endif
 
 /* Allocator overrides: define all three of NDE_MALLOC, NDE_REALLOC, NDE_FREE, or none. */
 #if defined(NDE_MALLOC) && defined(NDE_REALLOC) && defined(NDE_FREE)
@@ -1028,6 +1224,7 @@ static unsigned long long nde__rotl(unsigned long long x, int k)
 NDEDEF void nde_rng_seed(nde_rng *r, unsigned long long seed)
 {
     int i;
+    if (!r) return;
     for (i = 0; i < 4; i++) {
         unsigned long long z = (seed += 0x9E3779B97F4A7C15ULL);
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -1038,9 +1235,11 @@ NDEDEF void nde_rng_seed(nde_rng *r, unsigned long long seed)
 
 NDEDEF unsigned long long nde_rng_u64(nde_rng *r)
 {
-    unsigned long long *s = r->s;
-    unsigned long long out = (nde__rotl((s[1] * 5) & 0xFFFFFFFFFFFFFFFFULL, 7) * 9) & 0xFFFFFFFFFFFFFFFFULL;
-    unsigned long long t = (s[1] << 17) & 0xFFFFFFFFFFFFFFFFULL;
+    unsigned long long *s, out, t;
+    if (!r) return 0; /* no generator: a constant stream (the bad-input matrix) */
+    s = r->s;
+    out = (nde__rotl((s[1] * 5) & 0xFFFFFFFFFFFFFFFFULL, 7) * 9) & 0xFFFFFFFFFFFFFFFFULL;
+    t = (s[1] << 17) & 0xFFFFFFFFFFFFFFFFULL;
     s[2] ^= s[0];
     s[3] ^= s[1];
     s[1] ^= s[2];
@@ -1065,7 +1264,7 @@ NDEDEF double nde_rng_normal(nde_rng *r)
 NDEDEF long nde_rng_below(nde_rng *r, long n)
 {
     unsigned long long un = (unsigned long long)n, lim, x;
-    if (n <= 1) return 0;
+    if (n <= 1 || !r) return 0;
     lim = (0xFFFFFFFFFFFFFFFFULL / un) * un; /* reject the incomplete last block */
     do x = nde_rng_u64(r); while (x >= lim);
     return (long)(x % un);
@@ -1084,9 +1283,16 @@ static void nde__scale_or_zero(long len, double beta, double *C)
     else if (beta != 1.0) for (i = 0; i < len; i++) C[i] *= beta;
 }
 
+/* The products do nothing for a negative size or a NULL matrix they would read or write. */
+static int nde__gemm_bad(int m, int n, int k, const double *A, const double *B, const double *C)
+{
+    return m < 0 || n < 0 || k < 0 || (m > 0 && n > 0 && (!C || (k > 0 && (!A || !B))));
+}
+
 NDEDEF void nde_gemm(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C)
 {
     int i, j, p;
+    if (nde__gemm_bad(m, n, k, A, B, C)) return;
     nde__scale_or_zero((long)m * n, beta, C);
     for (i = 0; i < m; i++) {
         double *c = C + (long)i * n;
@@ -1101,6 +1307,7 @@ NDEDEF void nde_gemm(int m, int n, int k, double alpha, const double *A, const d
 NDEDEF void nde_gemm_nt(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C)
 {
     int i, j, p;
+    if (nde__gemm_bad(m, n, k, A, B, C)) return;
     for (i = 0; i < m; i++) {
         const double *a = A + (long)i * k;
         for (j = 0; j < n; j++) {
@@ -1115,6 +1322,7 @@ NDEDEF void nde_gemm_nt(int m, int n, int k, double alpha, const double *A, cons
 NDEDEF void nde_gemm_tn(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C)
 {
     int i, j, p;
+    if (nde__gemm_bad(m, n, k, A, B, C)) return;
     nde__scale_or_zero((long)m * n, beta, C);
     for (p = 0; p < k; p++) {
         const double *a = A + (long)p * m;
@@ -1140,6 +1348,7 @@ NDEDEF void nde_gemv_t(int m, int n, double alpha, const double *A, const double
 NDEDEF int nde_lu_factor(int n, double *A, int *piv)
 {
     int i, j, k;
+    if (n < 0 || (n > 0 && (!A || !piv))) return NDE_ERR_ARG;
     for (k = 0; k < n; k++) {
         int p = k;
         double amax = fabs(A[(long)k * n + k]);
@@ -1165,6 +1374,7 @@ NDEDEF int nde_lu_factor(int n, double *A, int *piv)
 NDEDEF void nde_lu_solve(int n, const double *LU, const int *piv, double *b)
 {
     int i, j;
+    if (n <= 0 || !LU || !piv || !b) return;
     for (i = 0; i < n; i++) { /* P b, then L z = P b */
         double tmp = b[piv[i]];
         b[piv[i]] = b[i];
@@ -1181,6 +1391,7 @@ NDEDEF void nde_lu_solve(int n, const double *LU, const int *piv, double *b)
 NDEDEF void nde_lu_solve_t(int n, const double *LU, const int *piv, double *b)
 {
     int i, j;
+    if (n <= 0 || !LU || !piv || !b) return;
     for (i = 0; i < n; i++) { /* U^T z = b */
         for (j = 0; j < i; j++) b[i] -= LU[(long)j * n + i] * b[j];
         b[i] /= LU[(long)i * n + i];
@@ -1197,6 +1408,7 @@ NDEDEF void nde_lu_solve_t(int n, const double *LU, const int *piv, double *b)
 NDEDEF void nde_linspace(int n, double a, double b, double *t)
 {
     int i;
+    if (!t) return;
     for (i = 0; i < n; i++) t[i] = n > 1 ? a + (b - a) * (double)i / (double)(n - 1) : a;
     if (n > 1) t[n - 1] = b;
 }
@@ -1216,7 +1428,8 @@ NDEDEF double nde_norm_inf(long n, const double *x)
 {
     double m = 0.0;
     long i;
-    for (i = 0; i < n; i++) if (!(fabs(x[i]) <= m)) m = fabs(x[i]);
+    if (!x) return 0.0;
+    for (i = 0; i < n; i++) if (!(fabs(x[i]) <= m) && m == m) m = fabs(x[i]); /* a NaN stays */
     return m;
 }
 
@@ -1226,10 +1439,11 @@ static double nde__mat_norm(int outer, int inner, long so, long si, const double
 {
     double best = 0.0;
     int o, i;
+    if (!A) return 0.0;
     for (o = 0; o < outer; o++) {
         double s = 0.0;
         for (i = 0; i < inner; i++) s += fabs(A[o * so + i * si]);
-        if (!(s <= best)) best = s;
+        if (!(s <= best) && best == best) best = s; /* a NaN stays */
     }
     return best;
 }
@@ -1242,25 +1456,33 @@ NDEDEF double nde_mat_norm1(int m, int n, const double *A) { return nde__mat_nor
 /* Systems: Jacobians and a finite-difference check of the products       */
 /* ===================================================================== */
 
+/* The status of a callback's return value r: a callback that could not
+   allocate its own memory says NDE_ERR_NOMEM (the MLP systems do), any
+   other non-zero value is NDE_ERR_CALLBACK. */
+static int nde__cb_status(int r)
+{
+    return r == 0 ? NDE_OK : r == NDE_ERR_NOMEM ? NDE_ERR_NOMEM : NDE_ERR_CALLBACK;
+}
+
 /* nde_system_jacobian with caller scratch v, out (B*D each; unused with sys->jac). */
 static int nde__jacobian_ws(const nde_system *sys, double t, int B, const double *y, double *J, double *v,
                             double *out)
 {
     int D = sys->dim, b, i, j, status = NDE_OK;
     long n = (long)B * D;
-    if (sys->jac) return sys->jac(sys->ctx, t, B, y, sys->params, J) ? NDE_ERR_CALLBACK : NDE_OK;
+    if (sys->jac) return nde__cb_status(sys->jac(sys->ctx, t, B, y, sys->params, J));
     if (!sys->jvp && !sys->vjp) return NDE_ERR_UNSUPPORTED;
     /* Column j of every row block at once (jvp), or row i (vjp). */
     for (j = 0; j < D && status == NDE_OK; j++) {
         memset(v, 0, (size_t)n * sizeof(double));
         for (b = 0; b < B; b++) v[(long)b * D + j] = 1.0;
         if (sys->jvp) {
-            if (sys->jvp(sys->ctx, t, B, y, sys->params, v, out)) status = NDE_ERR_CALLBACK;
+            status = nde__cb_status(sys->jvp(sys->ctx, t, B, y, sys->params, v, out));
             for (b = 0; b < B; b++)
                 for (i = 0; i < D; i++) J[((long)b * D + i) * D + j] = out[(long)b * D + i];
         } else {
             memset(out, 0, (size_t)n * sizeof(double));
-            if (sys->vjp(sys->ctx, t, B, y, sys->params, v, out, NULL, NULL)) status = NDE_ERR_CALLBACK;
+            status = nde__cb_status(sys->vjp(sys->ctx, t, B, y, sys->params, v, out, NULL, NULL));
             for (b = 0; b < B; b++)
                 for (i = 0; i < D; i++) J[((long)b * D + j) * D + i] = out[(long)b * D + i];
         }
@@ -1270,9 +1492,13 @@ static int nde__jacobian_ws(const nde_system *sys, double t, int B, const double
 
 NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const double *y, double *J)
 {
-    long n = (long)B * sys->dim;
+    long n;
     double *v;
     int status;
+    if (!sys || !y || !J || B < 1 || sys->dim < 1 || (sys->nparams > 0 && !sys->params) ||
+        (double)B * sys->dim * sys->dim > (double)LONG_MAX / 16)
+        return NDE_ERR_ARG;
+    n = (long)B * sys->dim;
     if (sys->jac) return nde__jacobian_ws(sys, t, B, y, J, NULL, NULL);
     v = (double *)NDE_MALLOC(2 * (size_t)n * sizeof(double));
     if (!v) return NDE_ERR_NOMEM;
@@ -1590,6 +1816,7 @@ typedef struct nde__integ {
 static int nde__rk_attempt(nde__integ *ig, double h, double *err);
 static int nde__other_attempt(nde__integ *ig, double h, double *err);
 static int nde__other_init(nde__integ *ig, char *msg);
+static int nde__is_implicit(int method);
 static void nde__other_free(nde__integ *ig);
 
 /* Backprop through the solver records each accepted step as t, h, t1, the
@@ -1613,8 +1840,8 @@ static int nde__vjp_add(const nde_system *sys, int B, long n, double t, const do
 {
     if (nde__all_zero(n, a)) return NDE_OK;
     ++*nvjp;
-    if (sv) return sys->vjp_saved(sys->ctx, t, B, Y, sys->params, sv, a, ybar, gth, NULL) ? NDE_ERR_CALLBACK : NDE_OK;
-    return sys->vjp(sys->ctx, t, B, Y, sys->params, a, ybar, gth, NULL) ? NDE_ERR_CALLBACK : NDE_OK;
+    if (sv) return nde__cb_status(sys->vjp_saved(sys->ctx, t, B, Y, sys->params, sv, a, ybar, gth, NULL));
+    return nde__cb_status(sys->vjp(sys->ctx, t, B, Y, sys->params, a, ybar, gth, NULL));
 }
 
 /* dydt (n) = f(t, y); counts the evaluation; non-zero return -> CALLBACK.
@@ -1628,8 +1855,9 @@ static int nde__eval(nde__integ *ig, int i, double t, const double *y, double *d
     if (ig->sv && i >= 0) r = sys->f_save(sys->ctx, t, ig->B, y, sys->params, dydt, ig->sv + (long)i * ig->svn);
     else r = sys->f(sys->ctx, t, ig->B, y, sys->params, dydt);
     if (r) {
-        nde__msg(ig->st->msg, "the dynamics callback f returned non-zero at t = %.17g", t);
-        return NDE_ERR_CALLBACK;
+        nde__msg(ig->st->msg, "the dynamics callback f %s at t = %.17g",
+                 r == NDE_ERR_NOMEM ? "ran out of memory" : "returned non-zero", t);
+        return nde__cb_status(r);
     }
     return NDE_OK;
 }
@@ -1643,19 +1871,19 @@ static double nde__wrms(long m, const double *e, const double *ya, const double 
     double s = 0.0, big = 0.0;
     for (i = 0; i < m; i++) {
         double a0 = fabs(ya[i]), a1 = fabs(yb[i]);
-        double r = e[i] / (atol + rtol * (a0 > a1 ? a0 : a1));
+        double r = e[i] == 0.0 ? 0.0 : e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)); /* atol 0, y 0 */
         s += r * r;
     }
     if (s - s == 0.0 || s != s) return sqrt(s / (double)m); /* finite, or NaN from NaN data */
     for (i = 0; i < m; i++) {
         double a0 = fabs(ya[i]), a1 = fabs(yb[i]);
-        double r = fabs(e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)));
+        double r = e[i] == 0.0 ? 0.0 : fabs(e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)));
         if (r > big) big = r;
     }
     if (!nde__finite(big)) return big;
     for (s = 0.0, i = 0; i < m; i++) {
         double a0 = fabs(ya[i]), a1 = fabs(yb[i]);
-        double r = e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)) / big;
+        double r = e[i] == 0.0 ? 0.0 : e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)) / big;
         s += r * r;
     }
     return big * sqrt(s / (double)m);
@@ -1681,6 +1909,9 @@ static double nde__newton_norm(const nde__integ *ig, const double *d)
     return nde__wrms(m, d, ig->y, ig->y, ig->o.atol, ig->o.rtol);
 }
 
+/* Default Newton scale of the fixed-step implicit methods when rtol = atol = 0. */
+#define NDE__FIXED_NEWTON_RTOL 1e-12
+
 /* Fill zero options with the documented defaults and validate them. */
 static int nde__resolve_options(const nde_options *in, double span, nde_options *o, char *msg)
 {
@@ -1696,7 +1927,7 @@ static int nde__resolve_options(const nde_options *in, double span, nde_options 
         return NDE_ERR_ARG;                                                                  \
     }
     NDE__CHECK_OPT(rtol, o->rtol >= 0, "must be positive and finite (0 for the default 1e-6)")
-    NDE__CHECK_OPT(atol, o->atol >= 0, "must be positive and finite (0 for the default 1e-9)")
+    NDE__CHECK_OPT(atol, 1, "must be finite (0 for the default 1e-9, negative for 0: pure relative control)")
     NDE__CHECK_OPT(h0, 1, "must be finite")
     NDE__CHECK_OPT(h, o->h >= 0, "must be a non-negative step size")
     NDE__CHECK_OPT(hmin, o->hmin >= 0, "must be non-negative")
@@ -1719,8 +1950,15 @@ static int nde__resolve_options(const nde_options *in, double span, nde_options 
         nde__msg(msg, "opt.max_steps, opt.newton_max and opt.norm_n must be non-negative");
         return NDE_ERR_ARG;
     }
+    if (o->rtol == 0 && o->atol == 0 && (o->method == NDE_BACKWARD_EULER || o->method == NDE_GAUSS2)) {
+        /* fixed-step implicit methods: no error control, the tolerances only stop Newton;
+           by default at a level below any step's own error (near rounding) */
+        o->rtol = NDE__FIXED_NEWTON_RTOL;
+        o->atol = NDE__FIXED_NEWTON_RTOL;
+    }
     if (o->rtol == 0) o->rtol = 1e-6;
     if (o->atol == 0) o->atol = 1e-9;
+    if (o->atol < 0) o->atol = 0.0; /* asked for: pure relative control */
     if (o->hmax == 0) o->hmax = fabs(span);
     if (o->h == 0) o->h = fabs(span) / 100;
     if (o->max_steps == 0) o->max_steps = 100000;
@@ -1759,6 +1997,12 @@ static int nde__integ_init(nde__integ *ig, const nde_system *sys, int B, const n
     ig->info = &nde__methods[ig->o.method];
     ig->dir = span < 0 ? -1.0 : 1.0;
     R = ig->info->nstage;
+    if ((nde__is_implicit(ig->o.method) || ig->o.method == NDE_EPI2) &&
+        (double)B * ig->D * (ig->D + 1.0) > 1e12) { /* dense blocks of over 8 TB; keeps 2(D+1) within int */
+        nde__msg(st->msg, "method %s with B = %d rows of sys->dim = %d: its dense %d x %d matrices per row are too large",
+                 ig->info->name, B, ig->D, ig->D, ig->D);
+        return NDE_ERR_NOMEM;
+    }
     ig->end = ig->info->tab && ig->info->tab->fsal ? ig->info->tab->S - 1 : ig->info->nstage - 1;
     ig->mem = ig->y = (double *)NDE_MALLOC((size_t)(n * (3 + 2 * (long)R)) * sizeof(double));
     if (!ig->mem) {
@@ -2154,6 +2398,10 @@ static int nde__check_problem(const nde_system *sys, int B, const double *y0, in
         return NDE_ERR_ARG;
     }
     if (B < 1) { nde__msg(msg, "B = %d: the batch needs at least 1 row", B); return NDE_ERR_ARG; }
+    if ((double)B * sys->dim > (double)LONG_MAX / 64) {
+        nde__msg(msg, "B = %d rows of sys->dim = %d: the state is too large", B, sys->dim);
+        return NDE_ERR_ARG;
+    }
     if (!y0) { nde__msg(msg, "y0 is NULL"); return NDE_ERR_ARG; }
     if (N < 1) { nde__msg(msg, "N = %d: at least one output time (t[0], the start) is needed", N); return NDE_ERR_ARG; }
     if (!t) { nde__msg(msg, "t (the output times) is NULL"); return NDE_ERR_ARG; }
@@ -2166,6 +2414,10 @@ static int nde__check_problem(const nde_system *sys, int B, const double *y0, in
             return NDE_ERR_TIMES;
         }
     if (N > 1 && t[1] == t[0]) { nde__msg(msg, "t[1] = t[0] = %.17g: output times must be strictly monotonic", t[0]); return NDE_ERR_TIMES; }
+    if (!nde__finite(t[N - 1] - t[0])) {
+        nde__msg(msg, "t[0] = %g to t[%d] = %g: the span overflows a double", t[0], N - 1, t[N - 1]);
+        return NDE_ERR_TIMES;
+    }
     n = (long)B * sys->dim;
     for (i = 0; i < n; i++)
         if (!nde__finite(y0[i])) {
@@ -2367,7 +2619,8 @@ static void nde__mlp_act_tangent_backward(int act, long n, const double *x, cons
    than M does (e.g. gW (2,50) of a 50 -> 2 layer). Every accumulator
    adds its K terms in the order k = 0..K-1, starting from C0: the
    rounding of the plain triple loop, whatever the tiling. C must not
-   overlap A or B. */
+   overlap A or B. This is the small-shape path; nde__mlp_mm below sends
+   wide products to the blocked kernel, which keeps the same order. */
 static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak,
                           const double *Bm, long bk, long bn, double *C, long cm, long cn, int add)
 {
@@ -2425,6 +2678,148 @@ static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak
         }
 }
 
+/* The blocked kernel for wide products (the BLAS layout: a micro-kernel
+   on a tile of C held in registers, cache blocks around it).
+   NDE__VW is the vector width, in doubles, that the compiler targets: 2
+   in a portable x86-64 build (SSE2), 4 with AVX, 8 with AVX-512. A tile
+   is NDE__MR rows by NDE__NR = 2 NDE__VW columns of C, held in eight
+   arrays of NDE__VW accumulators; each "for l < NDE__VW" loop is one
+   vector operation, which GCC and Clang emit at -O2 without intrinsics.
+   K runs in blocks of NDE__KC (the tile of B stays in L1) and M in blocks
+   of NDE__MC rows (the block of A stays in L2). Between K blocks the
+   accumulators go through C unchanged, so every element still adds its
+   K terms in the order k = 0..K-1 from C0: the same bits as
+   nde__mlp_gemm, with any tile size, vector width or thread count. */
+#if defined(__AVX512F__)
+#define NDE__VW 8
+#elif defined(__AVX__)
+#define NDE__VW 4
+#else
+#define NDE__VW 2
+#endif
+#define NDE__MR 4
+#define NDE__NR (2 * NDE__VW)
+#define NDE__KC 256
+#define NDE__MC 64
+/* Products with at least this many multiply-adds are split over OpenMP
+   threads (when compiled with -fopenmp); below it one thread is faster
+   (the crossover measured by make bench, mlp_wide lines). */
+#ifndef NDE__THREAD_MIN
+#define NDE__THREAD_MIN 400000L
+#endif
+
+/* One NDE__MR x NDE__NR tile: C (MR,NR) = C0 + A (MR,K) B (K,NR) with
+   A strided (am, ak), B rows bk apart with unit columns, C rows cm apart. */
+static void nde__mlp_tile(int K, const double *A, long am, long ak, const double *Bm, long bk,
+                          double *C, long cm, int add)
+{
+    double c00[NDE__VW], c01[NDE__VW], c10[NDE__VW], c11[NDE__VW];
+    double c20[NDE__VW], c21[NDE__VW], c30[NDE__VW], c31[NDE__VW];
+    double *C1 = C + cm, *C2 = C1 + cm, *C3 = C2 + cm;
+    int k, l;
+    for (l = 0; l < NDE__VW; l++) {
+        c00[l] = add ? C[l] : 0.0;  c01[l] = add ? C[NDE__VW + l] : 0.0;
+        c10[l] = add ? C1[l] : 0.0; c11[l] = add ? C1[NDE__VW + l] : 0.0;
+        c20[l] = add ? C2[l] : 0.0; c21[l] = add ? C2[NDE__VW + l] : 0.0;
+        c30[l] = add ? C3[l] : 0.0; c31[l] = add ? C3[NDE__VW + l] : 0.0;
+    }
+    for (k = 0; k < K; k++, A += ak, Bm += bk) {
+        double a0 = A[0], a1 = A[am], a2 = A[2 * am], a3 = A[3 * am];
+        const double *b1 = Bm + NDE__VW;
+        for (l = 0; l < NDE__VW; l++) {
+            c00[l] += a0 * Bm[l]; c10[l] += a1 * Bm[l]; c20[l] += a2 * Bm[l]; c30[l] += a3 * Bm[l];
+        }
+        for (l = 0; l < NDE__VW; l++) {
+            c01[l] += a0 * b1[l]; c11[l] += a1 * b1[l]; c21[l] += a2 * b1[l]; c31[l] += a3 * b1[l];
+        }
+    }
+    for (l = 0; l < NDE__VW; l++) {
+        C[l] = c00[l];  C[NDE__VW + l] = c01[l];
+        C1[l] = c10[l]; C1[NDE__VW + l] = c11[l];
+        C2[l] = c20[l]; C2[NDE__VW + l] = c21[l];
+        C3[l] = c30[l]; C3[NDE__VW + l] = c31[l];
+    }
+}
+
+/* Rows [m0, m1) (multiples of NDE__MR) and tile columns [n0, n1) of the
+   blocked product: one thread's share. */
+static void nde__mlp_blocks(int m0, int m1, int n0, int n1, int K, const double *A, long am, long ak,
+                            const double *Bm, long bk, double *C, long cm, int add)
+{
+    int k0, mb, m, n;
+    for (k0 = 0; k0 < K; k0 += NDE__KC) {
+        int kc = K - k0 < NDE__KC ? K - k0 : NDE__KC, addk = add || k0 > 0;
+        for (mb = m0; mb < m1; mb += NDE__MC) {
+            int me = mb + NDE__MC < m1 ? mb + NDE__MC : m1;
+            for (n = n0; n < n1; n += NDE__NR)
+                for (m = mb; m < me; m += NDE__MR)
+                    nde__mlp_tile(kc, A + m * am + k0 * ak, am, ak, Bm + (long)k0 * bk + n, bk,
+                                  C + m * cm + n, cm, addk);
+        }
+    }
+}
+
+/* C (M,N) = C0 + A (M,K) B (K,N) with B and C unit-stride along N, on
+   the blocked kernel: full tiles there (split over threads when the
+   product is large), the M % NDE__MR last rows and N % NDE__NR last
+   columns on nde__mlp_gemm. Needs M >= NDE__MR and N >= NDE__NR. */
+static void nde__mlp_gemm_wide(int M, int N, int K, const double *A, long am, long ak,
+                               const double *Bm, long bk, double *C, long cm, int add)
+{
+    int Mt = M - M % NDE__MR, Nt = N - N % NDE__NR;
+#ifdef _OPENMP
+    if ((double)M * N * K >= NDE__THREAD_MIN) {
+        /* jobs: blocks of NDE__MC rows, or of 4 tile columns when M is short */
+        int nmb = (Mt + NDE__MC - 1) / NDE__MC, split_n = nmb < 4;
+        int nj = split_n ? (Nt / NDE__NR + 3) / 4 : nmb, j;
+#pragma omp parallel for schedule(static)
+        for (j = 0; j < nj; j++) {
+            if (split_n) {
+                int n0 = j * 4 * NDE__NR, n1 = n0 + 4 * NDE__NR < Nt ? n0 + 4 * NDE__NR : Nt;
+                nde__mlp_blocks(0, Mt, n0, n1, K, A, am, ak, Bm, bk, C, cm, add);
+            } else {
+                int m0 = j * NDE__MC, m1 = m0 + NDE__MC < Mt ? m0 + NDE__MC : Mt;
+                nde__mlp_blocks(m0, m1, 0, Nt, K, A, am, ak, Bm, bk, C, cm, add);
+            }
+        }
+    } else
+#endif
+        nde__mlp_blocks(0, Mt, 0, Nt, K, A, am, ak, Bm, bk, C, cm, add);
+    if (Nt < N) nde__mlp_gemm(Mt, N - Nt, K, A, am, ak, Bm + Nt, bk, 1, C + Nt, cm, 1, add);
+    if (Mt < M) nde__mlp_gemm(M - Mt, N, K, A + Mt * am, am, ak, Bm, bk, 1, C + Mt * cm, cm, 1, add);
+}
+
+/* NDE_USE_CBLAS: products of at least NDE_CBLAS_MIN multiply-adds go to
+   cblas_dgemm (link a CBLAS, e.g. -lopenblas). Its summation order is its
+   own: results agree with the built-in kernels to rounding, not bit for
+   bit, and whether they repeat across thread counts is the library's. */
+#ifdef NDE_USE_CBLAS
+#ifndef NDE_CBLAS_MIN
+#define NDE_CBLAS_MIN 262144L
+#endif
+#define NDE__CBLAS_WANTED(M, N, K) ((double)(M) * (N) * (K) >= NDE_CBLAS_MIN)
+#endif
+
+/* C (M,N) = C0 + A (M,K) B (K,N) (as nde__mlp_gemm), choosing the kernel
+   by shape: the blocked one when B and C run along N with unit stride and
+   the product fills its tiles, else the small-shape one. Same bits either
+   way; with NDE_USE_CBLAS large products go to cblas_dgemm. */
+static void nde__mlp_mm(int M, int N, int K, const double *A, long am, long ak,
+                        const double *Bm, long bk, long bn, double *C, long cm, long cn, int add)
+{
+#ifdef NDE_USE_CBLAS
+    if (bn == 1 && cn == 1 && (ak == 1 || am == 1) && NDE__CBLAS_WANTED(M, N, K)) {
+        cblas_dgemm(CblasRowMajor, ak == 1 ? CblasNoTrans : CblasTrans, CblasNoTrans, M, N, K, 1.0, A,
+                    (int)(ak == 1 ? am : ak), Bm, (int)bk, add ? 1.0 : 0.0, C, (int)cm);
+        return;
+    }
+#endif
+    if (bn == 1 && cn == 1 && M >= NDE__MR && N >= NDE__NR && K >= 8)
+        nde__mlp_gemm_wide(M, N, K, A, am, ak, Bm, bk, C, cm, add);
+    else
+        nde__mlp_gemm(M, N, K, A, am, ak, Bm, bk, bn, C, cm, cn, add);
+}
+
 /* y (B,out) = x (B,in) W^T + b for a narrow input, in = 1, 2 or 3 (the D
    or D + 1 columns of a first layer). Called with a literal in, so that
    the compiler unrolls the terms: a loop of two terms per output costs
@@ -2446,24 +2841,18 @@ static void nde__mlp_linear_narrow(int B, int in, int out, const double *W, cons
     }
 }
 
-/* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
-   dy = W dx). Inputs of 1 to 3 columns go to the unrolled loop above;
-   wider ones are dot products along the rows of W with four partial sums
-   (independent add chains). */
-static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
-                                    const double *x, double *y)
+/* Rows [r0, r1) and outputs [o0, o1) of y = x W^T + b (b may be NULL) as
+   dot products along the rows of W with four partial sums (independent add
+   chains): output (r,o) is b_o + ((s0 + s1) + (s2 + s3)), s_j the sum over
+   i = j mod 4 in increasing i, the last in % 4 terms added to s0. */
+static void nde__mlp_linear_dot(int r0, int r1, int o0, int o1, int in, int out, const double *W,
+                                const double *b, const double *x, double *y)
 {
     int r, o, i;
-    switch (in) {
-    case 1: nde__mlp_linear_narrow(B, 1, out, W, b, x, y); return;
-    case 2: nde__mlp_linear_narrow(B, 2, out, W, b, x, y); return;
-    case 3: nde__mlp_linear_narrow(B, 3, out, W, b, x, y); return;
-    default: break;
-    }
-    for (r = 0; r < B; r++) {
+    for (r = r0; r < r1; r++) {
         const double *xr = x + (size_t)r * in;
         double *yr = y + (size_t)r * out;
-        for (o = 0; o < out; o++) {
+        for (o = o0; o < o1; o++) {
             const double *Wo = W + (size_t)o * in;
             double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             for (i = 0; i + 4 <= in; i += 4) {
@@ -2478,6 +2867,98 @@ static void nde__mlp_linear_forward(int B, int in, int out, const double *W, con
     }
 }
 
+/* Rows [m0, m1) (multiples of NDE__MR) of the wide forward, full tiles of
+   outputs only: per tile, each partial sum s_j is one run of the blocked
+   kernel's tile over lane j (x's columns j, j+4, ..., stride 4, times the
+   packed rows of W^T; s0 then adds the remainder columns), into a tile on
+   the stack; the four are combined as the dot form does. */
+static void nde__mlp_fwd_tiles(int m0, int m1, int in, int out, const double *Wt, const double *b,
+                               const double *x, double *y)
+{
+    int q = in / 4, rem = in - 4 * q, Nt = out - out % NDE__NR, mb, m, n, j, i, c;
+    double t[4][NDE__MR * NDE__NR];
+    for (mb = m0; mb < m1; mb += NDE__MC) {
+        int me = mb + NDE__MC < m1 ? mb + NDE__MC : m1;
+        for (n = 0; n < Nt; n += NDE__NR)
+            for (m = mb; m < me; m += NDE__MR) {
+                const double *xm = x + (size_t)m * in;
+                nde__mlp_tile(q, xm, in, 4, Wt + n, out, t[0], NDE__NR, 0);
+                if (rem) nde__mlp_tile(rem, xm + 4 * q, in, 1, Wt + (size_t)q * out + n, out, t[0], NDE__NR, 1);
+                for (j = 1; j < 4; j++)
+                    nde__mlp_tile(q, xm + j, in, 4, Wt + ((size_t)j * q + rem) * out + n, out, t[j], NDE__NR, 0);
+                for (i = 0; i < NDE__MR; i++) {
+                    double *yr = y + (size_t)(m + i) * out + n;
+                    const double *t0 = t[0] + i * NDE__NR, *t1 = t[1] + i * NDE__NR;
+                    const double *t2 = t[2] + i * NDE__NR, *t3 = t[3] + i * NDE__NR;
+                    for (c = 0; c < NDE__NR; c++)
+                        yr[c] = (b ? b[n + c] : 0.0) + ((t0[c] + t1[c]) + (t2[c] + t3[c]));
+                }
+            }
+    }
+}
+
+/* The wide forward: the dot form's sums in the dot form's order on the
+   blocked kernel's tiles. W^T is packed into ws (in*out doubles) as one
+   (in,out) block in the order s0's rows (x's columns 0, 4, ..., then the
+   remainder's), s1's, s2's, s3's; the last B % NDE__MR rows and
+   out % NDE__NR outputs take the dot loop. */
+static void nde__mlp_linear_wide(int B, int in, int out, const double *W, const double *b,
+                                 const double *x, double *y, double *ws)
+{
+    int q = in / 4, rem = in - 4 * q, i, o, Mt = B - B % NDE__MR, Nt = out - out % NDE__NR;
+    double *Wt = ws;
+    for (o = 0; o < out; o += 8) { /* pack: W^T row (lane j, k) = column 4k + j of W, 8 rows
+                                      of W at a time so that each write fills a cache line */
+        int ot = out - o < 8 ? out - o : 8, t;
+        const double *Wo = W + (size_t)o * in;
+        for (i = 0; i < in; i++) {
+            size_t row = i >= 4 * q ? (size_t)(i - 3 * q) /* remainder: rows q.. */
+                       : (size_t)(i % 4) * q + (size_t)(i / 4) + (i % 4 ? (size_t)rem : 0);
+            double *d = Wt + row * out + o;
+            for (t = 0; t < ot; t++) d[t] = Wo[(size_t)t * in + i];
+        }
+    }
+#ifdef _OPENMP
+    if ((double)B * out * in >= NDE__THREAD_MIN && Mt >= 2 * NDE__MC) {
+        int nj = (Mt + NDE__MC - 1) / NDE__MC, j;
+#pragma omp parallel for schedule(static)
+        for (j = 0; j < nj; j++)
+            nde__mlp_fwd_tiles(j * NDE__MC, (j + 1) * NDE__MC < Mt ? (j + 1) * NDE__MC : Mt, in, out, Wt, b, x, y);
+    } else
+#endif
+        nde__mlp_fwd_tiles(0, Mt, in, out, Wt, b, x, y);
+    nde__mlp_linear_dot(0, Mt, Nt, out, in, out, W, b, x, y);
+    nde__mlp_linear_dot(Mt, B, 0, out, in, out, W, b, x, y);
+}
+
+/* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
+   dy = W dx). Inputs of 1 to 3 columns go to the unrolled loop above,
+   wider ones to the dot loop, or (same sums in the same order) to the
+   blocked kernel when the batch and the layer fill its tiles; ws is
+   scratch of in*out doubles. The results do not depend on the path taken:
+   a batch gives the bits of its rows one at a time. */
+static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
+                                    const double *x, double *y, double *ws)
+{
+    switch (in) {
+    case 1: nde__mlp_linear_narrow(B, 1, out, W, b, x, y); return;
+    case 2: nde__mlp_linear_narrow(B, 2, out, W, b, x, y); return;
+    case 3: nde__mlp_linear_narrow(B, 3, out, W, b, x, y); return;
+    default: break;
+    }
+#ifdef NDE_USE_CBLAS
+    if (NDE__CBLAS_WANTED(B, out, in)) {
+        int r, o;
+        for (r = 0; r < B; r++)
+            for (o = 0; o < out; o++) y[(size_t)r * out + o] = b ? b[o] : 0.0;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out, in, 1.0, x, in, W, in, 1.0, y, out);
+        return;
+    }
+#endif
+    if (B >= 2 * NDE__MR && out >= NDE__NR && in >= 32) nde__mlp_linear_wide(B, in, out, W, b, x, y, ws);
+    else nde__mlp_linear_dot(0, B, 0, out, in, out, W, b, x, y);
+}
+
 /* Backward of y = W x + b for a cotangent gy (B,out):
      gx (B,in)   = gy W                 written; skipped when gx is NULL
      gW (out,in) += gy^T x              when gW is not NULL
@@ -2489,8 +2970,8 @@ static void nde__mlp_linear_backward(int B, int in, int out, const double *W, co
                                      const double *gy, double *gx, double *gW, double *gb)
 {
     static const double one = 1.0;
-    if (gx) nde__mlp_gemm(B, in, out, gy, out, 1, W, in, 1, gx, in, 1, 0); /* gy (B,out) W (out,in) */
-    if (gW) nde__mlp_gemm(out, in, B, gy, 1, out, x, in, 1, gW, in, 1, 1); /* gy^T (out,B) x (B,in) */
+    if (gx) nde__mlp_mm(B, in, out, gy, out, 1, W, in, 1, gx, in, 1, 0); /* gy (B,out) W (out,in) */
+    if (gW) nde__mlp_mm(out, in, B, gy, 1, out, x, in, 1, gW, in, 1, 1); /* gy^T (out,B) x (B,in) */
     if (gb) nde__mlp_gemm(out, 1, B, gy, 1, out, &one, 0, 0, gb, 1, 0, 1); /* gy^T (out,B) 1 (B,1) */
 }
 
@@ -2506,6 +2987,12 @@ static void nde__mlp_linear_backward(int B, int in, int out, const double *W, co
 */
 
 #define NDE__MLP_MAX_WIDTH (1 << 24)
+
+/* Layers with a weight matrix and a bias in the flat block. */
+static int nde__layer_has_params(int kind)
+{
+    return kind == NDE_LAYER_LINEAR || kind == NDE_LAYER_RESIDUAL;
+}
 
 /* Width of the network input: y, plus one column for t with NDE_INPUT_TIME. */
 static int nde__mlp_n0(const nde_mlp *m)
@@ -2593,6 +3080,25 @@ NDEDEF int nde_mlp_add_residual(nde_mlp *m, int act, char *msg)
     return nde__mlp_add_with_act(m, NDE_LAYER_RESIDUAL, act, "nde_mlp_add_residual", msg);
 }
 
+/* Dropout rates live on a grid of 2^-32 so that a model file (a u32 per layer
+   field) stores them exactly. */
+#define NDE__DROPOUT_GRID 4294967296.0
+
+NDEDEF int nde_mlp_add_dropout(nde_mlp *m, double p, char *msg)
+{
+    nde_layer *L;
+    double k = floor(p * NDE__DROPOUT_GRID + 0.5);
+    if (!(p >= 0.0 && p < 1.0) || k >= NDE__DROPOUT_GRID) {
+        nde__msg(msg, "nde_mlp_add_dropout: p = %g must be in [0, 1)", p);
+        return NDE_ERR_ARG;
+    }
+    L = nde__mlp_append(m, NDE_LAYER_DROPOUT, "nde_mlp_add_dropout", msg);
+    if (!L) return NDE_ERR_ARG;
+    L->rate = k / NDE__DROPOUT_GRID;
+    m->nlayers++;
+    return NDE_OK;
+}
+
 NDEDEF int nde_mlp_build(nde_mlp *m, char *msg)
 {
     int l, w;
@@ -2614,20 +3120,25 @@ NDEDEF int nde_mlp_build(nde_mlp *m, char *msg)
                      l, L->in, L->out, w);
             return NDE_ERR_ARG;
         }
-        if (L->kind != NDE_LAYER_LINEAR && L->kind != NDE_LAYER_ACT && L->kind != NDE_LAYER_RESIDUAL) {
+        if (L->kind < NDE_LAYER_LINEAR || L->kind > NDE_LAYER_DROPOUT) {
             nde__msg(msg, "nde_mlp_build: layer L%d has kind = %d, not an nde_layer_kind", l, L->kind);
             return NDE_ERR_ARG;
         }
         if (L->kind != NDE_LAYER_LINEAR && L->out != L->in) {
             nde__msg(msg, "nde_mlp_build: layer L%d (%s) is not square: in = %d, out = %d", l,
-                     L->kind == NDE_LAYER_ACT ? "activation" : "residual", L->in, L->out);
+                     L->kind == NDE_LAYER_ACT ? "activation" : L->kind == NDE_LAYER_DROPOUT ? "dropout" : "residual",
+                     L->in, L->out);
             return NDE_ERR_ARG;
         }
         if (L->kind != NDE_LAYER_LINEAR && (L->act < 0 || L->act >= NDE_ACT_COUNT)) {
             nde__msg(msg, "nde_mlp_build: layer L%d has act = %d, not an nde_act", l, L->act);
             return NDE_ERR_ARG;
         }
-        if (L->kind != NDE_LAYER_ACT) P += (double)L->out * (L->in + 1);
+        if (L->kind == NDE_LAYER_DROPOUT && !(L->rate >= 0.0 && L->rate < 1.0)) {
+            nde__msg(msg, "nde_mlp_build: layer L%d has dropout rate %g, not in [0, 1)", l, L->rate);
+            return NDE_ERR_ARG;
+        }
+        if (nde__layer_has_params(L->kind)) P += (double)L->out * (L->in + 1);
         w = L->out;
     }
     if (P > 2147483647.0) {
@@ -2643,13 +3154,15 @@ NDEDEF int nde_mlp_build(nde_mlp *m, char *msg)
         return NDE_ERR_NOMEM;
     }
     memset(m->params, 0, (size_t)m->nparams * sizeof(double));
-    /* views: W (out,in) then b (out), layer after layer */
+    /* views: W (out,in) then b (out), layer after layer; dropout columns */
     {
         long off = 0;
+        m->mask_w = 0;
         for (l = 0; l < m->nlayers; l++) {
             nde_layer *L = &m->layer[l];
-            if (L->kind == NDE_LAYER_ACT) {
+            if (!nde__layer_has_params(L->kind)) {
                 L->off = -1; L->W = NULL; L->b = NULL;
+                if (L->kind == NDE_LAYER_DROPOUT) { L->moff = m->mask_w; m->mask_w += L->out; }
                 continue;
             }
             L->off = off;
@@ -2691,8 +3204,11 @@ NDEDEF void nde_mlp_free(nde_mlp *m)
     if (!m) return;
     if (m->params) NDE_FREE(m->params);
     if (m->work) NDE_FREE(m->work);
+    if (m->mask) NDE_FREE(m->mask);
     m->params = NULL;
     m->work = NULL;
+    m->mask = NULL;
+    m->mask_rows = m->mask_cap = 0;
     m->nparams = 0;
     m->cap = 0;
     m->work_len = 0;
@@ -2711,7 +3227,7 @@ NDEDEF void nde_mlp_init_glorot(nde_mlp *m, nde_rng *r)
         nde_layer *L = &m->layer[l];
         long nW = (long)L->out * L->in;
         double s = sqrt(6.0 / (double)(L->in + L->out));
-        if (L->kind == NDE_LAYER_ACT) continue;
+        if (L->off < 0) continue;
         for (k = 0; k < nW; k++) L->W[k] = s * (2.0 * nde_rng_uniform(r) - 1.0);
         for (k = 0; k < L->out; k++) L->b[k] = 0.0;
     }
@@ -2725,9 +3241,78 @@ NDEDEF void nde_mlp_init_normal(nde_mlp *m, nde_rng *r, double sigma)
     for (l = 0; l < m->nlayers; l++) {
         nde_layer *L = &m->layer[l];
         long nW = (long)L->out * L->in;
-        if (L->kind == NDE_LAYER_ACT) continue;
+        if (L->off < 0) continue;
         for (k = 0; k < nW; k++) L->W[k] = sigma * nde_rng_normal(r);
         for (k = 0; k < L->out; k++) L->b[k] = 0.0;
+    }
+}
+
+/* ===================================================================== */
+/* MLP: dropout with a mask fixed per solve                               */
+/* ===================================================================== */
+/*
+   forward   y = m * x,  m_i = 0 with probability p, else 1/(1-p)   (E[y] = x)
+   tangent   dy = m * dx;  backward  gx = m * gy;  tangent of backward  dgx = m * dgy
+   [Srivastava et al. 2014, "Dropout", JMLR 15, section 10: the inverted form].
+   A mask redrawn at every evaluation (as torch's nn.Dropout in an ODE
+   function does) makes f a different function at every stage of every step,
+   so an adaptive solver's error estimate and the adjoint's backward solve see
+   noise; one mask per solve keeps f a smooth deterministic function and
+   every product below exact for it. Masks are per row (each trajectory its
+   own subnetwork); a batch of another size wraps around the drawn rows.
+*/
+
+NDEDEF int nde_mlp_dropout_sample(nde_mlp *m, nde_rng *r, int rows, char *msg)
+{
+    int l, i;
+    long k;
+    if (!m || !r) { nde__msg(msg, "nde_mlp_dropout_sample: %s is NULL", !m ? "m" : "r"); return NDE_ERR_ARG; }
+    if (!m->params) { nde__msg(msg, "nde_mlp_dropout_sample: m is not built (call nde_mlp_build)"); return NDE_ERR_ARG; }
+    if (rows < 1) { nde__msg(msg, "nde_mlp_dropout_sample: rows = %d must be >= 1", rows); return NDE_ERR_ARG; }
+    if (m->mask_w == 0) { m->mask_rows = rows; return NDE_OK; } /* no dropout layer: nothing to draw */
+    if (rows > m->mask_cap) {
+        double *nm;
+        if ((size_t)rows > ((size_t)-1 / sizeof(double)) / (size_t)m->mask_w) {
+            nde__msg(msg, "nde_mlp_dropout_sample: rows = %d: mask too large", rows);
+            return NDE_ERR_NOMEM;
+        }
+        nm = (double *)NDE_MALLOC((size_t)rows * m->mask_w * sizeof(double));
+        if (!nm) { nde__msg(msg, "nde_mlp_dropout_sample: out of memory for %d mask rows", rows); return NDE_ERR_NOMEM; }
+        if (m->mask) NDE_FREE(m->mask);
+        m->mask = nm;
+        m->mask_cap = rows;
+    }
+    for (i = 0; i < rows; i++)
+        for (l = 0; l < m->nlayers; l++) {
+            const nde_layer *L = &m->layer[l];
+            double keep, *mr;
+            if (L->kind != NDE_LAYER_DROPOUT) continue;
+            keep = 1.0 / (1.0 - L->rate);
+            mr = m->mask + (size_t)i * m->mask_w + L->moff;
+            for (k = 0; k < L->out; k++) mr[k] = nde_rng_uniform(r) < L->rate ? 0.0 : keep;
+        }
+    m->mask_rows = rows;
+    return NDE_OK;
+}
+
+NDEDEF void nde_mlp_dropout_off(nde_mlp *m)
+{
+    if (m) m->mask_rows = 0;
+}
+
+/* y (B,w) = mask * x (B,w) for dropout layer L, the product rule of every
+   pass (forward, tangent, cotangent and its tangent); a copy in evaluation
+   mode. y must not overlap x. */
+static void nde__mlp_dropout_apply(const nde_mlp *m, const nde_layer *L, int B, const double *x, double *y)
+{
+    int r, w = L->out;
+    long k;
+    if (m->mask_rows < 1 || !m->mask) { memcpy(y, x, (size_t)B * w * sizeof(double)); return; }
+    for (r = 0; r < B; r++) {
+        const double *mr = m->mask + (size_t)(r % m->mask_rows) * m->mask_w + L->moff;
+        const double *xr = x + (size_t)r * w;
+        double *yr = y + (size_t)r * w;
+        for (k = 0; k < w; k++) yr[k] = mr[k] * xr[k];
     }
 }
 
@@ -2743,6 +3328,7 @@ NDEDEF void nde_mlp_init_normal(nde_mlp *m, nde_rng *r, double sigma)
      dZ[l]         (B,w)           tangent of z
      G[3], dG[3]   (B,maxw)        reverse-mode cotangents and their tangents
      scratch       (B,4*n0)        for the nde_system callbacks
+     fw            (in*out)        for the widest layer: the wide forward's packed W^T
    The layer input X[l] is X[0] = a0 (or the caller's x when there is no
    input transform) and X[l+1] = Y[l]. Not thread-safe: one nde_mlp per thread.
 */
@@ -2758,6 +3344,7 @@ typedef struct nde__mlp_tape {
     double *a0, *da0;                         /* (B,n0) */
     double *G[3], *dG[3];                     /* (B,maxw) */
     double *scratch;                          /* (B,4*n0) */
+    double *fw;                               /* (in*out) of the widest layer */
 } nde__mlp_tape;
 
 /* Ensure the workspace holds B rows and point the tape into it.
@@ -2765,23 +3352,25 @@ typedef struct nde__mlp_tape {
 static int nde__mlp_setup(nde_mlp *m, int B, nde__mlp_tape *tp)
 {
     int l, n0 = nde__mlp_n0(m), maxw = n0;
-    size_t row = 0, Bs = (size_t)B;
+    size_t row = 0, Bs = (size_t)B, wt = 0, len;
     double *w;
     for (l = 0; l < m->nlayers; l++) {
         const nde_layer *L = &m->layer[l];
         row += (size_t)L->out * (L->kind == NDE_LAYER_RESIDUAL ? 5 : 2); /* Y dY (Z S dZ) */
         if (L->out > maxw) maxw = L->out;
+        if (L->kind != NDE_LAYER_ACT && (size_t)L->in * L->out > wt) wt = (size_t)L->in * L->out;
     }
     row += 2 * (size_t)n0 + 6 * (size_t)maxw + 4 * (size_t)n0;
     if (B > m->cap || !m->work) {
         double *nw;
-        if (Bs > ((size_t)-1 / sizeof(double)) / row) return NDE_ERR_NOMEM;
-        nw = (double *)NDE_MALLOC(Bs * row * sizeof(double));
+        if (Bs > ((size_t)-1 / sizeof(double) - wt) / row) return NDE_ERR_NOMEM;
+        len = Bs * row + wt;
+        nw = (double *)NDE_MALLOC(len * sizeof(double));
         if (!nw) return NDE_ERR_NOMEM;
         if (m->work) NDE_FREE(m->work);
         m->work = nw;
         m->cap = B;
-        m->work_len = (long)(Bs * row);
+        m->work_len = (long)len;
     }
     w = m->work;
     tp->a0 = w; w += Bs * n0;
@@ -2801,7 +3390,8 @@ static int nde__mlp_setup(nde_mlp *m, int B, nde__mlp_tape *tp)
     }
     for (l = 0; l < 3; l++) { tp->G[l] = w; w += Bs * maxw; }
     for (l = 0; l < 3; l++) { tp->dG[l] = w; w += Bs * maxw; }
-    tp->scratch = w;
+    tp->scratch = w; w += Bs * 4 * n0;
+    tp->fw = w;
     return NDE_OK;
 }
 
@@ -2914,13 +3504,16 @@ static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, cons
         else dst = own == tp->G[0] ? tp->G[1] : tp->G[0];
         switch (L->kind) {
         case NDE_LAYER_LINEAR:
-            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, dst);
+            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, dst, tp->fw);
             break;
         case NDE_LAYER_ACT:
             nde__mlp_act_forward(L->act, n, cur, dst);
             break;
+        case NDE_LAYER_DROPOUT:
+            nde__mlp_dropout_apply(m, L, B, cur, dst);
+            break;
         default: /* residual: G[2] = z, then dst = x + s(z) */
-            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, tp->G[2]);
+            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, tp->G[2], tp->fw);
             nde__mlp_act_forward(L->act, n, tp->G[2], dst);
             for (k = 0; k < n; k++) dst[k] += cur[k];
             break;
@@ -2947,13 +3540,16 @@ static void nde__mlp_primal(const nde_mlp *m, const double *p, int B, const doub
         double *Y = tp->Y[l];
         switch (L->kind) {
         case NDE_LAYER_LINEAR:
-            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, Y);
+            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, Y, tp->fw);
             break;
         case NDE_LAYER_ACT:
             nde__mlp_act_forward(L->act, n, X, Y);
             break;
+        case NDE_LAYER_DROPOUT:
+            nde__mlp_dropout_apply(m, L, B, X, Y);
+            break;
         default:
-            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, tp->Z[l]);
+            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, tp->Z[l], tp->fw);
             nde__mlp_act_forward(L->act, n, tp->Z[l], tp->S[l]);
             for (k = 0; k < n; k++) Y[k] = X[k] + tp->S[l][k];
             break;
@@ -2976,13 +3572,16 @@ static void nde__mlp_tangent(const nde_mlp *m, const double *p, int B, const dou
         double *dY = tp->dY[l];
         switch (L->kind) {
         case NDE_LAYER_LINEAR:
-            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, dY);
+            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, dY, tp->fw);
             break;
         case NDE_LAYER_ACT:
             nde__mlp_act_mul_d1(L->act, n, tp->X[l], tp->Y[l], dX, dY);
             break;
+        case NDE_LAYER_DROPOUT:
+            nde__mlp_dropout_apply(m, L, B, dX, dY);
+            break;
         default:
-            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, tp->dZ[l]);
+            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, tp->dZ[l], tp->fw);
             nde__mlp_act_mul_d1(L->act, n, tp->Z[l], tp->S[l], tp->dZ[l], dY);
             for (k = 0; k < n; k++) dY[k] += dX[k];
             break;
@@ -3028,6 +3627,10 @@ static void nde__mlp_reverse(const nde_mlp *m, const double *p, int B, const dou
             if (gxb) nde__mlp_act_mul_d1(L->act, n, X, tp->Y[l], gy, gxb);
             if (dgxb)
                 nde__mlp_act_tangent_backward(L->act, n, X, tp->Y[l], tp->dX[l], gy, dgy, dgxb);
+            break;
+        case NDE_LAYER_DROPOUT: /* linear in x: the mask times each cotangent */
+            if (gxb) nde__mlp_dropout_apply(m, L, B, gy, gxb);
+            if (dgxb) nde__mlp_dropout_apply(m, L, B, dgy, dgxb);
             break;
         default: { /* residual */
             double *gz = tp->G[2], *dgz = tp->dG[2];
@@ -3466,6 +4069,255 @@ NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg)
 }
 
 /* ===================================================================== */
+/* Continuous normalizing flows                                           */
+/* ===================================================================== */
+/*
+   Row y = (z, l):  dz/dt = f(z, t),  dl/dt = -sum_k u_k^T (df/dz) u_k
+   with u_k = e_k, k < D (exact trace) or u_0 = eps (Hutchinson): one primal
+   pass, then a tangent pass per direction (the spiral report, eq 14).
+   vjp with a = (a_z, a_l):  a_z^T df/d(z,theta,t) by one reverse pass, and
+   -a_l d/d(z,theta,t) (u_k^T J u_k) by forward-over-reverse passes with
+   gout = -a_l u_k along u_k: the symmetric Hessian of gout . f turns
+   (dg/dz) u into d/dz (gout^T J u), as in the Hamiltonian network.
+*/
+
+/* Scratch z, u, g, h (B,D) each; z = the rows' first D columns. Returns
+   NDE_OK, NDE_ERR_ARG (too few eps rows) or NDE_ERR_NOMEM. */
+static int nde__cnf_setup(nde_cnf *c, int B, const double *y, nde__mlp_tape *tp, double **z,
+                          double **u, double **g, double **h)
+{
+    int D = c->net->in_dim, r, st;
+    size_t n = (size_t)B * D;
+    if (c->trace != NDE_TRACE_EXACT && B > c->neps) return NDE_ERR_ARG;
+    if (B > c->cap || !c->work) {
+        double *w = (double *)NDE_MALLOC(4 * n * sizeof(double));
+        if (!w) return NDE_ERR_NOMEM;
+        if (c->work) NDE_FREE(c->work);
+        c->work = w;
+        c->cap = B;
+    }
+    st = nde__mlp_setup(c->net, B, tp);
+    if (st) return st;
+    *z = c->work;
+    *u = *z + n;
+    *g = *u + n;
+    *h = *g + n;
+    for (r = 0; r < B; r++) memcpy(*z + (size_t)r * D, y + (size_t)r * (D + 1), (size_t)D * sizeof(double));
+    return NDE_OK;
+}
+
+/* Number of trace directions, and direction k in every row: u (B,D). */
+static int nde__cnf_ndir(const nde_cnf *c) { return c->trace == NDE_TRACE_EXACT ? c->net->in_dim : 1; }
+
+static void nde__cnf_dir(const nde_cnf *c, int k, int B, double *u)
+{
+    int D = c->net->in_dim, r;
+    if (c->trace != NDE_TRACE_EXACT) {
+        memcpy(u, c->eps, (size_t)B * D * sizeof(double));
+        return;
+    }
+    memset(u, 0, (size_t)B * D * sizeof(double));
+    for (r = 0; r < B; r++) u[(size_t)r * D + k] = 1.0;
+}
+
+static int nde__cnf_f(void *ctx, double t, int B, const double *y, const double *theta, double *dydt)
+{
+    nde_cnf *c = (nde_cnf *)ctx;
+    nde_mlp *m = c->net;
+    const double *p = theta ? theta : m->params, *out, *Ju;
+    nde__mlp_tape tp;
+    double *z, *u, *g, *h;
+    int st, D = m->in_dim, r, i, k;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    st = nde__cnf_setup(c, B, y, &tp, &z, &u, &g, &h);
+    if (st) return st;
+    nde__mlp_primal(m, p, B, z, t, &tp, 1);
+    out = tp.Y[m->nlayers - 1];
+    for (r = 0; r < B; r++) {
+        memcpy(dydt + (size_t)r * (D + 1), out + (size_t)r * D, (size_t)D * sizeof(double));
+        dydt[(size_t)r * (D + 1) + D] = 0.0;
+    }
+    for (k = 0; k < nde__cnf_ndir(c); k++) { /* dl/dt -= u_k^T J u_k */
+        nde__cnf_dir(c, k, B, u);
+        nde__mlp_tangent(m, p, B, z, u, &tp);
+        Ju = tp.dY[m->nlayers - 1];
+        for (r = 0; r < B; r++) {
+            double s = 0.0;
+            for (i = 0; i < D; i++) s += u[(size_t)r * D + i] * Ju[(size_t)r * D + i];
+            dydt[(size_t)r * (D + 1) + D] -= s;
+        }
+    }
+    return NDE_OK;
+}
+
+static int nde__cnf_vjp(void *ctx, double t, int B, const double *y, const double *theta,
+                        const double *a, double *gy, double *gth, double *gt)
+{
+    nde_cnf *c = (nde_cnf *)ctx;
+    nde_mlp *m = c->net;
+    const double *p = theta ? theta : m->params;
+    nde__mlp_tape tp;
+    double *z, *u, *g, *h, *hz;
+    int st, D = m->in_dim, r, i, k, any_l = 0;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    if (!gy && !gth && !gt) return NDE_OK;
+    st = nde__cnf_setup(c, B, y, &tp, &z, &u, &g, &h);
+    if (st) return st;
+    hz = gy ? h : NULL; /* (B,D) d/dz of everything, added into gy's z columns at the end */
+    if (hz) memset(hz, 0, (size_t)B * D * sizeof(double));
+    nde__mlp_primal(m, p, B, z, t, &tp, 0);
+    for (r = 0; r < B; r++) { /* a_z^T df: one reverse pass */
+        memcpy(g + (size_t)r * D, a + (size_t)r * (D + 1), (size_t)D * sizeof(double));
+        any_l |= a[(size_t)r * (D + 1) + D] != 0.0;
+    }
+    if (!nde__all_zero((long)B * D, g)) nde__mlp_reverse(m, p, B, z, g, 0, NULL, &tp, hz, gth, gt, NULL, NULL, NULL);
+    for (k = 0; any_l && k < nde__cnf_ndir(c); k++) { /* -a_l d(u_k^T J u_k): forward over reverse */
+        nde__cnf_dir(c, k, B, u);
+        for (r = 0; r < B; r++) {
+            double s = -a[(size_t)r * (D + 1) + D];
+            for (i = 0; i < D; i++) g[(size_t)r * D + i] = s * u[(size_t)r * D + i];
+        }
+        nde__mlp_tangent(m, p, B, z, u, &tp);
+        nde__mlp_reverse(m, p, B, z, g, 1, u, &tp, NULL, NULL, NULL, hz, gth, gt);
+    }
+    if (hz)
+        for (r = 0; r < B; r++)
+            for (i = 0; i < D; i++) gy[(size_t)r * (D + 1) + i] += hz[(size_t)r * D + i];
+    return NDE_OK;
+}
+
+NDEDEF int nde_cnf_system(nde_cnf *c, nde_mlp *net, int trace, double sigma, nde_system *sys, char *msg)
+{
+    if (!c || !net || !sys) {
+        nde__msg(msg, "nde_cnf_system: %s is NULL", !c ? "c" : !net ? "net" : "sys");
+        return NDE_ERR_ARG;
+    }
+    memset(c, 0, sizeof *c);
+    if (!net->params) { nde__msg(msg, "nde_cnf_system: net is not built (call nde_mlp_build)"); return NDE_ERR_ARG; }
+    if (net->out_dim != net->in_dim) {
+        nde__msg(msg, "nde_cnf_system: net out_dim = %d must equal in_dim = %d for dz/dt = f(z, t)",
+                 net->out_dim, net->in_dim);
+        return NDE_ERR_ARG;
+    }
+    if (trace < NDE_TRACE_EXACT || trace > NDE_TRACE_GAUSSIAN) {
+        nde__msg(msg, "nde_cnf_system: trace = %d is not an nde_cnf_trace (0 .. 2)", trace);
+        return NDE_ERR_ARG;
+    }
+    if (!(sigma > 0.0) || !nde__finite(sigma)) {
+        nde__msg(msg, "nde_cnf_system: sigma = %g must be positive and finite", sigma);
+        return NDE_ERR_ARG;
+    }
+    c->net = net;
+    c->trace = trace;
+    c->sigma = sigma;
+    memset(sys, 0, sizeof *sys);
+    sys->dim = net->in_dim + 1;
+    sys->nparams = (int)net->nparams;
+    sys->params = net->params;
+    sys->ctx = c;
+    sys->f = nde__cnf_f;
+    sys->vjp = nde__cnf_vjp;
+    return NDE_OK;
+}
+
+NDEDEF int nde_cnf_draw(nde_cnf *c, nde_rng *r, int B, char *msg)
+{
+    size_t n, i;
+    if (!c || !r || !c->net) { nde__msg(msg, "nde_cnf_draw: %s", !c ? "c is NULL" : !r ? "r is NULL" : "c has no network (call nde_cnf_system)"); return NDE_ERR_ARG; }
+    if (c->trace == NDE_TRACE_EXACT) { nde__msg(msg, "nde_cnf_draw: the flow uses the exact trace (no eps to draw)"); return NDE_ERR_ARG; }
+    if (B < 1) { nde__msg(msg, "nde_cnf_draw: B = %d must be at least 1", B); return NDE_ERR_ARG; }
+    n = (size_t)B * c->net->in_dim;
+    if (B > c->neps || !c->eps) {
+        double *e = (double *)NDE_MALLOC(n * sizeof(double));
+        if (!e) { nde__msg(msg, "nde_cnf_draw: out of memory for %d rows", B); return NDE_ERR_NOMEM; }
+        if (c->eps) NDE_FREE(c->eps);
+        c->eps = e;
+    }
+    c->neps = B;
+    for (i = 0; i < n; i++)
+        c->eps[i] = c->trace == NDE_TRACE_GAUSSIAN ? nde_rng_normal(r) : (nde_rng_u64(r) >> 63 ? 1.0 : -1.0);
+    return NDE_OK;
+}
+
+NDEDEF void nde_cnf_free(nde_cnf *c)
+{
+    if (!c) return;
+    if (c->eps) NDE_FREE(c->eps);
+    if (c->work) NDE_FREE(c->work);
+    c->eps = c->work = NULL;
+    c->neps = c->cap = 0;
+}
+
+/* log N(z; 0, sigma^2 I) of one point z (D). */
+static double nde__cnf_log_base(double sigma, int D, const double *z)
+{
+    double q = 0.0, s2 = sigma * sigma;
+    int i;
+    for (i = 0; i < D; i++) q += z[i] * z[i];
+    return -0.5 * q / s2 - 0.5 * D * log(2.0 * 3.14159265358979323846 * s2);
+}
+
+NDEDEF double nde_cnf_nll(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
+{
+    const nde_cnf *c = (const nde_cnf *)ctx;
+    const double *yl;
+    double *gl, L = 0.0;
+    int b, i;
+    (void)t;
+    if (N < 1 || B < 1 || D < 2) return NAN;
+    memset(g, 0, (size_t)N * B * D * sizeof(double));
+    if (!c || !c->net || D != c->net->in_dim + 1) return NAN;
+    yl = y + (size_t)(N - 1) * B * D;
+    gl = g + (size_t)(N - 1) * B * D;
+    for (b = 0; b < B; b++) { /* -log p_data = -log p_base(z(T)) + l(T) */
+        const double *yb = yl + (size_t)b * D;
+        double *gb = gl + (size_t)b * D;
+        L += yb[D - 1] - nde__cnf_log_base(c->sigma, D - 1, yb);
+        for (i = 0; i < D - 1; i++) gb[i] = yb[i] / (c->sigma * c->sigma * B);
+        gb[D - 1] = 1.0 / B;
+    }
+    return L / B;
+}
+
+NDEDEF int nde_cnf_log_density(const nde_system *sys, int B, const double *x, double T,
+                               const nde_options *opt, double *logp, double *z, nde_stats *st)
+{
+    nde_stats local;
+    nde_stats *s = st ? st : &local;
+    const nde_cnf *c;
+    double t[2] = {0.0, T}, *y;
+    int D, E, b, status;
+    memset(s, 0, sizeof *s);
+    if (!sys || sys->f != nde__cnf_f) { nde__msg(s->msg, "nde_cnf_log_density: sys is %s", sys ? "not a flow from nde_cnf_system" : "NULL"); return NDE_ERR_ARG; }
+    c = (const nde_cnf *)sys->ctx;
+    if (B < 1 || !x || !logp) { nde__msg(s->msg, "nde_cnf_log_density: %s", B < 1 ? "B must be at least 1" : !x ? "x is NULL" : "logp is NULL"); return NDE_ERR_ARG; }
+    if (!nde__finite(T) || T == 0.0) { nde__msg(s->msg, "nde_cnf_log_density: T = %g must be finite and non-zero", T); return NDE_ERR_ARG; }
+    if (c->trace != NDE_TRACE_EXACT && c->neps < B) {
+        nde__msg(s->msg, "nde_cnf_log_density: %d rows of eps drawn for B = %d (call nde_cnf_draw)", c->neps, B);
+        return NDE_ERR_ARG;
+    }
+    D = c->net->in_dim;
+    E = D + 1;
+    y = (double *)NDE_MALLOC(3 * (size_t)B * E * sizeof(double)); /* y0 (B,E), then yout (2,B,E) */
+    if (!y) { nde__msg(s->msg, "nde_cnf_log_density: out of memory for %d rows", B); return NDE_ERR_NOMEM; }
+    for (b = 0; b < B; b++) {
+        memcpy(y + (size_t)b * E, x + (size_t)b * D, (size_t)D * sizeof(double));
+        y[(size_t)b * E + D] = 0.0;
+    }
+    status = nde_solve(sys, B, y, 2, t, opt, y + (size_t)B * E, s);
+    if (status == NDE_OK) {
+        const double *yT = y + 2 * (size_t)B * E;
+        for (b = 0; b < B; b++) {
+            const double *yb = yT + (size_t)b * E;
+            logp[b] = nde__cnf_log_base(c->sigma, D, yb) - yb[D];
+            if (z) memcpy(z + (size_t)b * D, yb, (size_t)D * sizeof(double));
+        }
+    }
+    NDE_FREE(y);
+    return status;
+}
+
+/* ===================================================================== */
 /* Implicit, exponential and symplectic methods                           */
 /* ===================================================================== */
 /* backward_euler y1 = y + h f(t1, y1)   sdirk4 L-stable SDIRK 4(3), adaptive
@@ -3522,7 +4374,7 @@ static int nde__expm(int m, const double *A, double *E, double *work, int *piv)
         nde_gemm(m, m, m, 1.0, E, E, 0.0, T);
         memcpy(E, T, (size_t)mm * sizeof(double));
     }
-    return NDE_OK;
+    return nde__all_finite(mm, E) ? NDE_OK : NDE_ERR_NONFINITE; /* e^A overflowed */
 }
 
 NDEDEF int nde_expm(int n, const double *A, double *E)
@@ -3640,11 +4492,13 @@ static int nde__other_init(nde__integ *ig, char *msg)
 {
     const nde_system *sys = ig->sys;
     int method = ig->o.method, D = ig->D, B = ig->B, R = ig->info->nstage;
-    int impl = nde__is_implicit(method), s = method == NDE_GAUSS2 ? 2 : 1, m = s * D, m1 = D + 1;
+    int impl = nde__is_implicit(method), s = method == NDE_GAUSS2 ? 2 : 1, m, m1;
     long n = ig->n, nJ = method == NDE_GAUSS2 ? 2 : (impl || method == NDE_EPI2) ? 1 : 0;
     long nd, ni;
     nde__ows *w;
     double *p;
+    m = s * D; /* within int: nde__integ_init refused larger dense blocks */
+    m1 = D + 1;
     if (method == NDE_LEAPFROG && D % 2) {
         nde__msg(msg, "leapfrog needs rows y = (q, p) of even length: sys->dim = %d is odd", D);
         return NDE_ERR_ARG;
@@ -4118,9 +4972,9 @@ static int nde__epi2_vjp(const nde__integ *ig, nde__ows *w, const double *rec, d
     double *f0 = w->F, *fbar = w->d;   /* (B,D) each */
     double *a = w->u, *e = w->v;       /* (B,D) each: vhp cotangent and direction */
     if (nde__all_zero(n, ybar)) return NDE_OK; /* (nde_grad refused a system without vhp up front) */
-    if (sys->f(sys->ctx, t, B, Y, sys->params, f0)) {
-        nde__msg(ig->st->msg, "epi2 reverse: the dynamics callback f returned non-zero at t = %.17g", t);
-        return NDE_ERR_CALLBACK;
+    if ((status = nde__cb_status(sys->f(sys->ctx, t, B, Y, sys->params, f0))) != NDE_OK) {
+        nde__msg(ig->st->msg, "epi2 reverse: the dynamics callback f returned %s at t = %.17g", nde_status_name(status), t);
+        return status;
     }
     w->jac_ok = 0; /* the forward Jacobian buffer is borrowed */
     status = nde__rev_jacobian(ig, t, Y, w->J, nvjp);
@@ -4184,9 +5038,10 @@ static int nde__epi2_vjp(const nde__integ *ig, nde__ows *w, const double *rec, d
             e[(long)b * D + j] = 1.0;
         }
         if (!any) continue;
-        if (sys->vhp(sys->ctx, t, B, Y, sys->params, a, e, ybar, gth)) {
-            nde__msg(ig->st->msg, "epi2 reverse: the second-order callback vhp returned non-zero at t = %.17g", t);
-            return NDE_ERR_CALLBACK;
+        if ((status = nde__cb_status(sys->vhp(sys->ctx, t, B, Y, sys->params, a, e, ybar, gth))) != NDE_OK) {
+            nde__msg(ig->st->msg, "epi2 reverse: the second-order callback vhp returned %s at t = %.17g",
+                     nde_status_name(status), t);
+            return status;
         }
     }
     return NDE_OK;
@@ -4322,6 +5177,75 @@ static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *
 }
 
 /* ===================================================================== */
+/* Linear stability functions                                             */
+/* ===================================================================== */
+/* y' = lambda y, z = h lambda: the stages solve (I - z A) k = lambda y0 1,
+   so y1 = y0 (1 + z b^T (I - z A)^-1 1) = R(z) y0 [Hairer-Wanner II, IV.3].
+   With z = x + i y and (I - z A) = (I - x A) - i y A, the complex system is
+   the real one [[I - x A, y A], [-y A, I - x A]] (u; v) = (1; 0). EPI2 applies
+   phi1 exactly: R(z) = 1 + z phi1(z) = e^z. Tables: the steps' own arrays. */
+
+#define NDE__STAB_SMAX 8 /* most stages of any table (dopri5 and tsit5: 7) */
+
+NDEDEF int nde_method_stability(int method, double zr, double zi, double *Rr, double *Ri, char *msg)
+{
+    double M[4 * NDE__STAB_SMAX * NDE__STAB_SMAX], rhs[2 * NDE__STAB_SMAX]; /* (2S,2S), (2S) */
+    int piv[2 * NDE__STAB_SMAX], S, m, i, j;
+    const double *A, *b;
+    double wr = 0.0, wi = 0.0;
+    if (!Rr || !Ri) { nde__msg(msg, "Rr or Ri is NULL"); return NDE_ERR_ARG; }
+    *Rr = *Ri = NAN;
+    if (method < 0 || method >= NDE_METHOD_COUNT) { nde__msg(msg, "method = %d is not an nde_method", method); return NDE_ERR_ARG; }
+    if (!nde__finite(zr) || !nde__finite(zi)) { nde__msg(msg, "z = %g + %g i is not finite", zr, zi); return NDE_ERR_ARG; }
+    if (method == NDE_EPI2) {
+        *Rr = exp(zr) * cos(zi);
+        *Ri = exp(zr) * sin(zi);
+        return NDE_OK;
+    }
+    if (nde__methods[method].tab) {
+        S = nde__methods[method].tab->S;
+        A = nde__methods[method].tab->a;
+        b = nde__methods[method].tab->b;
+    } else if (method == NDE_BACKWARD_EULER || method == NDE_SDIRK4) {
+        const nde__dirk *tb = method == NDE_SDIRK4 ? &nde__dirk_sdirk4 : &nde__dirk_be;
+        S = tb->S;
+        A = tb->a;
+        b = tb->a + (S - 1) * S; /* stiffly accurate: b is the last row of A */
+    } else if (method == NDE_GAUSS2) {
+        S = 2;
+        A = nde__gauss2_a;
+        b = nde__gauss2_b;
+    } else {
+        nde__msg(msg, "%s splits y into (q, p): it has no stability function R(z) of y' = lambda y", nde_method_name(method));
+        return NDE_ERR_UNSUPPORTED;
+    }
+    m = 2 * S;
+    for (i = 0; i < S; i++) {
+        for (j = 0; j < S; j++) {
+            double a = A[i * S + j], d = (i == j ? 1.0 : 0.0) - zr * a;
+            M[i * m + j] = M[(S + i) * m + S + j] = d;
+            M[i * m + S + j] = zi * a;
+            M[(S + i) * m + j] = -zi * a;
+        }
+        rhs[i] = 1.0;
+        rhs[S + i] = 0.0;
+    }
+    if (nde_lu_factor(m, M, piv)) {
+        *Rr = *Ri = INFINITY;
+        nde__msg(msg, "z = %g + %g i is a pole of R for %s: I - z A is singular", zr, zi, nde_method_name(method));
+        return NDE_ERR_SINGULAR;
+    }
+    nde_lu_solve(m, M, piv, rhs);
+    for (i = 0; i < S; i++) {
+        wr += b[i] * rhs[i];
+        wi += b[i] * rhs[S + i];
+    }
+    *Rr = 1.0 + zr * wr - zi * wi;
+    *Ri = zr * wi + zi * wr;
+    return NDE_OK;
+}
+
+/* ===================================================================== */
 /* Losses                                                                 */
 /* ===================================================================== */
 /* L = mean_{n,b,d} w_n (y - target)^2 or w_n |y - target|; dL/dy is the
@@ -4366,6 +5290,7 @@ NDEDEF double nde_loss_mae(void *ctx, int N, int B, int D, const double *t, cons
 NDEDEF void nde_time_weights(int N, const double *t, double alpha, double *w)
 {
     int k;
+    if (!t || !w) return;
     for (k = 0; k < N; k++)
         w[k] = 1.0 + (N > 1 ? alpha * (t[k] - t[0]) / (t[N - 1] - t[0]) : 0.0);
 }
@@ -4374,8 +5299,112 @@ NDEDEF double nde_mse(long n, const double *a, const double *b)
 {
     double s = 0.0;
     long i;
+    if (!a || !b) return 0.0;
     for (i = 0; i < n; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
     return n > 0 ? s / (double)n : 0.0;
+}
+
+/* ===================================================================== */
+/* Augmented Neural ODEs                                                  */
+/* ===================================================================== */
+/* [z; a] with a(0) = 0 (the tutorial's eq 23; Dupont, Doucet and Teh 2019).
+   The dynamics are the caller's system of dim D + p; here only the data
+   moves: rows are padded with zeros, the loss sees the first D components
+   and its gradient on the last p is zero (a is discarded at the output). */
+
+/* dst (rows,wd) = the first n components of every row of src (rows,ws),
+   zeros after them when wd > n. */
+static void nde__copy_cols(long rows, int ws, int wd, int n, const double *src, double *dst)
+{
+    long r;
+    for (r = 0; r < rows; r++) {
+        memcpy(dst + r * wd, src + r * ws, (size_t)n * sizeof(double));
+        if (wd > n) memset(dst + r * wd + n, 0, (size_t)(wd - n) * sizeof(double));
+    }
+}
+
+/* Scratch of at least len doubles in aug->buf; 0, or 1 (nomem set). */
+static int nde__augment_reserve(nde_augment *aug, long len)
+{
+    double *nb;
+    if (len <= aug->cap) return 0;
+    nb = (double *)NDE_REALLOC(aug->buf, (size_t)len * sizeof(double));
+    if (!nb) { aug->nomem = 1; return 1; }
+    aug->buf = nb;
+    aug->cap = len;
+    return 0;
+}
+
+/* Point loss on ya (N,B,D+p): the caller's loss on the visible y (N,B,D),
+   its gradient spread back into ga (N,B,D+p) with zeros on a. */
+static double nde__augment_point(void *ctx, int N, int B, int Da, const double *t, const double *ya, double *ga)
+{
+    nde_augment *aug = (nde_augment *)ctx;
+    long rows = (long)N * B, n = rows * aug->D, i;
+    double L, *y, *g;
+    if (Da != aug->D + aug->p || nde__augment_reserve(aug, 2 * n)) { /* another system's rows, or no memory */
+        for (i = 0; i < rows * Da; i++) ga[i] = NAN;
+        return NAN;
+    }
+    y = aug->buf; g = y + n; /* (N,B,D) each */
+    nde__copy_cols(rows, aug->D + aug->p, aug->D, aug->D, ya, y);
+    L = aug->inner.point(aug->inner.ctx, N, B, aug->D, t, y, g);
+    nde__copy_cols(rows, aug->D, aug->D + aug->p, aug->D, g, ga);
+    return L;
+}
+
+/* Running loss: g (B) of the visible rows, gya (B,D+p) = [dg/dy, 0]. */
+static int nde__augment_running(void *ctx, double t, int B, int Da, const double *ya, double *g, double *gya)
+{
+    nde_augment *aug = (nde_augment *)ctx;
+    long n = (long)B * aug->D;
+    double *y, *gy;
+    if (Da != aug->D + aug->p || nde__augment_reserve(aug, 2 * n)) return 1;
+    y = aug->buf; gy = y + n; /* (B,D) each */
+    nde__copy_cols(B, aug->D + aug->p, aug->D, aug->D, ya, y);
+    if (aug->inner.running(aug->inner.ctx, t, B, aug->D, y, g, gy)) return 1;
+    nde__copy_cols(B, aug->D, aug->D + aug->p, aug->D, gy, gya);
+    return 0;
+}
+
+NDEDEF int nde_augment_init(nde_augment *aug, const nde_system *sys, int D, const nde_loss *loss, char *msg)
+{
+    if (!aug) { nde__msg(msg, "aug is NULL"); return NDE_ERR_ARG; }
+    memset(aug, 0, sizeof *aug);
+    if (!sys) { nde__msg(msg, "sys is NULL"); return NDE_ERR_ARG; }
+    if (D < 1 || D > sys->dim) {
+        nde__msg(msg, "D = %d: the visible dimension must be in [1, sys->dim = %d]", D, sys->dim);
+        return NDE_ERR_ARG;
+    }
+    if (loss && !loss->point && !loss->running) {
+        nde__msg(msg, "loss has neither a point nor a running part (pass NULL for padding and slicing only)");
+        return NDE_ERR_ARG;
+    }
+    aug->D = D;
+    aug->p = sys->dim - D;
+    if (loss) aug->inner = *loss;
+    aug->loss.point = aug->inner.point ? nde__augment_point : NULL;
+    aug->loss.running = aug->inner.running ? nde__augment_running : NULL;
+    aug->loss.ctx = aug;
+    return NDE_OK;
+}
+
+NDEDEF void nde_augment_free(nde_augment *aug)
+{
+    if (!aug) return;
+    NDE_FREE(aug->buf);
+    aug->buf = NULL;
+    aug->cap = 0;
+}
+
+NDEDEF void nde_augment_pad(const nde_augment *aug, long rows, const double *y, double *ya)
+{
+    nde__copy_cols(rows, aug->D, aug->D + aug->p, aug->D, y, ya);
+}
+
+NDEDEF void nde_augment_slice(const nde_augment *aug, long rows, const double *ya, double *y)
+{
+    nde__copy_cols(rows, aug->D + aug->p, aug->D, aug->D, ya, y);
 }
 
 /* ===================================================================== */
@@ -4409,8 +5438,7 @@ static int nde__run_reserve(nde__runsys *r, int B)
 /* Copy the first D of every D+1 numbers (strip q) from src (B,D+1) into dst (B,D). */
 static void nde__strip_q(int B, int D, const double *src, double *dst)
 {
-    int b;
-    for (b = 0; b < B; b++) memcpy(dst + (long)b * D, src + (long)b * (D + 1), (size_t)D * sizeof(double));
+    nde__copy_cols(B, D + 1, D, D, src, dst);
 }
 
 static int nde__run_f(void *ctx, double t, int B, const double *z, const double *th, double *dz)
@@ -4912,12 +5940,20 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     gs->recon_err = -1.0;
     if (gopt) go = *gopt;
     else memset(&go, 0, sizeof go);
+    if (sys && loss && loss->running && sys->dim == INT_MAX) {
+        nde__msg(gs->msg, "sys->dim = %d: a running loss adds one state column, which does not fit an int", sys->dim);
+        return NDE_ERR_ARG;
+    }
     status = nde__check_problem(sys, B, y0, N, t, gs->msg);
     if (status) return status;
     if (!loss || (!loss->point && !loss->running)) { nde__msg(gs->msg, "loss is NULL or has neither a point nor a running part"); return NDE_ERR_ARG; }
     if (!L || (sys->nparams > 0 && !gth)) { nde__msg(gs->msg, "%s is NULL", !L ? "L" : "gth"); return NDE_ERR_ARG; }
     if (!sys->vjp) { nde__msg(gs->msg, "sys->vjp is NULL: every gradient method needs the reverse-mode product"); return NDE_ERR_UNSUPPORTED; }
     if (go.method < NDE_GRAD_BACKPROP || go.method > NDE_GRAD_INTERP) { nde__msg(gs->msg, "gopt->method = %d is not a gradient method", go.method); return NDE_ERR_ARG; }
+    if (!(nde__finite(go.drift_limit) && go.drift_limit >= 0)) {
+        nde__msg(gs->msg, "gopt->drift_limit = %g must be finite and non-negative (0 for the default 100)", go.drift_limit);
+        return NDE_ERR_ARG;
+    }
     if (go.adjoint) { /* the backward options, checked before any work */
         nde_options chk;
         char amsg[NDE_MSG_LEN];
@@ -5036,7 +6072,14 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     if (yout) memcpy(yout, yp, (size_t)(N * n) * sizeof(double));
     memset(ga, 0, (size_t)(N * na) * sizeof(double));
     if (loss->point) {
+        memset(gp, 0, (size_t)(N * n) * sizeof(double)); /* rows the loss does not use stay 0 */
         Lval = loss->point(loss->ctx, N, B, D, t, yp, gp);
+        if (!nde__finite(Lval) || !nde__all_finite(N * n, gp)) {
+            nde__msg(gs->msg, "the point loss returned %s at the forward solution (L = %g)",
+                     nde__finite(Lval) ? "a NaN/Inf gradient dL/dy" : "a NaN/Inf value", Lval);
+            status = NDE_ERR_NONFINITE;
+            goto done;
+        }
         for (k = 0; k < N; k++)
             for (b = 0; b < B; b++)
                 memcpy(ga + ((long)k * B + b) * Da, gp + ((long)k * B + b) * D, (size_t)D * sizeof(double));
@@ -5545,7 +6588,9 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
      16            4      flags (NDE_INPUT_CUBE = 1 | NDE_INPUT_TIME = 2)
      20            4      L, number of layers (1..NDE_MLP_MAX_LAYERS)
      24            16*L   per layer: kind, in, out, act (4 x uint32;
-                          act is 0 for linear layers)
+                          act is 0 for linear layers; for dropout layers,
+                          kind 3, it is the rate p times 2^32, exact
+                          because nde_mlp_add_dropout rounds p to that grid)
      24+16L        8      P (uint64)
      32+16L        8*P    parameters, the flat block in nde_mlp order
      32+16L+8P     8      FNV-1a 64 of bytes [0, 32+16L+8P)
@@ -5554,6 +6599,9 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
    mod 2^64. Each step is a bijection of h, so any one changed byte changes
    the checksum. Readers check, in order: magic, version, size, checksum,
    fields, architecture; nothing is written into a network before all pass.
+   Dropout (kind 3) came later without a version change: every older file
+   reads as before; a file with a dropout layer fails in an older reader
+   with "invalid layer". The mask is not stored (a loaded net evaluates).
 */
 
 #define NDE__FILE_MAGIC "NDEMODEL"
@@ -5565,7 +6613,8 @@ typedef char nde__file_double_is_64bit[sizeof(double) == 8 ? 1 : -1];
 /* The decoded header of a model file. */
 typedef struct nde__mlp_file {
     int in_dim, flags, nlayers;
-    int kind[NDE_MLP_MAX_LAYERS], in[NDE_MLP_MAX_LAYERS], out[NDE_MLP_MAX_LAYERS], act[NDE_MLP_MAX_LAYERS];
+    int kind[NDE_MLP_MAX_LAYERS], in[NDE_MLP_MAX_LAYERS], out[NDE_MLP_MAX_LAYERS];
+    unsigned long act[NDE_MLP_MAX_LAYERS]; /* nde_act, or a dropout rate times 2^32 */
     long nparams;
     const unsigned char *params;  /* (8P) encoded parameters inside the file buffer */
 } nde__mlp_file;
@@ -5609,21 +6658,52 @@ static unsigned long long nde__file_fnv1a(const unsigned char *p, size_t n)
     return h;
 }
 
-/* "linear 3->8", "tanh 8->8", "residual(tanh) 8->8": one layer for a message. */
-static void nde__file_layer_desc(char *buf, size_t cap, int kind, int in, int out, int act)
+/* The act field of layer l in a file: 0 (linear), the rate on the 2^-32 grid
+   (dropout) or the activation. */
+static unsigned long nde__file_layer_act(const nde_layer *l)
+{
+    if (l->kind == NDE_LAYER_DROPOUT) return (unsigned long)(l->rate * NDE__DROPOUT_GRID);
+    return l->kind == NDE_LAYER_LINEAR ? 0ul : (unsigned long)l->act;
+}
+
+/* "linear 3->8", "tanh 8->8", "residual(tanh) 8->8", "dropout(0.1) 8->8": one layer for a message. */
+static void nde__file_layer_desc(char *buf, size_t cap, int kind, int in, int out, unsigned long act)
 {
     static const char *const acts[NDE_ACT_COUNT] = {"identity", "tanh", "softplus", "relu", "sigmoid"};
-    const char *a = act >= 0 && act < NDE_ACT_COUNT ? acts[act] : "?";
+    const char *a = act < NDE_ACT_COUNT ? acts[act] : "?";
     if (kind == NDE_LAYER_LINEAR) snprintf(buf, cap, "linear %d->%d", in, out);
     else if (kind == NDE_LAYER_ACT) snprintf(buf, cap, "%s %d->%d", a, in, out);
+    else if (kind == NDE_LAYER_DROPOUT)
+        snprintf(buf, cap, "dropout(%.9g) %d->%d", (double)act / NDE__DROPOUT_GRID, in, out);
     else snprintf(buf, cap, "residual(%s) %d->%d", a, in, out);
 }
 
-/* Read the whole file at path into a new buffer (*buf, *n); the caller frees. */
+/* How many bytes to read from a file whose first len bytes are in buf: the
+   header is read first, then the layer table, then exactly the size they
+   announce plus one byte (to see trailing bytes); a bad magic, version or
+   layer count stops the read where it is (the parser names the fault). */
+static size_t nde__file_want(const unsigned char *buf, size_t len)
+{
+    size_t mlen = sizeof(NDE__FILE_MAGIC) - 1;
+    unsigned long L;
+    unsigned long long P;
+    if (len < NDE__FILE_HEAD) return NDE__FILE_HEAD;
+    if (memcmp(buf, NDE__FILE_MAGIC, mlen) != 0 || nde__file_get_u32(buf + 8) != NDE_MODEL_VERSION) return len;
+    L = nde__file_get_u32(buf + 20);
+    if (L < 1 || L > NDE_MLP_MAX_LAYERS) return len;
+    if (len < NDE__FILE_HEAD + 16 * L + 8) return NDE__FILE_HEAD + 16 * L + 8;
+    P = nde__file_get_u64(buf + NDE__FILE_HEAD + 16 * L);
+    if (P > (unsigned long long)LONG_MAX / 16 || P > ((size_t)-1 - 64 - 16 * L) / 8) return len;
+    return NDE__FILE_HEAD + 16 * L + 8 + 8 * (size_t)P + 8 + 1;
+}
+
+/* Read the file at path into a new buffer (*buf, *n), no more than its
+   header announces (plus one byte); the buffer grows as bytes arrive, so a
+   short file never costs what its header claims. The caller frees. */
 static int nde__file_read_all(const char *path, unsigned char **buf, size_t *n, char *msg)
 {
     FILE *f;
-    size_t cap = 4096, len = 0, got;
+    size_t cap = 4096, len = 0, got, want = NDE__FILE_HEAD;
     unsigned char *b;
     int err;
     *buf = NULL;
@@ -5636,16 +6716,18 @@ static int nde__file_read_all(const char *path, unsigned char **buf, size_t *n, 
     }
     b = (unsigned char *)NDE_MALLOC(cap);
     if (!b) { fclose(f); nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
-    for (;;) {
+    while (len < want) {
         if (len == cap) {
-            unsigned char *nb = (unsigned char *)NDE_REALLOC(b, 2 * cap);
+            size_t ncap = want - cap < cap ? want : 2 * cap;
+            unsigned char *nb = (unsigned char *)NDE_REALLOC(b, ncap);
             if (!nb) { NDE_FREE(b); fclose(f); nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
             b = nb;
-            cap *= 2;
+            cap = ncap;
         }
-        got = fread(b + len, 1, cap - len, f);
+        got = fread(b + len, 1, (want < cap ? want : cap) - len, f);
         len += got;
         if (got == 0) break;
+        if (len == want) want = nde__file_want(b, len);
     }
     if (ferror(f)) {
         err = errno;
@@ -5697,8 +6779,10 @@ static int nde__file_parse(const unsigned char *buf, size_t n, const char *path,
     }
     need = NDE__FILE_HEAD + 16 * (unsigned long long)L + 8 + 8 * P + 8;
     if ((unsigned long long)n != need) {
-        nde__msg(msg, "%s: %s: %lu bytes, the header says %llu", path,
-                 (unsigned long long)n < need ? "truncated" : "trailing bytes", (unsigned long)n, need);
+        if ((unsigned long long)n < need)
+            nde__msg(msg, "%s: truncated: %lu bytes, the header says %llu", path, (unsigned long)n, need);
+        else
+            nde__msg(msg, "%s: trailing bytes after the %llu the header announces", path, need);
         return NDE_ERR_FORMAT;
     }
     stored = nde__file_get_u64(buf + n - 8);
@@ -5724,7 +6808,7 @@ static int nde__file_parse(const unsigned char *buf, size_t n, const char *path,
         const unsigned char *q = buf + NDE__FILE_HEAD + 16 * (size_t)i;
         unsigned long kind = nde__file_get_u32(q), in = nde__file_get_u32(q + 4);
         unsigned long out = nde__file_get_u32(q + 8), act = nde__file_get_u32(q + 12);
-        if (kind > NDE_LAYER_RESIDUAL || act >= NDE_ACT_COUNT || in < 1 || out < 1 ||
+        if (kind > NDE_LAYER_DROPOUT || (kind != NDE_LAYER_DROPOUT && act >= NDE_ACT_COUNT) || in < 1 || out < 1 ||
             in > (unsigned long)INT_MAX || out > (unsigned long)INT_MAX) {
             nde__msg(msg, "%s: invalid layer %d (kind %lu, in %lu, out %lu, act %lu)", path, i, kind, in, out, act);
             return NDE_ERR_FORMAT;
@@ -5732,13 +6816,25 @@ static int nde__file_parse(const unsigned char *buf, size_t n, const char *path,
         h->kind[i] = (int)kind;
         h->in[i] = (int)in;
         h->out[i] = (int)out;
-        h->act[i] = (int)act;
+        h->act[i] = act;
+    }
+    /* the widths must chain (input columns, layer to layer, square act and
+       residual layers) before anything of that shape is allocated */
+    for (i = 0; i < (int)L; i++) {
+        unsigned long want = i == 0 ? (unsigned long)h->in_dim + (h->flags & NDE_INPUT_TIME ? 1u : 0u)
+                                    : (unsigned long)h->out[i - 1];
+        if ((unsigned long)h->in[i] != want || (h->kind[i] != NDE_LAYER_LINEAR && h->in[i] != h->out[i])) {
+            nde__msg(msg, "%s: layer %d has in %d, out %d: %s %lu", path, i, h->in[i], h->out[i],
+                     (unsigned long)h->in[i] != want ? "the widths do not chain, expected in" : "must be square, in",
+                     (unsigned long)h->in[i] != want ? want : (unsigned long)h->in[i]);
+            return NDE_ERR_FORMAT;
+        }
     }
     {   /* the parameter count the layer table implies must be the stored one:
            checked before anything is allocated for a network of that shape */
         double implied = 0.0;
         for (i = 0; i < (int)L; i++)
-            if (h->kind[i] != NDE_LAYER_ACT) implied += (double)h->out[i] * (h->in[i] + 1.0);
+            if (nde__layer_has_params(h->kind[i])) implied += (double)h->out[i] * (h->in[i] + 1.0);
         if (implied != (double)P) {
             nde__msg(msg, "%s: the layer table implies %.0f parameters, the file stores %llu", path, implied, P);
             return NDE_ERR_FORMAT;
@@ -5765,7 +6861,7 @@ static int nde__file_arch_differs(const nde__mlp_file *h, const nde_mlp *m, char
     }
     for (i = 0; i < h->nlayers; i++) {
         const nde_layer *l = &m->layer[i];
-        int lact = l->kind == NDE_LAYER_LINEAR ? 0 : l->act;
+        unsigned long lact = nde__file_layer_act(l);
         if (h->kind[i] != l->kind || h->in[i] != l->in || h->out[i] != l->out || h->act[i] != lact) {
             char fa[64], na[64];
             nde__file_layer_desc(fa, sizeof fa, h->kind[i], h->in[i], h->out[i], h->act[i]);
@@ -5791,6 +6887,43 @@ static void nde__file_get_params(const nde__mlp_file *h, double *theta)
     }
 }
 
+/* Create a new temporary file next to path, exclusively: its name
+   tmp = "<path>.tmp.<16 hex digits>" (tmp holds plen + 22 bytes, path's
+   plen bytes already copied) mixes the clock, the addresses of this call's
+   buffers and an attempt counter, and fopen mode "x" (C11; glibc, musl,
+   BSD, macOS, MSVC) fails on any existing name, a symbolic link included,
+   so two writers never share or truncate a file and a planted link is
+   never followed. Returns the stream, or NULL with *err = errno. */
+static FILE *nde__file_create_tmp(const char *path, char *tmp, size_t plen, int *err)
+{
+    unsigned long long h = (unsigned long long)time(NULL) ^ ((unsigned long long)clock() << 32);
+    unsigned char mix[3 * sizeof(void *)];
+    const void *ptrs[3];
+    int attempt, k;
+    FILE *f = NULL;
+    ptrs[0] = (const void *)tmp;
+    ptrs[1] = (const void *)&h;
+    ptrs[2] = (const void *)path;
+    memcpy(mix, ptrs, sizeof mix);
+    h ^= nde__file_fnv1a(mix, sizeof mix);
+    *err = 0;
+    for (attempt = 0; attempt < 64 && !f; attempt++) {
+        unsigned long long x;
+        h = h * 6364136223846793005ULL + 1442695040888963407ULL + (unsigned long long)attempt;
+        x = h ^ (h >> 29);
+        memcpy(tmp + plen, ".tmp.", 5);
+        for (k = 0; k < 16; k++) tmp[plen + 5 + k] = "0123456789abcdef"[(x >> (4 * k)) & 15u];
+        tmp[plen + 21] = 0;
+        errno = 0;
+        f = fopen(tmp, "wbx");
+        *err = errno;
+#ifdef EEXIST
+        if (!f && *err != EEXIST) break; /* not a name clash: trying other names will not help */
+#endif
+    }
+    return f;
+}
+
 NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
 {
     size_t n, off, plen;
@@ -5811,7 +6944,7 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
     n = NDE__FILE_HEAD + 16 * (size_t)L + 8 + 8 * (size_t)m->nparams + 8;
     buf = (unsigned char *)NDE_MALLOC(n);
     plen = strlen(path);
-    tmp = (char *)NDE_MALLOC(plen + 5);
+    tmp = (char *)NDE_MALLOC(plen + 22);
     if (!buf || !tmp) {
         if (buf) NDE_FREE(buf);
         if (tmp) NDE_FREE(tmp);
@@ -5819,7 +6952,6 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
         return NDE_ERR_NOMEM;
     }
     memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
 
     /* the image */
     memcpy(buf, NDE__FILE_MAGIC, 8);
@@ -5833,7 +6965,7 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
         nde__file_put_u32(buf + off, (unsigned long)l->kind);
         nde__file_put_u32(buf + off + 4, (unsigned long)l->in);
         nde__file_put_u32(buf + off + 8, (unsigned long)l->out);
-        nde__file_put_u32(buf + off + 12, l->kind == NDE_LAYER_LINEAR ? 0ul : (unsigned long)l->act);
+        nde__file_put_u32(buf + off + 12, nde__file_layer_act(l));
         off += 16;
     }
     nde__file_put_u64(buf + off, (unsigned long long)m->nparams);
@@ -5846,10 +6978,9 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
     }
     nde__file_put_u64(buf + off, nde__file_fnv1a(buf, off));
 
-    /* write <path>.tmp, then rename it over path */
-    f = fopen(tmp, "wb");
+    /* write <path>.tmp.<16 hex digits>, a name of our own, then rename it over path */
+    f = nde__file_create_tmp(path, tmp, plen, &err);
     if (!f) {
-        err = errno;
         nde__msg(msg, "%s: cannot create %s: %s", path, tmp, strerror(err));
         NDE_FREE(buf);
         NDE_FREE(tmp);
@@ -5886,7 +7017,10 @@ NDEDEF int nde_mlp_load(nde_mlp *m, const char *path, char *msg)
     char what[200];
     int rc;
     if (!m || !path) { nde__msg(msg, "nde_mlp_load: %s is NULL", !m ? "m" : "path"); return NDE_ERR_ARG; }
-    if (m->nparams > 0 && !m->params) { nde__msg(msg, "nde_mlp_load: %s: the network is not built", path); return NDE_ERR_ARG; }
+    if (!m->params) { /* nde_mlp_build always allocates the block (one double at P = 0) */
+        nde__msg(msg, "nde_mlp_load: %s: the network is not built (call nde_mlp_build first)", path);
+        return NDE_ERR_ARG;
+    }
     rc = nde__file_read_all(path, &buf, &n, msg);
     if (rc != NDE_OK) return rc;
     rc = nde__file_parse(buf, n, path, &h, msg);
@@ -5919,8 +7053,9 @@ NDEDEF int nde_mlp_load_new(nde_mlp *m, const char *path, char *msg)
     rc = nde_mlp_init(&net, h.in_dim, h.flags, sub);
     for (i = 0; rc == NDE_OK && i < h.nlayers; i++) {
         if (h.kind[i] == NDE_LAYER_LINEAR) rc = nde_mlp_add_linear(&net, h.out[i], sub);
-        else if (h.kind[i] == NDE_LAYER_ACT) rc = nde_mlp_add_act(&net, h.act[i], sub);
-        else rc = nde_mlp_add_residual(&net, h.act[i], sub);
+        else if (h.kind[i] == NDE_LAYER_ACT) rc = nde_mlp_add_act(&net, (int)h.act[i], sub);
+        else if (h.kind[i] == NDE_LAYER_DROPOUT) rc = nde_mlp_add_dropout(&net, (double)h.act[i] / NDE__DROPOUT_GRID, sub);
+        else rc = nde_mlp_add_residual(&net, (int)h.act[i], sub);
     }
     if (rc == NDE_OK) rc = nde_mlp_build(&net, sub);
     if (rc != NDE_OK) {

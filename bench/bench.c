@@ -205,6 +205,158 @@ static void bench_mlp(void)
 }
 
 /* ===================================================================== */
+/* Wide networks: H-H-H-H tanh (two hidden layers) against OpenBLAS dgemm */
+/* ===================================================================== */
+/*
+   The net: widths {H, H, H, H}, tanh after the first two linear layers: three (H,H) weight
+   matrices, so nearly all the work is three dense products per pass. Per call:
+     forward          3 products  y = x W^T (B,H,H)
+     forward + vjp    11 products: the forward (3), the vjp's own forward (2: it skips the last
+                      layer's output), gx = gy W (3) and gW += gy^T x (3)
+   gflops counts 2*B*H*H per product. openblas_gflops: cblas_dgemm on the same shapes and
+   transposes, the same number of calls, one OpenBLAS thread, in the same run (dgemm only: our
+   time also holds tanh and the biases). ratio = gflops / openblas_gflops. speedup_2threads:
+   our wall time on 1 OpenMP thread over our wall time on 2 (bench built with -fopenmp; "na"
+   without); it needs both cores free, so on a shared machine it reads low.
+   build=: the flags of this binary (native: -march=native -ffp-contract=off, the same bits as
+   portable; portable: PORTABLE_CFLAGS). The one-thread times (gflops, openblas_gflops) are
+   the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which other processes on a shared machine
+   inflate far less than wall time; best of 5 repeats of >= 20 ms chunks.
+*/
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#ifdef NDE_BENCH_OPENBLAS
+#include <cblas.h>
+#endif
+#ifndef NDE_BENCH_BUILD
+#define NDE_BENCH_BUILD "portable"
+#endif
+
+typedef struct wide_case {
+    nde_mlp *net;
+    int B, H, vjp;
+    double *x, *g, *out, *gx, *gp, *h1, *h2; /* h1, h2 (B,H): dgemm scratch */
+} wide_case;
+
+/* One call of the timed job: ours (which = 0) or the dgemm sequence (which = 1). */
+static void wide_job(wide_case *c, int which)
+{
+    int B = c->B, H = c->H, l;
+    if (which == 0) {
+        nde_mlp_forward(c->net, B, c->x, 0.0, c->out);
+        if (c->vjp) nde_mlp_vjp(c->net, B, c->x, 0.0, c->g, c->gx, c->gp, NULL);
+        return;
+    }
+#ifdef NDE_BENCH_OPENBLAS
+    {
+        const double *W = c->net->params;
+        long stride = (long)H * H + H;
+        int nt = c->vjp ? 5 : 3;
+        for (l = 0; l < nt; l++) /* forward products (the vjp's own forward included) */
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, H, H, 1.0, l % 3 ? c->h1 : c->x, H,
+                        W + (l % 3) * stride, H, 0.0, l % 2 ? c->h2 : c->out, H);
+        if (c->vjp)
+            for (l = 2; l >= 0; l--) {
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, H, 1.0, c->g, H, W + l * stride, H,
+                            0.0, c->gx, H);
+                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, B, 1.0, c->g, H, l ? c->h1 : c->x, H,
+                            1.0, c->gp + l * stride, H);
+            }
+    }
+#else
+    (void)l; (void)B; (void)H;
+#endif
+}
+
+static double thread_cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Best seconds per call over 5 repeats of chunks of reps calls, by the clock clk. */
+static double wide_time(wide_case *c, int which, long reps, double (*clk)(void))
+{
+    double best = 1e30, t0;
+    long i;
+    int k;
+    for (k = 0; k < 5; k++) {
+        t0 = clk();
+        for (i = 0; i < reps; i++) wide_job(c, which);
+        best = fmin(best, (clk() - t0) / reps);
+    }
+    sink += c->out[0] + c->gx[0];
+    return best;
+}
+
+static void bench_mlp_wide(void)
+{
+    static const int Bs[3] = {32, 128, 512}, Hs[3] = {64, 128, 256};
+    int ib, ih, v;
+#ifdef NDE_BENCH_OPENBLAS
+    openblas_set_num_threads(1);
+#else
+    printf("# mlp_wide: built without OpenBLAS (libopenblas-dev absent): openblas_gflops and ratio are na\n");
+#endif
+    for (ih = 0; ih < 3; ih++)
+        for (ib = 0; ib < 3; ib++)
+            for (v = 0; v < 2; v++) {
+                int B = Bs[ib], H = Hs[ih], widths[4], i;
+                double flops = (v ? 11.0 : 3.0) * 2.0 * B * H * H, t1, t2 = 0.0, tb = 0.0;
+                long reps, n = (long)B * H;
+                nde_mlp net;
+                nde_rng rng;
+                wide_case c;
+                char sp[32] = "na", ob[32] = "na", ra[32] = "na";
+                for (i = 0; i < 4; i++) widths[i] = H;
+                if (nde_mlp_dense(&net, 4, widths, NDE_ACT_TANH, 0, NULL) != NDE_OK) return;
+                nde_rng_seed(&rng, 3);
+                nde_mlp_init_glorot(&net, &rng);
+                memset(&c, 0, sizeof c);
+                c.net = &net; c.B = B; c.H = H; c.vjp = v;
+                c.x = (double *)calloc((size_t)(6 * n + net.nparams), sizeof(double));
+                if (!c.x) { nde_mlp_free(&net); return; }
+                c.g = c.x + n; c.out = c.g + n; c.gx = c.out + n; c.h1 = c.gx + n; c.h2 = c.h1 + n;
+                c.gp = c.h2 + n;
+                for (i = 0; i < n; i++) {
+                    c.x[i] = nde_rng_normal(&rng);
+                    c.g[i] = nde_rng_normal(&rng);
+                    c.h1[i] = tanh(c.x[i]);
+                }
+                reps = (long)(2e7 / flops) + 1; /* >= ~20 ms at 1 GFLOP/s */
+#ifdef _OPENMP
+                omp_set_num_threads(1);
+#endif
+                wide_job(&c, 0);
+                t1 = wide_time(&c, 0, reps, thread_cpu_now);
+#ifdef _OPENMP
+                omp_set_num_threads(2);
+                wide_job(&c, 0);
+                t2 = wide_time(&c, 0, reps, wall_now);
+                omp_set_num_threads(1);
+                snprintf(sp, sizeof sp, "%.2f", wide_time(&c, 0, reps, wall_now) / t2);
+#endif
+#ifdef NDE_BENCH_OPENBLAS
+                wide_job(&c, 1);
+                tb = wide_time(&c, 1, reps, thread_cpu_now);
+                snprintf(ob, sizeof ob, "%.2f", 1e-9 * flops / tb);
+                snprintf(ra, sizeof ra, "%.2f", tb / t1);
+#endif
+                (void)t2; (void)tb;
+                printf("BENCH name=mlp_wide pass=%s B=%d H=%d net=H-H-H-H_tanh build=%s gflops=%.2f "
+                       "openblas_gflops=%s ratio=%s speedup_2threads=%s us_per_call=%.1f\n",
+                       v ? "forward_vjp" : "forward", B, H, NDE_BENCH_BUILD, 1e-9 * flops / t1, ob, ra, sp,
+                       1e6 * t1);
+                fflush(stdout);
+                free(c.x);
+                nde_mlp_free(&net);
+            }
+}
+
+/* ===================================================================== */
 /* Lotka-Volterra by dopri5                                               */
 /* ===================================================================== */
 
@@ -256,8 +408,6 @@ static void bench_lv(void)
 */
 
 #define SN 1000
-#define ST 10
-#define SB 20
 #define SITERS 2000
 
 typedef struct spiral_data { double t[SN], y[SN * 2]; } spiral_data;
@@ -268,24 +418,13 @@ typedef struct spiral_data { double t[SN], y[SN * 2]; } spiral_data;
 typedef struct spiral_run {
     double wall, cpu, nfe_per_iter, final_mse, f_s, vjp_s; /* f_s, vjp_s: timed runs only */
     double late_median_mse; /* median of SLATE evaluations over the last 10% of iterations */
+    double recipe_mse, recipe_late, recipe_cpu; /* the recipe that converges (chapter 01), when asked */
 } spiral_run;
 
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
-}
-
-static int cubic_f(void *ctx, double t, int B, const double *y, const double *th, double *dydt)
-{
-    int b;
-    (void)ctx; (void)t; (void)th;
-    for (b = 0; b < B; b++) {
-        double u = y[2 * b] * y[2 * b] * y[2 * b], v = y[2 * b + 1] * y[2 * b + 1] * y[2 * b + 1];
-        dydt[2 * b] = -0.1 * u - 2.0 * v;
-        dydt[2 * b + 1] = 2.0 * u - 0.1 * v;
-    }
-    return 0;
 }
 
 /* A system that forwards to another and adds up the time spent in its f and vjp. */
@@ -330,10 +469,11 @@ static int timed_vjp_saved(void *ctx, double t, int B, const double *y, const do
 }
 
 static int train_spiral(const spiral_data *d, int method, unsigned long long seed, int iters, int timed,
-                        spiral_run *out)
+                        int recipe, spiral_run *out)
 {
-    int widths[3] = {2, 50, 2}, s[SB], it, status = NDE_OK;
-    double tb[ST], y0b[SB * 2], yb[ST * SB * 2], *g = NULL, L, w0, c0, late[SLATE], pw = 0.0, pc = 0.0;
+    int widths[3] = {2, 50, 2}, it, status = NDE_OK;
+    double *g = NULL, L, w0, c0, late[SLATE], pw = 0.0, pc = 0.0;
+    char msg[NDE_MSG_LEN] = "";
     int nlate = 0;
     static double yp[SN * 2];
     long nfe = 0;
@@ -346,8 +486,6 @@ static int train_spiral(const spiral_data *d, int method, unsigned long long see
     nde_grad_stats gs;
     nde_optim rms;
     nde_rng rng;
-    nde_target tg = {yb, NULL};
-    nde_loss loss = {nde_loss_mae, NULL, &tg};
     memset(&opt, 0, sizeof opt);
     opt.rtol = 1e-7;
     opt.atol = 1e-9;
@@ -377,9 +515,7 @@ static int train_spiral(const spiral_data *d, int method, unsigned long long see
     w0 = wall_now();
     c0 = cpu_now();
     for (it = 1; it <= iters && status == NDE_OK; it++) {
-        status = nde_sample_windows(&rng, SN, 2, d->t, d->y, ST, SB, s, tb, y0b, yb, NULL);
-        if (status == NDE_OK) status = nde_grad(&sys, SB, y0b, ST, tb, &opt, &gopt, &loss, &L, NULL, g, NULL, &gs);
-        if (status == NDE_OK) status = nde_optim_step(&rms, net.params, g);
+        status = prob_spiral_classic_step(&sys, &rng, d->t, d->y, &opt, &gopt, &rms, g, &L, &gs, msg);
         nfe += gs.fwd.nfe + gs.nvjp;
         if (status == NDE_OK && nlate < SLATE && it > iters - iters / 10 && (iters - it) % (iters / 10 / SLATE) == 0) {
             double pw0 = wall_now(), pc0 = cpu_now(); /* not part of the training time */
@@ -397,7 +533,13 @@ static int train_spiral(const spiral_data *d, int method, unsigned long long see
     out->vjp_s = ts.vjp_s;
     if (status == NDE_OK) status = nde_solve(&sys, 1, d->y, SN, d->t, &opt, yp, NULL);
     out->final_mse = status == NDE_OK ? nde_mse(SN * 2, yp, d->y) : -1.0;
-    if (status != NDE_OK) printf("# spiral_train %s seed %llu: %s\n", nde_status_name(status), seed, gs.msg);
+    if (recipe && status == NDE_OK) { /* chapter 01's recipe that converges, continuing this model */
+        c0 = cpu_now();
+        status = prob_spiral_recipe(&sys, &rng, d->t, d->y, &opt, &work, 100, 500, NULL, &out->recipe_mse,
+                                    &out->recipe_late, msg);
+        out->recipe_cpu = cpu_now() - c0;
+    }
+    if (status != NDE_OK) printf("# spiral_train %s seed %llu: %s\n", nde_status_name(status), seed, msg);
     free(g);
     nde_grad_work_free(&work);
     nde_optim_free(&rms);
@@ -415,26 +557,16 @@ static void bench_spiral(void)
     static spiral_data d;
     const char *names[3] = {"backprop", "backsolve", "interp"};
     const double torch_s[3] = {21.7, 90.6, 90.6};
-    double y0[2] = {2.0, 0.0};
     spiral_run r[3], prof;
-    nde_system truth;
-    nde_options opt;
-    int i, m, k;
-    memset(&truth, 0, sizeof truth);
-    truth.dim = 2;
-    truth.f = cubic_f;
-    memset(&opt, 0, sizeof opt);
-    opt.rtol = 1e-7;
-    opt.atol = 1e-9;
-    for (i = 0; i < SN; i++) d.t[i] = 25.0 * i / (SN - 1);
-    if (nde_solve(&truth, 1, y0, SN, d.t, &opt, d.y, NULL) != NDE_OK) return;
+    int m, k;
+    if (prob_spiral_data(d.t, d.y) != NDE_OK) return;
     printf("# spiral_train: torchdiffeq (PyTorch CPU, float64) took 21.7 s with backprop and 90.6 s with its\n"
            "# adjoint for this job, ending at full-trajectory MSE 0.029 (issue 3); targets: median final_mse <= 0.03\n"
            "# over seeds 0,1,2 and <= 1.1 s (backprop) / 4.5 s (adjoint) per seed. seconds = median wall time of one seed.\n");
     for (m = 0; m < 3; m++) {
         double w[3], c[3];
         for (k = 0; k < 3; k++) {
-            if (train_spiral(&d, m, (unsigned long long)k, SITERS, 0, &r[k]) != NDE_OK) return;
+            if (train_spiral(&d, m, (unsigned long long)k, SITERS, 0, 0, &r[k]) != NDE_OK) return;
             w[k] = r[k].wall;
             c[k] = r[k].cpu;
         }
@@ -454,7 +586,7 @@ static void bench_spiral(void)
             int below = 0;
             spiral_run rs;
             for (k = 0; k < SSPREAD; k++) {
-                if (train_spiral(&d, m, (unsigned long long)k, SITERS, 0, &rs) != NDE_OK) return;
+                if (train_spiral(&d, m, (unsigned long long)k, SITERS, 0, 0, &rs) != NDE_OK) return;
                 v[k] = rs.final_mse;
                 below += v[k] <= 0.03;
             }
@@ -463,20 +595,37 @@ static void bench_spiral(void)
                    "max_final_mse=%.4g seeds_at_or_below_0.03=%d\n", SSPREAD, v[0],
                    0.5 * (v[(SSPREAD - 1) / 2] + v[SSPREAD / 2]), v[SSPREAD - 1], below);
         }
+        if (m == 0) { /* chapter 01's recipe that converges, continuing the classic run, seeds 0..9 */
+            double fin[10], lat[10], ratio = 0.0;
+            spiral_run rs;
+            for (k = 0; k < 10; k++) {
+                if (train_spiral(&d, m, (unsigned long long)k, SITERS, 0, 1, &rs) != NDE_OK) return;
+                fin[k] = rs.recipe_mse;
+                lat[k] = rs.recipe_late;
+                ratio = fmax(ratio, (rs.cpu + rs.recipe_cpu) / rs.cpu);
+            }
+            qsort(fin, 10, sizeof fin[0], cmp_double);
+            qsort(lat, 10, sizeof lat[0], cmp_double);
+            printf("BENCH name=spiral_recipe seeds=10 median_final_mse=%.4g max_final_mse=%.4g median_late_mse=%.4g "
+                   "max_late_mse=%.4g max_time_ratio=%.2f\n", 0.5 * (fin[4] + fin[5]), fin[9], 0.5 * (lat[4] + lat[5]),
+                   lat[9], ratio);
+        }
         /* where the time goes: a short timed run (seed 0, 200 iterations) */
-        if (train_spiral(&d, m, 0, 200, 1, &prof) == NDE_OK)
+        if (train_spiral(&d, m, 0, 200, 1, 0, &prof) == NDE_OK)
             printf("# spiral_train_%s time split (200 iterations): network f %.0f%%, network vjp %.0f%%, "
                    "solver + loss + optimizer + sampling %.0f%%\n", names[m], 100 * prof.f_s / prof.wall,
                    100 * prof.vjp_s / prof.wall, 100 * (prof.wall - prof.f_s - prof.vjp_s) / prof.wall);
     }
 }
 
-/* With an argument, only the sections whose name starts with it: mlp, lv, spiral, stiff. */
+/* With an argument, only the sections whose name starts with it: mlp (mlp_wide too), mlp_wide,
+   lv, spiral, stiff. */
 int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : "";
     printf("# neuralode.h benchmarks (times: best of %d repeats unless said; wall clock, CLOCK_MONOTONIC)\n", REPEATS);
     if (!strncmp("mlp", only, strlen(only))) bench_mlp();
+    if (!strncmp("mlp_wide", only, strlen(only))) bench_mlp_wide();
     if (!strncmp("lv", only, strlen(only))) bench_lv();
     if (!strncmp("spiral", only, strlen(only))) bench_spiral();
     if (!strncmp("stiff", only, strlen(only))) bench_stiff();

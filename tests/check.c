@@ -53,3 +53,21 @@ double max_rel_diff(int n, const double *a, const double *b, double floor)
     }
     return m;
 }
+
+long read_file(const char *path, unsigned char *buf, long cap)
+{
+    FILE *f = fopen(path, "rb");
+    long n;
+    if (!f) return -1;
+    n = (long)fread(buf, 1, (size_t)cap, f);
+    fclose(f);
+    return n;
+}
+
+void write_file(const char *path, const unsigned char *buf, long n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return;
+    fwrite(buf, 1, (size_t)n, f);
+    fclose(f);
+}

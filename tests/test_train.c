@@ -430,24 +430,6 @@ static int file_exists(const char *path)
     return f != NULL;
 }
 
-static long read_file(const char *path, unsigned char *buf, long cap)
-{
-    FILE *f = fopen(path, "rb");
-    long n;
-    if (!f) return -1;
-    n = (long)fread(buf, 1, (size_t)cap, f);
-    fclose(f);
-    return n;
-}
-
-static void write_file(const char *path, const unsigned char *buf, long n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) return;
-    fwrite(buf, 1, (size_t)n, f);
-    fclose(f);
-}
-
 /* the checksum, written again from its definition */
 static unsigned long long fnv1a(const unsigned char *p, long n)
 {
@@ -632,7 +614,7 @@ static void test_model_files(void)
     printf("     msg: %s\n", msg);
     CHECK("widths that do not chain -> NDE_ERR_FORMAT (load_new)", rc == NDE_ERR_FORMAT);
     rc = nde_mlp_load(&b, cpath, msg);
-    CHECK("  ... and NDE_ERR_FORMAT for load too: the table contradicts the stored count", rc == NDE_ERR_FORMAT && strstr(msg, "implies") != NULL);
+    CHECK("  ... and NDE_ERR_FORMAT for load too: the widths do not chain", rc == NDE_ERR_FORMAT && strstr(msg, "chain") != NULL);
     CHECK("target params unchanged after sealed bad fields", memcmp(b.params, keep, (size_t)P * sizeof(double)) == 0);
     CHECK("load_new target untouched", memcmp(&c, &snap, sizeof c) == 0);
 
