@@ -45,7 +45,8 @@
          build/05_double_pendulum --quick
    Figures (plots/, or build/quick/ with --quick; PNG + .dat + .gp):
      ch05_fit     the four states on [0, 2.5]: data, truth, Neural ODE (report Fig 8)
-     ch05_extrap  theta1, theta2 on [0, 10] and on [190, 200] (Fig 9)
+     ch05_extrap  theta1, theta2 on [0, 10] and on [190, 200] (Fig 9); on
+                  [190, 200] the truth also alone, on its own scale
      ch05_energy  H(t) - H(0) over [0, 200] for the truth by tsit5 at 1e-3 and by
                   Gauss-Legendre, and for the Neural ODE; and the running max on a log
                   scale (Fig 10) */
@@ -184,9 +185,11 @@ int main(int argc, char **argv)
         fails += ndp_finish(fig, dir, "ch05_fit", msg) != NDP_OK;
         printf("%s\n", msg);
     }
-    /* Extrapolation (Fig 9): the angles on [0, 10] and on the last 10 time units. */
+    /* Extrapolation (Fig 9): the angles on [0, 10] and on the last 10 time units;
+       there the model swings far wider than the truth, so the truth also gets a
+       panel of its own scale (column 1) beside the two together (column 2). */
     {
-        ndp_figure *fig = ndp_figure_create(1200, 800, 2, 2, msg);
+        ndp_figure *fig = ndp_figure_create(1800, 800, 2, 3, msg);
         ndp_style truth_s = {NDP_GREY, NDP_SOLID, NDP_CIRCLE, 0, 0};
         ndp_style model_s = {NDP_VERMILION, NDP_DASHED, NDP_CIRCLE, 0, 0};
         int w = (int)(10.0 / DT_OUT + 0.5);   /* rows in 10 time units */
@@ -194,12 +197,13 @@ int main(int argc, char **argv)
         if (!fig) { printf("%s\n", msg); return 1; }
         ndp_figure_title(fig, "Extrapolation beyond the training interval [0, 2.5] (report Fig 9)");
         for (j = 0; j < 2; j++) {
-            for (i = 0; i < 2; i++) {
+            for (i = 0; i < 3; i++) {
                 ndp_panel *p = ndp_panel_at(fig, j, i);
                 int i0 = i == 0 ? 0 : NT - 1 - w;
                 ndp_line_strided(p, t + i0, 1, y_ref + 4 * i0 + j, 4, w + 1, "truth", &truth_s);
-                ndp_line_strided(p, t + i0, 1, y_node + 4 * i0 + j, 4, w + 1, "Neural ODE", &model_s);
-                snprintf(title, sizeof title, "%s on [%g, %g]", names[j], t[i0], t[i0 + w]);
+                if (i != 1) ndp_line_strided(p, t + i0, 1, y_node + 4 * i0 + j, 4, w + 1, "Neural ODE", &model_s);
+                snprintf(title, sizeof title, "%s on [%g, %g]%s", names[j], t[i0], t[i0 + w],
+                         i == 1 ? ": the truth alone" : "");
                 ndp_title(p, title);
                 ndp_xlabel(p, "t");
             }

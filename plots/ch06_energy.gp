@@ -10,11 +10,11 @@ set format cb '%g'
 set multiplot layout 1,3 title 'Energy (true H of eq 3.5) along each model, from z(0) (report Fig 11)'
 
 # panel (0,0)
-set title 'H(t) - H(0) on [0, 20], Gauss-Legendre h 0.01'
+set title 'H(t) - H(0) on [0, 200], Gauss-Legendre h 0.01'
 set xlabel 't'
 set ylabel ''
 unset logscale
-set xrange [0:20]
+set xrange [0:200]
 set yrange [-0.0015:0.0025000000000000001]
 set key default
 set key reverse Left above nobox

@@ -1,0 +1,27 @@
+# ch09_error.gp: gnuplot version of ch09_error.png, written by ndeplot.h. Data: ch09_error.dat.
+# Run it in this directory: gnuplot ch09_error.gp   (writes ch09_error_gnuplot.png)
+set terminal pngcairo size 1500,640 font 'sans,12' noenhanced
+set output 'ch09_error_gnuplot.png'
+set palette defined (0 '#440154', 1 '#482878', 2 '#3E4A89', 3 '#31688E', 4 '#26828E', 5 '#1F9E89', 6 '#35B779', 7 '#6DCD59', 8 '#FDE725')
+set grid lt 1 lc rgb '#E6E6E6'
+set tics out nomirror
+set format xy '%g'
+set format cb '%g'
+set multiplot layout 1,1 title 'Prediction error against t (the tutorial''s Fig 5): trained on [0, 25], extrapolated to 35'
+
+# panel (0,0)
+set title '|y_model(t) - y(t)| (Euclidean), the model solved once from y0'
+set xlabel 't'
+set ylabel 'error'
+unset logscale
+set xrange [0:36]
+set logscale y
+set yrange [1.0000000000000001e-05:10]
+set key default
+set key reverse Left bottom right box lc rgb '#BEBEBE' opaque
+unset colorbox
+plot 'ch09_error.dat' index 0 using 1:2 with lines lw 1.33 dt 1 lc rgb '#0072B2' title 'baseline Dense-128x4 (best checkpoint)', \
+     'ch09_error.dat' index 1 using 1:2 with lines lw 1.33 dt 1 lc rgb '#D55E00' title 'full model (Residual-64)', \
+     'ch09_error.dat' index 2 using 1:2 with lines lw 1.00 dt 3 lc rgb '#8C8C8C' title 'end of the training data'
+
+unset multiplot
