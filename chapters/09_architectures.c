@@ -507,12 +507,22 @@ static void draw_error(const char *dir, const data *d, const double *yb, const d
     static double eb[N_EXT], ef[N_EXT];
     ndp_style sb = {NDP_BLUE, NDP_SOLID, 0, 2.0, 0}, sf = {NDP_VERMILION, NDP_SOLID, 0, 2.0, 0};
     ndp_style mark = {NDP_GREY, NDP_DOTTED, 0, 1.5, 0};
-    double vx[2] = {T_END, T_END}, vy[2] = {1e-5, 10.0};
+    double vx[2] = {T_END, T_END}, vy[2] = {HUGE_VAL, 0.0};
     int i;
     if (!fig) { printf("   figure: %s\n", msg); return; }
     for (i = 0; i < N_EXT; i++) {
         eb[i] = hypot(yb[D * i] - d->y_ext[D * i], yb[D * i + 1] - d->y_ext[D * i + 1]);
         ef[i] = hypot(yf[D * i] - d->y_ext[D * i], yf[D * i + 1] - d->y_ext[D * i + 1]);
+    }
+    for (i = 1; i < N_EXT; i++) { /* the y range: the errors after t = 0 (0 there), a factor 2 around */
+        vy[0] = fmin(vy[0], fmin(eb[i] > 0 ? eb[i] : HUGE_VAL, ef[i] > 0 ? ef[i] : HUGE_VAL));
+        vy[1] = fmax(vy[1], fmax(eb[i], ef[i]));
+    }
+    vy[0] = vy[0] < HUGE_VAL ? 0.5 * vy[0] : 1e-5;
+    vy[1] = vy[1] > 0.0 ? 2.0 * vy[1] : 10.0;
+    for (i = 1; i < N_EXT; i++) { /* an error of exactly 0 sits on the floor of the log axis */
+        eb[i] = fmax(eb[i], vy[0]);
+        ef[i] = fmax(ef[i], vy[0]);
     }
     ndp_figure_title(fig, "Prediction error against t (the tutorial's Fig 5): trained on [0, 25], extrapolated to 35");
     p = ndp_panel_at(fig, 0, 0);
@@ -520,7 +530,7 @@ static void draw_error(const char *dir, const data *d, const double *yb, const d
     ndp_line(p, d->t_ext + 1, ef + 1, N_EXT - 1, "full model (Residual-64)", &sf);
     ndp_line(p, vx, vy, 2, "end of the training data", &mark);
     ndp_log(p, 0, 1);
-    ndp_ylim(p, 1e-5, 10.0);
+    ndp_ylim(p, vy[0], vy[1]);
     ndp_title(p, "|y_model(t) - y(t)| (Euclidean), the model solved once from y0");
     ndp_xlabel(p, "t");
     ndp_ylabel(p, "error");
