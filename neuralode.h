@@ -35,7 +35,7 @@
                                            nde_early_*, nde_sample_windows, nde_progress_*,
                                            nde_train (the loop), nde_mlp_save / _load / _load_new
     10. Data tables (CSV) ................ nde_csv, nde_csv_read, nde_csv_parse, nde_csv_column,
-                                           nde_csv_free
+                                           nde_csv_free, nde_csv_write
 
    METHODS (nde_options.method; every one through nde_solve and nde_grad)
      explicit Runge-Kutta, fixed step: euler, midpoint, heun, rk4
@@ -984,6 +984,14 @@ NDEDEF int nde_csv_read(const char *path, int flags, nde_csv *out, char *msg);
 NDEDEF int nde_csv_column(const nde_csv *c, const char *name);
 /* Release the data and names; c is zeroed (safe to call twice). */
 NDEDEF void nde_csv_free(nde_csv *c);
+/* Write data (rows,cols) to path as comma-separated text: "# comment"
+   (when not NULL), a header of names (cols strings, or NULL for none), then
+   one line per row, each value by %.17g so nde_csv_read gets it back bit
+   for bit. Written to "<path>.tmp", then renamed over path. Returns NDE_OK,
+   NDE_ERR_ARG (sizes; a name empty or holding , ; # " or a control byte),
+   NDE_ERR_NOMEM or NDE_ERR_IO. */
+NDEDEF int nde_csv_write(const char *path, int rows, int cols, const double *data, const char *const *names,
+                         const char *comment, char *msg);
 
 #ifdef __cplusplus
 }
@@ -5837,14 +5845,52 @@ static void nde__file_get_params(const nde__mlp_file *h, double *theta)
     }
 }
 
+/* Write buf (n bytes) to "<path>.tmp", then rename it over path: an
+   interrupted write never leaves a half-written file at path. */
+static int nde__file_write_all(const char *path, const void *buf, size_t n, char *msg)
+{
+    size_t plen = strlen(path);
+    char *tmp = (char *)NDE_MALLOC(plen + 5);
+    FILE *f;
+    int bad, err;
+    if (!tmp) { nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp", 5);
+    f = fopen(tmp, "wb");
+    if (!f) {
+        err = errno;
+        nde__msg(msg, "%s: cannot create %s: %s", path, tmp, strerror(err));
+        NDE_FREE(tmp);
+        return NDE_ERR_IO;
+    }
+    bad = fwrite(buf, 1, n, f) != n;
+    err = errno;
+    if (fflush(f) != 0) { bad = 1; err = errno; }
+    if (fclose(f) != 0) { bad = 1; err = errno; }
+    if (!bad && rename(tmp, path) != 0) {
+        err = errno;
+#ifdef _WIN32
+        /* Windows' rename does not replace an existing file */
+        if (remove(path) != 0 || rename(tmp, path) != 0) bad = 2;
+#else
+        bad = 2;
+#endif
+    }
+    if (bad) {
+        remove(tmp);
+        if (bad == 2) nde__msg(msg, "%s: cannot rename %s over it: %s", path, tmp, strerror(err));
+        else nde__msg(msg, "%s: error writing %s: %s", path, tmp, strerror(err));
+    }
+    NDE_FREE(tmp);
+    return bad ? NDE_ERR_IO : NDE_OK;
+}
+
 NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
 {
-    size_t n, off, plen;
+    size_t n, off;
     unsigned char *buf;
-    char *tmp;
-    FILE *f;
     long i;
-    int L, bad, err;
+    int L, rc;
     if (!m || !path || !*path) {
         nde__msg(msg, "nde_mlp_save: %s", !m ? "m is NULL" : !path ? "path is NULL" : "path is empty");
         return NDE_ERR_ARG;
@@ -5856,16 +5902,7 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
     }
     n = NDE__FILE_HEAD + 16 * (size_t)L + 8 + 8 * (size_t)m->nparams + 8;
     buf = (unsigned char *)NDE_MALLOC(n);
-    plen = strlen(path);
-    tmp = (char *)NDE_MALLOC(plen + 5);
-    if (!buf || !tmp) {
-        if (buf) NDE_FREE(buf);
-        if (tmp) NDE_FREE(tmp);
-        nde__msg(msg, "%s: out of memory", path);
-        return NDE_ERR_NOMEM;
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
+    if (!buf) { nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
 
     /* the image */
     memcpy(buf, NDE__FILE_MAGIC, 8);
@@ -5892,36 +5929,9 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
     }
     nde__file_put_u64(buf + off, nde__file_fnv1a(buf, off));
 
-    /* write <path>.tmp, then rename it over path */
-    f = fopen(tmp, "wb");
-    if (!f) {
-        err = errno;
-        nde__msg(msg, "%s: cannot create %s: %s", path, tmp, strerror(err));
-        NDE_FREE(buf);
-        NDE_FREE(tmp);
-        return NDE_ERR_IO;
-    }
-    bad = fwrite(buf, 1, n, f) != n;
-    err = errno;
-    if (fflush(f) != 0) { bad = 1; err = errno; }
-    if (fclose(f) != 0) { bad = 1; err = errno; }
-    if (!bad && rename(tmp, path) != 0) {
-        err = errno;
-#ifdef _WIN32
-        /* Windows' rename does not replace an existing file */
-        if (remove(path) != 0 || rename(tmp, path) != 0) bad = 2;
-#else
-        bad = 2;
-#endif
-    }
-    if (bad) {
-        remove(tmp);
-        if (bad == 2) nde__msg(msg, "%s: cannot rename %s over it: %s", path, tmp, strerror(err));
-        else nde__msg(msg, "%s: error writing %s: %s", path, tmp, strerror(err));
-    }
+    rc = nde__file_write_all(path, buf, n, msg);
     NDE_FREE(buf);
-    NDE_FREE(tmp);
-    return bad ? NDE_ERR_IO : NDE_OK;
+    return rc;
 }
 
 NDEDEF int nde_mlp_load(nde_mlp *m, const char *path, char *msg)
@@ -6249,6 +6259,52 @@ NDEDEF void nde_csv_free(nde_csv *c)
     NDE_FREE(c->data);
     NDE_FREE(c->names);
     memset(c, 0, sizeof *c);
+}
+
+/* A header name must survive the round trip: not empty, no separator,
+   comment mark, quote or control byte. */
+static int nde__csv_name_ok(const char *name)
+{
+    if (!name || !*name) return 0;
+    for (; *name; name++)
+        if ((unsigned char)*name < 32 || strchr(",;#\"", *name)) return 0;
+    return 1;
+}
+
+NDEDEF int nde_csv_write(const char *path, int rows, int cols, const double *data, const char *const *names,
+                         const char *comment, char *msg)
+{
+    size_t cap, n = 0, k;
+    char *text;
+    int i, j, rc;
+    if (!path || !*path || rows < 1 || cols < 1 || !data) {
+        nde__msg(msg, "nde_csv_write: %s", !path || !*path ? "no path" : !data ? "data is NULL" : "rows and cols must be >= 1");
+        return NDE_ERR_ARG;
+    }
+    for (j = 0; names && j < cols; j++)
+        if (!nde__csv_name_ok(names[j])) {
+            nde__msg(msg, "%s: column name %d is empty or holds , ; # \" or a control byte", path, j + 1);
+            return NDE_ERR_ARG;
+        }
+    if (comment && strpbrk(comment, "\r\n")) { nde__msg(msg, "%s: the comment holds a line end", path); return NDE_ERR_ARG; }
+    if ((size_t)rows > ((size_t)-1 - 4096) / 32 / (size_t)cols) { nde__msg(msg, "%s: table too large", path); return NDE_ERR_ARG; }
+    cap = (size_t)rows * (size_t)cols * 32 + (comment ? strlen(comment) + 4 : 0) + 1;
+    for (j = 0; names && j < cols; j++) cap += strlen(names[j]) + 1;
+    text = (char *)NDE_MALLOC(cap);
+    if (!text) { nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
+    if (comment) n += (size_t)sprintf(text + n, "# %s\n", comment);
+    for (j = 0; names && j < cols; j++) {
+        k = strlen(names[j]);
+        memcpy(text + n, names[j], k);
+        n += k;
+        text[n++] = j + 1 < cols ? ',' : '\n';
+    }
+    for (i = 0; i < rows; i++)
+        for (j = 0; j < cols; j++)
+            n += (size_t)sprintf(text + n, "%.17g%c", data[(size_t)i * cols + j], j + 1 < cols ? ',' : '\n');
+    rc = nde__file_write_all(path, text, n, msg);
+    NDE_FREE(text);
+    return rc;
 }
 
 #endif /* NEURALODE_IMPLEMENTATION_DONE */
