@@ -15,7 +15,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check plots bench bench-peer bench-torch clean help deps deps-plots FORCE
+.PHONY: all test check plots bench bench-peer bench-torch clean help deps deps-plots FORCE install uninstall
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -28,6 +28,8 @@ help:
 	@echo "make bench-peer our dopri5 against CVODES in the same run (needs libsundials-dev)"
 	@echo "make bench-torch the spiral job in PyTorch next to ours (needs python3-torch)"
 	@echo "make chNN       build and run chapter NN in full, e.g. make ch01"
+	@echo "make install    PREFIX=/usr/local: the headers, ndeplot_png.c and neuralode.pc (pkg-config)"
+	@echo "make uninstall  remove exactly the files make install put there (same PREFIX)"
 	@echo "make clean      remove $(BUILD)/"
 
 # Install libstb-dev when missing and root (and, for make plots, gnuplot); else say how.
@@ -76,7 +78,8 @@ check: | $(BUILD) deps
 	sed -n '/^#if 0/,/^#endif/p' neuralode.h | sed '1d;$$d' > $(BUILD)/manual_example.c
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/manual_example $(BUILD)/manual_example.c $(LDLIBS)
 	$(BUILD)/manual_example
-	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link and the manual's example all clean"
+	@sh tools/install_check.sh $(BUILD)
+	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example and install all clean"
 
 # One run per chapter (make -j2 runs two at a time), then the gnuplot renderings.
 plots: $(CH_BINS:%=%.plots)
@@ -114,6 +117,26 @@ ch%:
 	test -n "$$src" || { echo "no chapter $* in chapters/"; exit 1; }; \
 	bin=$(BUILD)/$$(basename $$src .c); \
 	$(MAKE) --no-print-directory $$bin && ./$$bin
+
+# Install the header library for other projects (header-only: the pkg-config file is
+# architecture-independent, so it goes to share/pkgconfig, which pkg-config searches).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INC_DIR := $(DESTDIR)$(PREFIX)/include
+DATA_DIR := $(DESTDIR)$(PREFIX)/share/neuralode
+PC_DIR  := $(DESTDIR)$(PREFIX)/share/pkgconfig
+VERSION := $(shell sed -n '1s/.* - v\([0-9.]*\) - .*/\1/p' neuralode.h)
+
+install:
+	mkdir -p $(INC_DIR) $(DATA_DIR) $(PC_DIR)
+	install -m 644 neuralode.h ndeplot.h $(INC_DIR)/
+	install -m 644 ndeplot_png.c $(DATA_DIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/neuralode.pc.in > $(PC_DIR)/neuralode.pc
+	chmod 644 $(PC_DIR)/neuralode.pc
+
+uninstall:
+	rm -f $(INC_DIR)/neuralode.h $(INC_DIR)/ndeplot.h $(DATA_DIR)/ndeplot_png.c $(PC_DIR)/neuralode.pc
+	rmdir $(DATA_DIR) 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD)

@@ -23,7 +23,7 @@
    the output struct left as it was. */
 static void expect_fail(const char *what, const char *text, size_t len, int flags, int want, const char *loc, const char *word)
 {
-    char msg[NDE_MSG_LEN] = "", name[96];
+    char msg[NDE_MSG_LEN] = "", name[2 * NDE_MSG_LEN];
     double sentinel = 42;
     nde_csv c;
     int rc;
@@ -43,7 +43,7 @@ static void expect_fail(const char *what, const char *text, size_t len, int flag
 static void expect_table(const char *what, const char *text, size_t len, int flags, int rows, int cols,
                          const double *want, const char *const *names, char sep)
 {
-    char msg[NDE_MSG_LEN] = "", name[96];
+    char msg[NDE_MSG_LEN] = "", name[2 * NDE_MSG_LEN];
     nde_csv c;
     int rc = nde_csv_parse(text, len, "t.csv", flags, &c, msg), ok, k;
     snprintf(name, sizeof name, "csv %s: reads (%s)", what, rc ? msg : "ok");
