@@ -226,6 +226,8 @@ int main(int argc, char **argv)
         ndp_title(p0, "H(t) - H(0), axis cut at +-oscillation energy");
         ndp_ylim(p0, -E, E);
         ndp_xlabel(p0, "t");
+        ndp_ylabel(p0, "energy error H(t) - H(0)");
+        ndp_ylabel(p1, "max |H - H(0)| so far");
         ndp_title(p1, "max over [0, t] of |H - H(0)|");
         ndp_xlabel(p1, "t");
         ndp_log(p1, 0, 1);
