@@ -15,7 +15,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check plots bench bench-peer bench-torch clean help deps deps-plots FORCE install uninstall
+.PHONY: all test check plots bench bench-peer bench-torch clean help deps deps-plots FORCE install uninstall book
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -28,6 +28,7 @@ help:
 	@echo "make bench-peer our dopri5 against CVODES in the same run (needs libsundials-dev)"
 	@echo "make bench-torch the spiral job in PyTorch next to ours (needs python3-torch)"
 	@echo "make chNN       build and run chapter NN in full, e.g. make ch01"
+	@echo "make book       weave README, chapters, figures and the last make plots logs into build/book/index.html"
 	@echo "make install    PREFIX=/usr/local: the headers, ndeplot_png.c and neuralode.pc (pkg-config)"
 	@echo "make uninstall  remove exactly the files make install put there (same PREFIX)"
 	@echo "make clean      remove $(BUILD)/"
@@ -79,7 +80,8 @@ check: | $(BUILD) deps
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/manual_example $(BUILD)/manual_example.c $(LDLIBS)
 	$(BUILD)/manual_example
 	@sh tools/install_check.sh $(BUILD)
-	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example and install all clean"
+	@$(MAKE) --no-print-directory book
+	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example, install and the book all clean"
 
 # One run per chapter (make -j2 runs two at a time), then the gnuplot renderings.
 plots: $(CH_BINS:%=%.plots)
@@ -117,6 +119,13 @@ ch%:
 	test -n "$$src" || { echo "no chapter $* in chapters/"; exit 1; }; \
 	bin=$(BUILD)/$$(basename $$src .c); \
 	$(MAKE) --no-print-directory $$bin && ./$$bin
+
+# The woven book (tools/book.sh: POSIX sh + awk), then its checks (chapters, figures, links,
+# tidy, xmllint, a Chromium screenshot when installed). Numbers come from the logs of the last
+# make plots (build/NN_*.plots.log) when present.
+book: | $(BUILD)
+	@sh tools/book.sh $(BUILD)/book
+	@sh tools/book_check.sh $(BUILD)/book
 
 # Install the header library for other projects (header-only: the pkg-config file is
 # architecture-independent, so it goes to share/pkgconfig, which pkg-config searches).
