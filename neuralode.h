@@ -986,9 +986,9 @@ NDEDEF int nde_csv_column(const nde_csv *c, const char *name);
 NDEDEF void nde_csv_free(nde_csv *c);
 /* Write data (rows,cols) to path as comma-separated text: "# comment"
    (when not NULL), a header of names (cols strings, or NULL for none), then
-   one line per row, each value by %.17g so nde_csv_read gets it back bit
-   for bit. Written to "<path>.tmp", then renamed over path. Returns NDE_OK,
-   NDE_ERR_ARG (sizes; a name empty or holding , ; # " or a control byte),
+   one line per row, each value in the fewest of 15-17 significant digits
+   that nde_csv_read gets back bit for bit. Written to "<path>.tmp", then
+   renamed over path. Returns NDE_OK, NDE_ERR_ARG (sizes; a name empty or holding , ; # " or a control byte),
    NDE_ERR_NOMEM or NDE_ERR_IO. */
 NDEDEF int nde_csv_write(const char *path, int rows, int cols, const double *data, const char *const *names,
                          const char *comment, char *msg);
@@ -6300,8 +6300,14 @@ NDEDEF int nde_csv_write(const char *path, int rows, int cols, const double *dat
         text[n++] = j + 1 < cols ? ',' : '\n';
     }
     for (i = 0; i < rows; i++)
-        for (j = 0; j < cols; j++)
-            n += (size_t)sprintf(text + n, "%.17g%c", data[(size_t)i * cols + j], j + 1 < cols ? ',' : '\n');
+        for (j = 0; j < cols; j++) {
+            double x = data[(size_t)i * cols + j];
+            int digits = 15, len;
+            do len = sprintf(text + n, "%.*g", digits, x);   /* the shortest of 15..17 digits that reads back as x */
+            while (digits++ < 17 && nde__finite(x) && strtod(text + n, NULL) != x);
+            n += (size_t)len;
+            text[n++] = j + 1 < cols ? ',' : '\n';
+        }
     rc = nde__file_write_all(path, text, n, msg);
     NDE_FREE(text);
     return rc;
