@@ -36,6 +36,10 @@
        returned again, with its message, by ndp_render and ndp_save: checking ndp_save is enough.
      - Axis ranges: automatic ranges grow to the enclosing nice ticks (1, 2, 5 x 10^k); limits
        from ndp_xlim / ndp_ylim, and the extent of panels with heat maps or arrows, are kept.
+       An automatic y range also grows to the next tick when a marker would touch its top or
+       bottom edge (markers at the first and last x, the usual end times, may meet the frame).
+     - Paired palettes: ndp_paired(k, role) gives variable k one colour for its truth (solid),
+       model (dashed) and data (marker shape k); ndp_mark_every puts markers on a line.
 
    OPTIONS (define before including)
      NDEPLOT_STATIC                      the functions of this header become static inline
