@@ -2002,7 +2002,7 @@ static void ndp__gp_title_key(const ndp_figure *f, const ndp_panel *p, FILE *out
     ndp__metrics m = ndp__metrics_of(f);
     int tw = ndp__text_len(p->title, m.s, NDP__TEXT_BOLD), xc = (p->plot[0] + p->plot[2]) / 2;
     int tx = ndp__imax(p->cell[0] + m.u, ndp__imin(p->cell[2] - m.u - tw, xc - tw / 2));
-    int k, cols = 0, ox, oy, w, h;
+    int k, rows = 0, last = -1, ox, oy, w, h;
     fputs("unset label\nset title ''\n", out);
     if (p->title[0]) {
         fputs("set label 1 ", out);
@@ -2010,13 +2010,14 @@ static void ndp__gp_title_key(const ndp_figure *f, const ndp_panel *p, FILE *out
         fprintf(out, " at screen %.5f, %.5f center\n", (tx + 0.5 * tw) / f->w, 1.0 - (p->cell[1] + m.u + 0.5 * m.gh) / f->h);
     }
     if (p->legend_at != NDP_LEGEND_OUTSIDE) return;
-    for (k = 0; k < p->ns; k++) {   /* entries on the first row of the PNG's legend */
+    for (k = 0; k < p->ns; k++) {   /* rows of the PNG's legend: gnuplot fills as many, column by column */
         if (p->series[k].kind == NDP__IMAGE || !p->series[k].label[0]) continue;
         ndp__legend_flow(p, &m, p->cell[2] - p->cell[0] - 2 * m.u, k, &ox, &oy, &w, &h);
-        cols += oy == m.u / 2;
+        rows += oy != last;
+        last = oy;
     }
-    fprintf(out, "set key default\nset key at screen %.5f, %.5f left top horizontal maxcols %d reverse Left nobox samplen 2\n",
-            (double)p->legend_box[0] / f->w, 1.0 - (double)p->legend_box[1] / f->h, cols > 0 ? cols : 1);
+    fprintf(out, "set key default\nset key at screen %.5f, %.5f left top vertical maxrows %d reverse Left nobox samplen 2 font ',%d'\n",
+            (double)p->legend_box[0] / f->w, 1.0 - (double)p->legend_box[1] / f->h, rows > 0 ? rows : 1, f->scale == 2 ? 10 : 7);
 }
 
 /* STEM.gp: a multiplot with the same panels, ranges, scales, labels and legend places. */
