@@ -267,11 +267,14 @@ int main(int argc, char **argv)
     nde_train_stats ts;
     char msg[NDE_MSG_LEN], dir[1024], stem[256], name[300], model[1400], scale[1500], title[200];
     const char *slash, *dot;
-    int widths[3], tc, split = -1, ok;
+    int widths[3], tc, split = -1, ok = 0;
     double t1;
     clock_t c0;
 
     /* 1. The data: the table, its time column, its trajectories, scaled. */
+    memset(&table, 0, sizeof table);
+    memset(&s, 0, sizeof s);
+    memset(&net, 0, sizeof net);
     if (!parse_args(argc, argv, &a)) { usage(); return 2; }
     if (nde_csv_read(a.path, 0, &table, msg) != NDE_OK) { fprintf(stderr, "fit_csv: %s\n", msg); return 1; }
     tc = find_column(&table, a.time_col, "--time-column",
@@ -280,7 +283,7 @@ int main(int argc, char **argv)
     if (a.split_col) split = find_column(&table, a.split_col, "--split-column", -1);
     if (tc < 0 || (a.split_col && split < 0) || split == tc || !load_series(&table, tc, split, &s)) {
         if (split == tc && tc >= 0) fprintf(stderr, "fit_csv: the time and split columns are the same\n");
-        return 1;
+        goto done;
     }
     slash = strrchr(a.path, '/');
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - a.path) : 1, slash ? a.path : ".");
@@ -299,7 +302,7 @@ int main(int argc, char **argv)
     if (nde_mlp_dense(&net, 3, widths, NDE_ACT_TANH, a.autonomous ? 0 : NDE_INPUT_TIME, msg) ||
         nde_mlp_system(&net, &sys, msg)) {
         fprintf(stderr, "fit_csv: %s\n", msg);
-        return 1;
+        goto done;
     }
     nde_mlp_init_glorot(&net, &rng);
     printf("model dz/dt = NN(z%s): %d-%d-%d tanh, %ld parameters; Adam lr %g, %d iterations, gradient by %s\n",
@@ -307,7 +310,7 @@ int main(int argc, char **argv)
 
     /* 3. Train. */
     c0 = clock();
-    if (!train(&sys, &s, &a, &ts)) return 1;
+    if (!train(&sys, &s, &a, &ts)) goto done;
     printf("loss (scaled MSE) %.4g at the start, %.4g at its lowest (iteration %d); %ld evaluations, %.2f s CPU\n",
            ts.loss_first, ts.loss_best, ts.best_iter, ts.nfe, (double)(clock() - c0) / CLOCKS_PER_SEC);
 
@@ -329,6 +332,7 @@ int main(int argc, char **argv)
     } else printf("wrote %s and %s\n", model, scale);
     ok = ok && ts.loss_best < ts.loss_first;
     printf("fit_csv: %s\n", ok ? "done" : "the loss did not decrease, or a file was not written");
+done:
     nde_mlp_free(&net);
     nde_csv_free(&table);
     free(s.t);
