@@ -19,7 +19,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check fuzz plots plots-chapters bench bench-peer bench-torch clean help deps deps-plots FORCE
+.PHONY: all test check fuzz plots plots-chapters bench bench-peer bench-torch clean help deps deps-plots FORCE install uninstall book
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -33,6 +33,9 @@ help:
 	@echo "make bench-peer our dopri5 against CVODES in the same run (needs libsundials-dev)"
 	@echo "make bench-torch the spiral job in PyTorch next to ours (needs python3-torch)"
 	@echo "make chNN       build and run chapter NN in full, e.g. make ch01"
+	@echo "make book       weave README, chapters, figures and the last make plots logs into build/book/index.html"
+	@echo "make install    PREFIX=/usr/local: the headers, ndeplot_png.c and neuralode.pc (pkg-config)"
+	@echo "make uninstall  remove exactly the files make install put there (same PREFIX)"
 	@echo "make clean      remove $(BUILD)/"
 
 # Install libstb-dev when missing and root (and, for make plots, gnuplot); else say how.
@@ -120,7 +123,9 @@ check: $(BUILD)/test_all | $(BUILD) deps
 	  $(CC) $(PORTABLE_CFLAGS) -Werror -DNDE_USE_CBLAS -I. -o $(BUILD)/test_cblas tests/test_main.c $(TEST_LIB) $(TESTS) ndeplot_png.c $(OPENBLAS) $(LDLIBS) && \
 	  $(BUILD)/test_cblas > $(BUILD)/test_cblas.log || { tail -40 $(BUILD)/test_cblas.log; exit 1; }; \
 	  tail -1 $(BUILD)/test_cblas.log; else echo "no OpenBLAS (libopenblas-dev): NDE_USE_CBLAS build not tested"; fi
-	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example, valgrind, ThreadSanitizer, native = portable bits, OpenMP and CBLAS builds all clean"
+	@sh tools/install_check.sh $(BUILD)
+	@$(MAKE) --no-print-directory book
+	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example, valgrind, ThreadSanitizer, native = portable bits, OpenMP and CBLAS builds, install and the book all clean"
 
 # Fuzzing: every tests/fuzz/fuzz_<name>.c is a libFuzzer target (LLVMFuzzerTestOneInput) and,
 # built with -DFUZZ_WRITE_SEEDS by $(CC), a program writing valid seeds into its argument.
@@ -191,6 +196,33 @@ ch%:
 	test -n "$$src" || { echo "no chapter $* in chapters/"; exit 1; }; \
 	bin=$(BUILD)/$$(basename $$src .c); \
 	$(MAKE) --no-print-directory $$bin && ./$$bin
+
+# The woven book (tools/book.sh: POSIX sh + awk), then its checks (chapters, figures, links,
+# tidy, xmllint, a Chromium screenshot when installed). Numbers come from the logs of the last
+# make plots (build/NN_*.plots.log) when present.
+book: | $(BUILD)
+	@sh tools/book.sh $(BUILD)/book
+	@sh tools/book_check.sh $(BUILD)/book
+
+# Install the header library for other projects (header-only: the pkg-config file is
+# architecture-independent, so it goes to share/pkgconfig, which pkg-config searches).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INC_DIR := $(DESTDIR)$(PREFIX)/include
+DATA_DIR := $(DESTDIR)$(PREFIX)/share/neuralode
+PC_DIR  := $(DESTDIR)$(PREFIX)/share/pkgconfig
+VERSION := $(shell sed -n '1s/.* - v\([0-9.]*\) - .*/\1/p' neuralode.h)
+
+install:
+	mkdir -p $(INC_DIR) $(DATA_DIR) $(PC_DIR)
+	install -m 644 neuralode.h ndeplot.h $(INC_DIR)/
+	install -m 644 ndeplot_png.c $(DATA_DIR)/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/neuralode.pc.in > $(PC_DIR)/neuralode.pc
+	chmod 644 $(PC_DIR)/neuralode.pc
+
+uninstall:
+	rm -f $(INC_DIR)/neuralode.h $(INC_DIR)/ndeplot.h $(DATA_DIR)/ndeplot_png.c $(PC_DIR)/neuralode.pc
+	rmdir $(DATA_DIR) 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD)

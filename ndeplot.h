@@ -14,11 +14,11 @@
          cc -std=c99 -O2 -I. prog.c ndeplot_png.c -lm
 
    CONTENTS
-     1. Statuses, colours, styles       ndp_status_name
+     1. Statuses, colours, styles       ndp_status_name ndp_paired
      2. Figures and panels              ndp_figure_create ndp_figure_free ndp_figure_title
                                         ndp_text_scale ndp_panel_at
      3. Series                          ndp_line ndp_scatter ndp_arrows ndp_heatmap
-                                        ndp_line_strided ndp_scatter_strided
+                                        ndp_line_strided ndp_scatter_strided ndp_mark_every
      4. Axes and decorations            ndp_title ndp_xlabel ndp_ylabel ndp_log
                                         ndp_xlim ndp_ylim ndp_clim ndp_legend
      5. Output                          ndp_render ndp_pixels ndp_panel_layout ndp_save
@@ -36,6 +36,10 @@
        returned again, with its message, by ndp_render and ndp_save: checking ndp_save is enough.
      - Axis ranges: automatic ranges grow to the enclosing nice ticks (1, 2, 5 x 10^k); limits
        from ndp_xlim / ndp_ylim, and the extent of panels with heat maps or arrows, are kept.
+       An automatic y range also grows to the next tick when a marker would touch its top or
+       bottom edge (markers at the first and last x, the usual end times, may meet the frame).
+     - Paired palettes: ndp_paired(k, role) gives variable k one colour for its truth (solid),
+       model (dashed) and data (marker shape k); ndp_mark_every puts markers on a line.
 
    OPTIONS (define before including)
      NDEPLOT_STATIC                      the functions of this header become static inline
@@ -127,17 +131,24 @@ enum ndp_color {
     NDP_PURPLE, NDP_BLACK, NDP_YELLOW, NDP_GREY
 };
 enum ndp_dash { NDP_SOLID = 0, NDP_DASHED, NDP_DOTTED };
-enum ndp_marker { NDP_CIRCLE = 0, NDP_SQUARE, NDP_CROSS, NDP_PLUS };
+enum ndp_marker { NDP_CIRCLE = 0, NDP_SQUARE, NDP_CROSS, NDP_PLUS, NDP_TRIANGLE, NDP_DIAMOND };
 
 /* How a series is drawn. All zeros (or a NULL pointer) means: next palette colour, solid,
    filled circles, default width and size for the figure's text scale. */
 typedef struct ndp_style {
     int color;     /* enum ndp_color                                   */
     int dash;      /* enum ndp_dash (lines)                            */
-    int marker;    /* enum ndp_marker (scatter)                        */
+    int marker;    /* enum ndp_marker (scatter; lines: ndp_mark_every) */
     double width;  /* line width in pixels; 0: 1.25 x text scale      */
     double size;   /* marker radius in pixels; 0: 2 x text scale      */
 } ndp_style;
+
+/* Roles of a paired palette: one colour per variable k, told apart by role. */
+enum ndp_role { NDP_ROLE_TRUTH = 0, NDP_ROLE_MODEL, NDP_ROLE_DATA };
+/* The style of variable k (0, 1, ...) in a role: the k-th palette colour for all three
+   roles (a variable's truth, model and data share it); truth solid, model dashed and
+   wider, data as markers of shape k (circle, square, triangle, diamond, ...). */
+NDPDEF ndp_style ndp_paired(int k, int role);
 
 /* ===================================================================== */
 /* 2. Figures and panels                                                  */
@@ -178,6 +189,10 @@ NDPDEF int ndp_arrows(ndp_panel *p, const double *x, const double *y, const doub
    and j of ny across [y0, y1] (j = 0 at y0, the bottom). Colours: viridis over the range of
    z (or ndp_clim), shown in a colour bar titled label. Needs linear axes. */
 NDPDEF int ndp_heatmap(ndp_panel *p, const double *z, int nx, int ny, double x0, double x1, double y0, double y1, const char *label);
+/* Markers (the style's shape) on every k-th point of the panel's last line series, k >= 1
+   (0: none again): curves that share a colour, or readers who cannot tell colours apart,
+   still tell them apart; the legend shows the marker on the line. */
+NDPDEF int ndp_mark_every(ndp_panel *p, int k);
 /* ndp_line and ndp_scatter reading every xstride-th x and ystride-th y: x_i = x[i*xstride],
    y_i = y[i*ystride], i < n, strides >= 1 (x NULL: x_i = i). Component d of batch row b of
    an (N,B,D) array is y = a + b*D + d, ystride = B*D; every k-th point of a curve is both
@@ -331,6 +346,19 @@ NDPDEF const char *ndp_status_name(int status)
     case NDP_ERR_IO: return "NDP_ERR_IO";
     default: return "NDP_ERR_UNKNOWN";
     }
+}
+
+NDPDEF ndp_style ndp_paired(int k, int role)
+{
+    static const int colors[7] = {NDP_BLUE, NDP_VERMILION, NDP_GREEN, NDP_ORANGE, NDP_PURPLE, NDP_SKYBLUE, NDP_BLACK};
+    static const int shapes[5] = {NDP_CIRCLE, NDP_SQUARE, NDP_TRIANGLE, NDP_DIAMOND, NDP_CROSS};
+    ndp_style st;
+    memset(&st, 0, sizeof st);
+    if (k < 0) k = 0;
+    st.color = colors[k % 7];
+    st.dash = role == NDP_ROLE_MODEL ? NDP_DASHED : NDP_SOLID;
+    st.marker = shapes[k % 5];
+    return st;
 }
 
 /* Write a formatted one-line message into msg (NDP_MSG_LEN bytes), if given. */
@@ -669,6 +697,33 @@ static void ndp__cov_dot(ndp__canvas *c, double x0, double y0, double r, int squ
         }
 }
 
+/* Filled convex polygon with n <= 8 corners (vx, vy), either orientation: coverage is the
+   signed distance to the nearest edge line + 1/2, clamped (exact along edges). */
+static void ndp__cov_convex(ndp__canvas *c, int n, const double *vx, const double *vy)
+{
+    double lx = vx[0], hx = vx[0], ly = vy[0], hy = vy[0], nx[8], ny[8], off[8], area = 0;
+    int box[4], x, y, k;
+    for (k = 0; k < n; k++) {
+        int j = (k + 1) % n;
+        lx = fmin(lx, vx[k]); hx = fmax(hx, vx[k]); ly = fmin(ly, vy[k]); hy = fmax(hy, vy[k]);
+        area += vx[k] * vy[j] - vx[j] * vy[k];
+    }
+    for (k = 0; k < n; k++) {   /* inward unit normals and offsets of the edges */
+        int j = (k + 1) % n;
+        double ex = vx[j] - vx[k], ey = vy[j] - vy[k], L = hypot(ex, ey), sgn = area > 0 ? 1 : -1;
+        nx[k] = L > 0 ? -sgn * ey / L : 0;
+        ny[k] = L > 0 ? sgn * ex / L : 0;
+        off[k] = nx[k] * vx[k] + ny[k] * vy[k];
+    }
+    if (!ndp__cov_bbox(c, lx, ly, hx, hy, 1, box)) return;
+    for (y = box[1]; y < box[3]; y++)
+        for (x = box[0]; x < box[2]; x++) {
+            double a = HUGE_VAL;
+            for (k = 0; k < n; k++) a = fmin(a, nx[k] * (x + 0.5) + ny[k] * (y + 0.5) - off[k]);
+            if (a + 0.5 > 0) ndp__cov_max(c, x, y, a + 0.5);
+        }
+}
+
 /* Blend rgb over the canvas with the accumulated coverage, then clear it. */
 static void ndp__cov_paint(ndp__canvas *c, const unsigned char rgb[3])
 {
@@ -784,6 +839,16 @@ static void ndp__marker(ndp__canvas *c, int marker, double x, double y, double r
         ndp__cov_segment(c, x - d, y, x + d, y, 0.5 * width);
         ndp__cov_segment(c, x, y - d, x, y + d, 0.5 * width);
         break;
+    case NDP_TRIANGLE: {   /* pointing up, centred on its centroid */
+        double vx[3] = {x, x + 1.2 * r, x - 1.2 * r}, vy[3] = {y - 1.35 * r, y + 0.7 * r, y + 0.7 * r};
+        ndp__cov_convex(c, 3, vx, vy);
+        break;
+    }
+    case NDP_DIAMOND: {
+        double vx[4] = {x, x + 1.2 * r, x, x - 1.2 * r}, vy[4] = {y - 1.2 * r, y, y + 1.2 * r, y};
+        ndp__cov_convex(c, 4, vx, vy);
+        break;
+    }
     default: ndp__cov_dot(c, x, y, r, 0); break;
     }
 }
@@ -975,6 +1040,7 @@ typedef struct ndp__series {
     double extent[4];         /* heat map: x0, x1, y0, y1                          */
     double scale;             /* arrows: data units per unit of (u, v), set when drawn */
     int block;                /* index of its block in STEM.dat, set when saved    */
+    int mark_every;           /* lines: a marker on every k-th point (0: none)     */
     char label[NDP_TEXT_LEN];
     ndp_style style;          /* colour resolved to a palette entry                */
 } ndp__series;
@@ -1125,7 +1191,7 @@ static int ndp__add_points(ndp_panel *p, const char *fn, int kind, const double 
         return ndp__fail(p->fig, NDP_ERR_ARG, "%s: panel (%d,%d) '%s': n = %d or a NULL array", fn, p->row, p->col, label ? label : "", n);
     if (xs < 1 || ys < 1)
         return ndp__fail(p->fig, NDP_ERR_ARG, "%s: panel (%d,%d) '%s': strides %d, %d (need >= 1)", fn, p->row, p->col, label ? label : "", xs, ys);
-    if (style && (style->dash < NDP_SOLID || style->dash > NDP_DOTTED || style->marker < NDP_CIRCLE || style->marker > NDP_PLUS ||
+    if (style && (style->dash < NDP_SOLID || style->dash > NDP_DOTTED || style->marker < NDP_CIRCLE || style->marker > NDP_DIAMOND ||
                   !(style->width >= 0) || !(style->size >= 0) || !ndp__finite(style->width) || !ndp__finite(style->size)))
         return ndp__fail(p->fig, NDP_ERR_ARG, "%s: panel (%d,%d) '%s': bad style", fn, p->row, p->col, label ? label : "");
     s = ndp__add(p, fn, kind, (size_t)nv * n, label, style);
@@ -1164,6 +1230,18 @@ NDPDEF int ndp_line_strided(ndp_panel *p, const double *x, int xstride, const do
 NDPDEF int ndp_scatter_strided(ndp_panel *p, const double *x, int xstride, const double *y, int ystride, int n, const char *label, const ndp_style *style)
 {
     return ndp__add_points(p, "ndp_scatter_strided", NDP__POINTS, x, xstride, y, ystride, NULL, NULL, n, label, style);
+}
+
+NDPDEF int ndp_mark_every(ndp_panel *p, int k)
+{
+    int i;
+    if (!p) return NDP_ERR_ARG;
+    for (i = p->ns - 1; i >= 0 && p->series[i].kind != NDP__LINES; i--) {}
+    if (i < 0 || k < 0)
+        return ndp__fail(p->fig, NDP_ERR_ARG, "ndp_mark_every: panel (%d,%d): %s", p->row, p->col,
+                         i < 0 ? "no line series yet" : "k < 0");
+    p->series[i].mark_every = k;
+    return NDP_OK;
 }
 
 NDPDEF int ndp_heatmap(ndp_panel *p, const double *z, int nx, int ny, double x0, double x1, double y0, double y1, const char *label)
@@ -1407,6 +1485,33 @@ static int ndp__fit_ticks(const double r[2], int log_axis, int expand, int lengt
     return st;
 }
 
+static double ndp__marker_size(const ndp__series *s, int scale);
+
+/* Markers are not cut by the top or bottom frame: when a marker of p lies within its
+   radius (plus a pixel) of an automatic end of axis a (the y axis: on x, data at the first
+   and last time is the rule and the frame there is expected), `length` pixels long, the
+   range r grows by that margin (the caller then chooses the ticks again, which reach the
+   next nice value). Returns 1 when r grew. */
+static int ndp__marker_room(const ndp_panel *p, int a, const ndp_ticks *t, int length, double r[2])
+{
+    int k, i, grew = 0;
+    double lo = p->log[a] ? log10(t->lo) : t->lo, hi = p->log[a] ? log10(t->hi) : t->hi;
+    for (k = 0; k < p->ns; k++) {
+        const ndp__series *s = &p->series[k];
+        double m;
+        if (s->kind != NDP__POINTS && !(s->kind == NDP__LINES && s->mark_every > 0)) continue;
+        m = (ndp__marker_size(s, p->fig->scale) + 1.0) / length * (hi - lo);
+        for (i = 0; i < s->n; i += s->kind == NDP__POINTS ? 1 : s->mark_every) {
+            double v = a ? s->y[i] : s->x[i], u;
+            if (!ndp__finite(v) || (p->log[a] && !(v > 0))) continue;
+            u = p->log[a] ? log10(v) : v;
+            if (u > hi - m && u <= hi) { r[1] = fmax(r[1], p->log[a] ? pow(10, u + m) : u + m); grew = 1; }
+            if (u < lo + m && u >= lo) { r[0] = fmin(r[0], p->log[a] ? pow(10, u - m) : u - m); grew = 1; }
+        }
+    }
+    return grew;
+}
+
 /* Place the plot area of p in its cell and choose its ticks; an outside legend takes a
    band above the plot area. */
 static int ndp__layout(ndp_panel *p, double range[3][2], int legend_outside, char *msg)
@@ -1422,6 +1527,8 @@ static int ndp__layout(ndp_panel *p, double range[3][2], int legend_outside, cha
     p->plot[3] = cell[3] - m.u - (p->label[0][0] ? m.gh + m.u : 0) - m.gh - m.u / 2 - m.tick;
     plot_h = p->plot[3] - p->plot[1];
     st = ndp__fit_ticks(range[1], p->log[1], expand && !p->has_lim[1], plot_h, m.s, m.ygap, 0, &p->tick[1], msg);
+    if (st == NDP_OK && expand && !p->has_lim[1] && ndp__marker_room(p, 1, &p->tick[1], plot_h, range[1]))
+        st = ndp__fit_ticks(range[1], p->log[1], 1, plot_h, m.s, m.ygap, 0, &p->tick[1], msg);
     if (st != NDP_OK) return st;
     p->plot[0] = cell[0] + m.u + (p->label[1][0] ? m.gh + m.u : 0) + ndp__widest(&p->tick[1], m.s) + m.u / 2 + m.tick;
     if (ndp__has(p, NDP__IMAGE)) {
@@ -1510,8 +1617,10 @@ static void ndp__draw_series(ndp_panel *p, ndp__series *s)
     }
     for (i = 0; i < s->n; i++) {
         double X = ndp__map(p, 0, s->x[i]), Y = ndp__map(p, 1, s->y[i]);
-        if (s->kind == NDP__LINES) ndp__pen_to(c, &pen, X, Y);
-        else if (s->kind == NDP__POINTS) ndp__point(c, s, sc, X, Y);
+        if (s->kind == NDP__LINES) {
+            ndp__pen_to(c, &pen, X, Y);
+            if (s->mark_every > 0 && i % s->mark_every == 0) ndp__point(c, s, sc, X, Y);
+        } else if (s->kind == NDP__POINTS) ndp__point(c, s, sc, X, Y);
         else {
             double hu = 0.5 * s->scale * s->u[i], hv = 0.5 * s->scale * s->v[i];
             ndp__arrow(c, &pen, ndp__map(p, 0, s->x[i] - hu), ndp__map(p, 1, s->y[i] - hv),
@@ -1597,8 +1706,8 @@ static void ndp__draw_legend(ndp_panel *p)
         x0 = b[0] + ox; x1 = x0 + 4 * m.adv; yc = b[1] + oy + 0.5 * m.gh;
         ndp__series_pen(s, m.s, &pen);
         if (s->kind == NDP__LINES) { ndp__pen_to(c, &pen, x0, yc); ndp__pen_to(c, &pen, x1, yc); }
-        else if (s->kind == NDP__POINTS) ndp__point(c, s, m.s, 0.5 * (x0 + x1), yc);
-        else ndp__arrow(c, &pen, x0, yc, x1, yc, m.s);
+        if (s->kind == NDP__POINTS || (s->kind == NDP__LINES && s->mark_every > 0)) ndp__point(c, s, m.s, 0.5 * (x0 + x1), yc);
+        if (s->kind == NDP__ARROWS) ndp__arrow(c, &pen, x0, yc, x1, yc, m.s);
         ndp__cov_paint(c, ndp__palette[s->style.color]);
         ndp__text(c, s->label, (int)x1 + m.u, (int)yc, 0, 0.5, m.s, 0, ndp__ink);
     }
@@ -1851,6 +1960,9 @@ static void ndp__write_dat(ndp_figure *f, FILE *out, const char *base)
     }
 }
 
+/* gnuplot point types of the markers: circle, square, cross, plus, triangle, diamond. */
+static const int ndp__gp_pt[6] = {7, 5, 2, 1, 9, 13};
+
 /* The plot clause of series s in STEM.gp. */
 static void ndp__gp_series(const ndp_figure *f, const ndp__series *s, FILE *out, const char *base)
 {
@@ -1864,15 +1976,18 @@ static void ndp__gp_series(const ndp_figure *f, const ndp__series *s, FILE *out,
                 s->extent[0], (s->extent[1] - s->extent[0]) / s->nx, s->extent[2], (s->extent[3] - s->extent[2]) / s->ny);
         return;
     case NDP__POINTS: {
-        static const int pt[4] = {7, 5, 2, 1};   /* circle, square, cross, plus */
-        fprintf(out, "using 1:2 with points pt %d ps %.2f", pt[s->style.marker], ndp__marker_size(s, f->scale) / (2.0 * f->scale));
+        fprintf(out, "using 1:2 with points pt %d ps %.2f", ndp__gp_pt[s->style.marker], ndp__marker_size(s, f->scale) / (2.0 * f->scale));
         break;
     }
     case NDP__ARROWS:
         fprintf(out, "using 1:2:3:4 with vectors head size screen 0.008,25 lw %.2f", lw);
         break;
     default:
-        fprintf(out, "using 1:2 with lines lw %.2f dt %d", lw, s->style.dash + 1);
+        if (s->mark_every > 0)   /* pi k: a point on every k-th vertex */
+            fprintf(out, "using 1:2 with linespoints lw %.2f dt %d pt %d ps %.2f pi %d", lw, s->style.dash + 1,
+                    ndp__gp_pt[s->style.marker], ndp__marker_size(s, f->scale) / (2.0 * f->scale), s->mark_every);
+        else
+            fprintf(out, "using 1:2 with lines lw %.2f dt %d", lw, s->style.dash + 1);
         break;
     }
     fprintf(out, " lc rgb '#%02X%02X%02X' ", rgb[0], rgb[1], rgb[2]);
@@ -1880,10 +1995,35 @@ static void ndp__gp_series(const ndp_figure *f, const ndp__series *s, FILE *out,
     else fputs("notitle", out);
 }
 
+/* The panel title and an outside legend of p in STEM.gp, each where the PNG has it (gnuplot's
+   own "key above" and multiplot title would overlap: the title knows nothing of the key). */
+static void ndp__gp_title_key(const ndp_figure *f, const ndp_panel *p, FILE *out)
+{
+    ndp__metrics m = ndp__metrics_of(f);
+    int tw = ndp__text_len(p->title, m.s, NDP__TEXT_BOLD), xc = (p->plot[0] + p->plot[2]) / 2;
+    int tx = ndp__imax(p->cell[0] + m.u, ndp__imin(p->cell[2] - m.u - tw, xc - tw / 2));
+    int k, rows = 0, last = -1, ox, oy, w, h;
+    fputs("unset label\nset title ''\n", out);
+    if (p->title[0]) {
+        fputs("set label 1 ", out);
+        ndp__gp_string(out, p->title);
+        fprintf(out, " at screen %.5f, %.5f center\n", (tx + 0.5 * tw) / f->w, 1.0 - (p->cell[1] + m.u + 0.5 * m.gh) / f->h);
+    }
+    if (p->legend_at != NDP_LEGEND_OUTSIDE) return;
+    for (k = 0; k < p->ns; k++) {   /* rows of the PNG's legend: gnuplot fills as many, column by column */
+        if (p->series[k].kind == NDP__IMAGE || !p->series[k].label[0]) continue;
+        ndp__legend_flow(p, &m, p->cell[2] - p->cell[0] - 2 * m.u, k, &ox, &oy, &w, &h);
+        rows += oy != last;
+        last = oy;
+    }
+    fprintf(out, "set key default\nset key at screen %.5f, %.5f left top vertical maxrows %d reverse Left nobox samplen 2 font ',%d'\n",
+            (double)p->legend_box[0] / f->w, 1.0 - (double)p->legend_box[1] / f->h, rows > 0 ? rows : 1, f->scale == 2 ? 10 : 7);
+}
+
 /* STEM.gp: a multiplot with the same panels, ranges, scales, labels and legend places. */
 static void ndp__write_gp(ndp_figure *f, FILE *out, const char *base)
 {
-    static const char *const key[7] = {"", "", "top left", "top right", "bottom left", "bottom right", "above"};
+    static const char *const key[6] = {"", "", "top left", "top right", "bottom left", "bottom right"};
     int i, k, a, j;
     fprintf(out, "# %s.gp: gnuplot version of %s.png, written by ndeplot.h. Data: %s.dat.\n"
                  "# Run it in this directory: gnuplot %s.gp   (writes %s_gnuplot.png)\n", base, base, base, base, base);
@@ -1900,8 +2040,11 @@ static void ndp__write_gp(ndp_figure *f, FILE *out, const char *base)
     fputc('\n', out);
     for (i = 0; i < f->rows * f->cols; i++) {
         ndp_panel *p = &f->panels[i];
-        fprintf(out, "\n# panel (%d,%d)\n", p->row, p->col);
-        fputs("set title ", out); ndp__gp_string(out, p->title);
+        fprintf(out, "\n# panel (%d,%d): the plot area where the PNG has it, so the figure title, the panel\n"
+                     "# title and a legend above the plot get the room the PNG gave them\n", p->row, p->col);
+        fprintf(out, "set lmargin at screen %.5f\nset rmargin at screen %.5f\nset tmargin at screen %.5f\nset bmargin at screen %.5f\n",
+                (double)p->plot[0] / f->w, (double)p->plot[2] / f->w, 1.0 - (double)p->plot[1] / f->h, 1.0 - (double)p->plot[3] / f->h);
+        ndp__gp_title_key(f, p, out);
         fputs("\nset xlabel ", out); ndp__gp_string(out, p->label[0]);
         fputs("\nset ylabel ", out); ndp__gp_string(out, p->label[1]);
         fputs("\nunset logscale\n", out);
@@ -1910,8 +2053,8 @@ static void ndp__write_gp(ndp_figure *f, FILE *out, const char *base)
             fprintf(out, "set %crange [%.17g:%.17g]\n", "xy"[a], p->tick[a].lo, p->tick[a].hi);
         }
         if (p->legend_at == NDP_LEGEND_NONE) fputs("unset key\n", out);
-        else fprintf(out, "set key default\nset key reverse Left %s %s\n", key[p->legend_at],
-                     p->legend_at == NDP_LEGEND_OUTSIDE ? "nobox" : "box lc rgb '#BEBEBE' opaque");
+        else if (p->legend_at != NDP_LEGEND_OUTSIDE)
+            fprintf(out, "set key default\nset key reverse Left %s box lc rgb '#BEBEBE' opaque\n", key[p->legend_at]);
         if (ndp__has(p, NDP__IMAGE)) {
             fprintf(out, "set colorbox\nset cbrange [%.17g:%.17g]\nset cblabel ", p->tick[2].lo, p->tick[2].hi);
             ndp__gp_string(out, ndp__image_label(p));

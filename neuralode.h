@@ -52,6 +52,8 @@
      9. Training ......................... nde_optim_*, nde_clip_grad_norm, schedules,
                                            nde_early_*, nde_sample_windows, nde_progress_*,
                                            nde_train (the loop), nde_mlp_save / _load / _load_new
+    10. Data tables (CSV) ................ nde_csv, nde_csv_read, nde_csv_parse, nde_csv_column,
+                                           nde_csv_free, nde_csv_write
 
    METHODS (nde_options.method; every one through nde_solve and nde_grad)
      explicit Runge-Kutta, fixed step: euler, midpoint, heun, rk4
@@ -113,6 +115,9 @@
      - Model files survive a crashed process and concurrent saves (an own,
        exclusively created temp file + rename; fopen mode "x", C11) but ISO C
        has no fsync, so not necessarily a power cut.
+     - Tables (nde_csv_read) are numeric: no quoted separators, no decimal
+       commas, no missing values; numbers are read by strtod, so a program
+       that switches LC_NUMERIC away from "C" reads them in that locale.
      - Double precision only; no SIMD intrinsics (the dense kernels are
        vectorised by the compiler); threads only with -fopenmp, and only
        inside the MLP's wide products.
@@ -1130,6 +1135,55 @@ typedef struct nde_train_stats {
 NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, const double *t,
                      const nde_options *opt, const nde_grad_options *gopt, const nde_loss *loss,
                      nde_optim *o, const nde_train_options *to, nde_train_stats *ts);
+
+/* ===================================================================== */
+/* Data tables: numeric CSV and whitespace-separated files                */
+/* ===================================================================== */
+/*
+   Here, not in a module of its own: a table is how measurements reach
+   nde_train, it needs only libc and the library's statuses and messages,
+   and whoever installs neuralode.h alone can read their data. The format:
+   one row per line (LF or CRLF), cells split by the first of ';' ',' TAB
+   found on the first row, else by runs of blanks; '#' starts a comment to
+   the end of its line; blank lines are skipped; an optional first row of
+   column names. No quoting: a name may be wrapped in one pair of "".
+*/
+
+#define NDE_CSV_NONFINITE 1  /* accept nan / inf / infinity cells (refused by default) */
+#define NDE_CSV_HEADER    2  /* the first row is a header (default: a header when a cell of it is no number) */
+#define NDE_CSV_NO_HEADER 4  /* every row is data: a name in the first row is an error */
+#define NDE_CSV_CELL_MAX  128 /* longest number cell, characters (a name may be any length) */
+
+typedef struct nde_csv {
+    int rows;       /* R data rows */
+    int cols;       /* C columns */
+    double *data;   /* (R,C) row-major; owned: nde_csv_free */
+    char **names;   /* (C) column names from the header row; NULL when there is none; owned */
+    char sep;       /* separator found: ';' ',' '\t', or ' ' for runs of blanks */
+} nde_csv;
+
+/* Parse the table in text (len bytes; need not end in a zero) into *out.
+   name labels the messages ("name:line:column: what"). flags: NDE_CSV_*.
+   Every malformed input is NDE_ERR_FORMAT with line and column (a non-
+   number, empty cell, short or long row, NUL byte, empty input, header
+   without data); NDE_ERR_NOMEM; NDE_ERR_ARG. On failure *out is untouched. */
+NDEDEF int nde_csv_parse(const char *text, size_t len, const char *name, int flags, nde_csv *out, char *msg);
+/* nde_csv_parse of the whole file at path (NDE_ERR_IO when it cannot be
+   opened or read, the message naming path). On failure *out is untouched. */
+NDEDEF int nde_csv_read(const char *path, int flags, nde_csv *out, char *msg);
+/* Index of the column called name, or of a 1-based number written as
+   text ("3": column index 2); -1 when there is no such column. */
+NDEDEF int nde_csv_column(const nde_csv *c, const char *name);
+/* Release the data and names; c is zeroed (safe to call twice). */
+NDEDEF void nde_csv_free(nde_csv *c);
+/* Write data (rows,cols) to path as comma-separated text: "# comment"
+   (when not NULL), a header of names (cols strings, or NULL for none), then
+   one line per row, each value in the fewest of 15-17 significant digits
+   that nde_csv_read gets back bit for bit. Written to a temporary file of
+   its own next to path (as nde_mlp_save), then renamed over path. Returns NDE_OK, NDE_ERR_ARG (sizes; a name empty or holding , ; # " or a control byte),
+   NDE_ERR_NOMEM or NDE_ERR_IO. */
+NDEDEF int nde_csv_write(const char *path, int rows, int cols, const double *data, const char *const *names,
+                         const char *comment, char *msg);
 
 #ifdef __cplusplus
 }
@@ -6697,10 +6751,11 @@ static size_t nde__file_want(const unsigned char *buf, size_t len)
     return NDE__FILE_HEAD + 16 * L + 8 + 8 * (size_t)P + 8 + 1;
 }
 
-/* Read the file at path into a new buffer (*buf, *n), no more than its
-   header announces (plus one byte); the buffer grows as bytes arrive, so a
-   short file never costs what its header claims. The caller frees. */
-static int nde__file_read_all(const char *path, unsigned char **buf, size_t *n, char *msg)
+/* Read the file at path into a new buffer (*buf, *n); a model file
+   (model = 1) no further than its header announces (plus one byte), any
+   other file to its end. The buffer grows as bytes arrive, so a short file
+   never costs what its header claims. The caller frees. */
+static int nde__file_read_all(const char *path, int model, unsigned char **buf, size_t *n, char *msg)
 {
     FILE *f;
     size_t cap = 4096, len = 0, got, want = NDE__FILE_HEAD;
@@ -6727,7 +6782,7 @@ static int nde__file_read_all(const char *path, unsigned char **buf, size_t *n, 
         got = fread(b + len, 1, (want < cap ? want : cap) - len, f);
         len += got;
         if (got == 0) break;
-        if (len == want) want = nde__file_want(b, len);
+        if (len == want) want = model ? nde__file_want(b, len) : 2 * len;
     }
     if (ferror(f)) {
         err = errno;
@@ -6924,14 +6979,51 @@ static FILE *nde__file_create_tmp(const char *path, char *tmp, size_t plen, int 
     return f;
 }
 
+/* Write buf (n bytes) to a temporary file of our own next to path (see
+   nde__file_create_tmp), then rename it over path: an interrupted or
+   concurrent write never leaves a half-written file at path. */
+static int nde__file_write_all(const char *path, const void *buf, size_t n, char *msg)
+{
+    size_t plen = strlen(path);
+    char *tmp = (char *)NDE_MALLOC(plen + 22);
+    FILE *f;
+    int bad, err;
+    if (!tmp) { nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
+    memcpy(tmp, path, plen);
+    f = nde__file_create_tmp(path, tmp, plen, &err);
+    if (!f) {
+        nde__msg(msg, "%s: cannot create %s: %s", path, tmp, strerror(err));
+        NDE_FREE(tmp);
+        return NDE_ERR_IO;
+    }
+    bad = fwrite(buf, 1, n, f) != n;
+    err = errno;
+    if (fflush(f) != 0) { bad = 1; err = errno; }
+    if (fclose(f) != 0) { bad = 1; err = errno; }
+    if (!bad && rename(tmp, path) != 0) {
+        err = errno;
+#ifdef _WIN32
+        /* Windows' rename does not replace an existing file */
+        if (remove(path) != 0 || rename(tmp, path) != 0) bad = 2;
+#else
+        bad = 2;
+#endif
+    }
+    if (bad) {
+        remove(tmp);
+        if (bad == 2) nde__msg(msg, "%s: cannot rename %s over it: %s", path, tmp, strerror(err));
+        else nde__msg(msg, "%s: error writing %s: %s", path, tmp, strerror(err));
+    }
+    NDE_FREE(tmp);
+    return bad ? NDE_ERR_IO : NDE_OK;
+}
+
 NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
 {
-    size_t n, off, plen;
+    size_t n, off;
     unsigned char *buf;
-    char *tmp;
-    FILE *f;
     long i;
-    int L, bad, err;
+    int L, rc;
     if (!m || !path || !*path) {
         nde__msg(msg, "nde_mlp_save: %s", !m ? "m is NULL" : !path ? "path is NULL" : "path is empty");
         return NDE_ERR_ARG;
@@ -6943,15 +7035,7 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
     }
     n = NDE__FILE_HEAD + 16 * (size_t)L + 8 + 8 * (size_t)m->nparams + 8;
     buf = (unsigned char *)NDE_MALLOC(n);
-    plen = strlen(path);
-    tmp = (char *)NDE_MALLOC(plen + 22);
-    if (!buf || !tmp) {
-        if (buf) NDE_FREE(buf);
-        if (tmp) NDE_FREE(tmp);
-        nde__msg(msg, "%s: out of memory", path);
-        return NDE_ERR_NOMEM;
-    }
-    memcpy(tmp, path, plen);
+    if (!buf) { nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
 
     /* the image */
     memcpy(buf, NDE__FILE_MAGIC, 8);
@@ -6978,35 +7062,9 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
     }
     nde__file_put_u64(buf + off, nde__file_fnv1a(buf, off));
 
-    /* write <path>.tmp.<16 hex digits>, a name of our own, then rename it over path */
-    f = nde__file_create_tmp(path, tmp, plen, &err);
-    if (!f) {
-        nde__msg(msg, "%s: cannot create %s: %s", path, tmp, strerror(err));
-        NDE_FREE(buf);
-        NDE_FREE(tmp);
-        return NDE_ERR_IO;
-    }
-    bad = fwrite(buf, 1, n, f) != n;
-    err = errno;
-    if (fflush(f) != 0) { bad = 1; err = errno; }
-    if (fclose(f) != 0) { bad = 1; err = errno; }
-    if (!bad && rename(tmp, path) != 0) {
-        err = errno;
-#ifdef _WIN32
-        /* Windows' rename does not replace an existing file */
-        if (remove(path) != 0 || rename(tmp, path) != 0) bad = 2;
-#else
-        bad = 2;
-#endif
-    }
-    if (bad) {
-        remove(tmp);
-        if (bad == 2) nde__msg(msg, "%s: cannot rename %s over it: %s", path, tmp, strerror(err));
-        else nde__msg(msg, "%s: error writing %s: %s", path, tmp, strerror(err));
-    }
+    rc = nde__file_write_all(path, buf, n, msg);
     NDE_FREE(buf);
-    NDE_FREE(tmp);
-    return bad ? NDE_ERR_IO : NDE_OK;
+    return rc;
 }
 
 NDEDEF int nde_mlp_load(nde_mlp *m, const char *path, char *msg)
@@ -7021,7 +7079,7 @@ NDEDEF int nde_mlp_load(nde_mlp *m, const char *path, char *msg)
         nde__msg(msg, "nde_mlp_load: %s: the network is not built (call nde_mlp_build first)", path);
         return NDE_ERR_ARG;
     }
-    rc = nde__file_read_all(path, &buf, &n, msg);
+    rc = nde__file_read_all(path, 1, &buf, &n, msg);
     if (rc != NDE_OK) return rc;
     rc = nde__file_parse(buf, n, path, &h, msg);
     if (rc == NDE_OK && nde__file_arch_differs(&h, m, what, sizeof what)) {
@@ -7042,7 +7100,7 @@ NDEDEF int nde_mlp_load_new(nde_mlp *m, const char *path, char *msg)
     char what[200], sub[NDE_MSG_LEN];
     int rc, i;
     if (!m || !path) { nde__msg(msg, "nde_mlp_load_new: %s is NULL", !m ? "m" : "path"); return NDE_ERR_ARG; }
-    rc = nde__file_read_all(path, &buf, &n, msg);
+    rc = nde__file_read_all(path, 1, &buf, &n, msg);
     if (rc != NDE_OK) return rc;
     rc = nde__file_parse(buf, n, path, &h, msg);
     if (rc != NDE_OK) { NDE_FREE(buf); return rc; }
@@ -7075,6 +7133,321 @@ NDEDEF int nde_mlp_load_new(nde_mlp *m, const char *path, char *msg)
     NDE_FREE(buf);
     *m = net;
     return NDE_OK;
+}
+
+/* ===================================================================== */
+/* Data tables: numeric CSV and whitespace-separated files                */
+/* ===================================================================== */
+/*
+   One pass over the text, line by line. A row is first split into cells
+   (offsets into its line, so every message can name line and column),
+   then read as names or numbers; values go into a buffer that grows by
+   doubling and reaches the caller only once the whole text has passed.
+*/
+
+typedef struct nde__csv_state {
+    const char *name;  /* label of the messages (the path) */
+    char *msg;
+    int flags;
+    char sep;          /* 0 until the first row is seen */
+    long line;         /* 1-based number of the line being read */
+    long ncell, ccap;  /* cells of the current row and room for them */
+    long *at, *len;    /* (ccap) each cell's 0-based offset in its line and its length */
+    double *data;      /* (rows, cols) values read so far */
+    size_t cap;        /* doubles of room in data */
+    int rows, cols;    /* cols = 0 until the first row is seen */
+    long header_line;  /* line of the header row, 0 when there is none */
+    char **names;      /* (cols) pointers into the same block, or NULL */
+} nde__csv_state;
+
+static int nde__csv_blank(char c) { return c == ' ' || c == '\t'; }
+
+/* Split the line s (n bytes, no line end, no comment) into cells at st->sep;
+   blanks around a cell are not part of it. */
+static int nde__csv_split(nde__csv_state *st, const char *s, long n)
+{
+    long i = 0, a, b;
+    st->ncell = 0;
+    while (i <= n) {
+        if (st->sep == ' ') {
+            while (i < n && nde__csv_blank(s[i])) i++;
+            if (i == n) break;
+            for (a = i; i < n && !nde__csv_blank(s[i]); i++) {}
+            b = i;
+        } else {
+            for (a = i; i < n && s[i] != st->sep; i++) {}
+            b = i++;                                   /* i steps over the separator */
+            while (a < b && nde__csv_blank(s[a])) a++;
+            while (b > a && nde__csv_blank(s[b - 1])) b--;
+        }
+        if (st->ncell == st->ccap) {
+            long nc = st->ccap ? 2 * st->ccap : 16;
+            long *na = (long *)NDE_REALLOC(st->at, (size_t)nc * sizeof *na), *nl;
+            if (!na) return NDE_ERR_NOMEM;
+            st->at = na;
+            nl = (long *)NDE_REALLOC(st->len, (size_t)nc * sizeof *nl);
+            if (!nl) return NDE_ERR_NOMEM;
+            st->len = nl;
+            st->ccap = nc;
+        }
+        st->at[st->ncell] = a;
+        st->len[st->ncell++] = b - a;
+    }
+    return NDE_OK;
+}
+
+/* Read one cell as a double: 0 and *x, or 1 not a number, 3 longer than
+   NDE_CSV_CELL_MAX, 2 outside the range of a double, 4 NaN/Inf refused
+   (odd: no number; even: a number the caller cannot have). */
+static int nde__csv_number(const char *s, long n, int flags, double *x)
+{
+    char tmp[NDE_CSV_CELL_MAX + 1], *end;
+    if (n == 0) return 1;
+    if (n > NDE_CSV_CELL_MAX) return 3;
+    memcpy(tmp, s, (size_t)n);
+    tmp[n] = 0;
+    errno = 0;
+    *x = strtod(tmp, &end);
+    if (end != tmp + n) return 1;
+    if (errno == ERANGE && fabs(*x) == HUGE_VAL) return 2;
+    if (!nde__finite(*x) && !(flags & NDE_CSV_NONFINITE)) return 4;
+    return 0;
+}
+
+static int nde__csv_fail(nde__csv_state *st, long col, const char *what, const char *s, long n)
+{
+    int shown = n > 40 ? 40 : (int)n;
+    if (s) nde__msg(st->msg, "%s:%ld:%ld: %s: '%.*s'%s", st->name, st->line, col, what, shown, s, n > shown ? "..." : "");
+    else nde__msg(st->msg, "%s:%ld:%ld: %s", st->name, st->line, col, what);
+    return NDE_ERR_FORMAT;
+}
+
+/* The header row: one name per cell (a pair of "" around it dropped). */
+static int nde__csv_names(nde__csv_state *st, const char *s)
+{
+    size_t bytes = (size_t)st->cols * sizeof(char *);
+    char *p;
+    long k;
+    for (k = 0; k < st->ncell; k++) {
+        if (st->len[k] >= 2 && s[st->at[k]] == '"' && s[st->at[k] + st->len[k] - 1] == '"') {
+            st->at[k]++;
+            st->len[k] -= 2;
+        }
+        if (st->len[k] == 0) return nde__csv_fail(st, st->at[k] + 1, "empty column name in the header row", NULL, 0);
+        bytes += (size_t)st->len[k] + 1;
+    }
+    st->names = (char **)NDE_MALLOC(bytes);
+    if (!st->names) return NDE_ERR_NOMEM;
+    p = (char *)(st->names + st->cols);
+    for (k = 0; k < st->ncell; k++) {
+        memcpy(p, s + st->at[k], (size_t)st->len[k]);
+        p[st->len[k]] = 0;
+        st->names[k] = p;
+        p += st->len[k] + 1;
+    }
+    st->header_line = st->line;
+    return NDE_OK;
+}
+
+/* One data row of exactly cols numbers, appended to st->data. */
+static int nde__csv_values(nde__csv_state *st, const char *s, long n)
+{
+    static const char *why[5] = {"", "not a number", "outside the range of a double",
+                                 "a cell longer than NDE_CSV_CELL_MAX characters", "NaN or Inf (refused without NDE_CSV_NONFINITE)"};
+    size_t need = ((size_t)st->rows + 1) * (size_t)st->cols;
+    char what[96];
+    long k;
+    int r;
+    if (st->ncell < st->cols) {
+        sprintf(what, "%ld cells where the first row has %d (column %ld missing)", st->ncell, st->cols, st->ncell + 1);
+        return nde__csv_fail(st, n + 1, what, NULL, 0);
+    }
+    if (st->ncell > st->cols) {
+        sprintf(what, "cell %d is one too many: the first row has %d", st->cols + 1, st->cols);
+        return nde__csv_fail(st, st->at[st->cols] + 1, what, s + st->at[st->cols], st->len[st->cols]);
+    }
+    if (st->rows == INT_MAX || need > ((size_t)-1) / sizeof(double) / 2) return nde__csv_fail(st, 1, "too many rows", NULL, 0);
+    if (need > st->cap) {
+        size_t nc = st->cap ? 2 * st->cap : 64;
+        double *nd;
+        while (nc < need) nc *= 2;
+        nd = (double *)NDE_REALLOC(st->data, nc * sizeof *nd);
+        if (!nd) return NDE_ERR_NOMEM;
+        st->data = nd;
+        st->cap = nc;
+    }
+    for (k = 0; k < st->cols; k++) {
+        r = nde__csv_number(s + st->at[k], st->len[k], st->flags, st->data + (size_t)st->rows * st->cols + k);
+        if (r == 1 && st->len[k] == 0) return nde__csv_fail(st, st->at[k] + 1, "empty cell", NULL, 0);
+        if (r == 1 && st->sep == ';' && memchr(s + st->at[k], ',', (size_t)st->len[k])) {
+            sprintf(what, "column %ld is not a number (decimal commas are not read: write 1.5)", k + 1);
+            return nde__csv_fail(st, st->at[k] + 1, what, s + st->at[k], st->len[k]);
+        }
+        if (r) {
+            sprintf(what, "column %ld is %s", k + 1, why[r]);
+            return nde__csv_fail(st, st->at[k] + 1, what, s + st->at[k], st->len[k]);
+        }
+    }
+    st->rows++;
+    return NDE_OK;
+}
+
+/* One non-blank line s (n bytes): the first fixes the separator and the
+   number of columns and may be the header. */
+static int nde__csv_line(nde__csv_state *st, const char *s, long n)
+{
+    int rc, header;
+    long k;
+    double x;
+    if (!st->sep) st->sep = memchr(s, ';', (size_t)n) ? ';' : memchr(s, ',', (size_t)n) ? ',' : memchr(s, '\t', (size_t)n) ? '\t' : ' ';
+    rc = nde__csv_split(st, s, n);
+    if (rc != NDE_OK) return rc;
+    if (st->cols) return nde__csv_values(st, s, n);
+    if (st->ncell > INT_MAX / 2) return nde__csv_fail(st, 1, "too many columns", NULL, 0);
+    st->cols = (int)st->ncell;
+    header = (st->flags & NDE_CSV_HEADER) != 0;
+    for (k = 0; k < st->ncell && !header && !(st->flags & NDE_CSV_NO_HEADER); k++)
+        header = st->len[k] > 0 && nde__csv_number(s + st->at[k], st->len[k], NDE_CSV_NONFINITE, &x) % 2;
+    return header ? nde__csv_names(st, s) : nde__csv_values(st, s, n);
+}
+
+NDEDEF int nde_csv_parse(const char *text, size_t len, const char *name, int flags, nde_csv *out, char *msg)
+{
+    nde__csv_state st;
+    size_t pos = 0;
+    long k;
+    int rc = NDE_OK;
+    memset(&st, 0, sizeof st);
+    st.name = name ? name : "<text>";
+    st.msg = msg;
+    st.flags = flags;
+    if (!out) { nde__msg(msg, "%s: out is NULL", st.name); return NDE_ERR_ARG; }
+    if (!text && len) { nde__msg(msg, "%s: text is NULL", st.name); return NDE_ERR_ARG; }
+    if ((flags & ~(NDE_CSV_NONFINITE | NDE_CSV_HEADER | NDE_CSV_NO_HEADER)) || ((flags & NDE_CSV_HEADER) && (flags & NDE_CSV_NO_HEADER))) {
+        nde__msg(msg, "%s: flags = %d: NDE_CSV_NONFINITE, and at most one of NDE_CSV_HEADER, NDE_CSV_NO_HEADER", st.name, flags);
+        return NDE_ERR_ARG;
+    }
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) pos = 3;   /* a UTF-8 byte-order mark */
+    for (st.line = 1; rc == NDE_OK && pos < len; st.line++) {
+        const char *s = text + pos, *nl = (const char *)memchr(s, '\n', len - pos), *cut;
+        long n = nl ? (long)(nl - s) : (long)(len - pos);
+        pos += (size_t)n + (nl != NULL);
+        if ((cut = (const char *)memchr(s, 0, (size_t)n)) != NULL) {
+            rc = nde__csv_fail(&st, (long)(cut - s) + 1, "NUL byte (not a text file?)", NULL, 0);
+            break;
+        }
+        if (n > 0 && s[n - 1] == '\r') n--;
+        if ((cut = (const char *)memchr(s, '#', (size_t)n)) != NULL) n = (long)(cut - s);
+        while (n > 0 && nde__csv_blank(s[n - 1])) n--;
+        for (k = 0; k < n && nde__csv_blank(s[k]); k++) {}
+        if (k < n) rc = nde__csv_line(&st, s, n);        /* else a blank line */
+    }
+    if (rc == NDE_OK && st.rows == 0) {
+        const char *why = st.header_line ? "a header row and no data rows"
+                        : len == 0 || (len == 3 && pos == 3) ? "empty: no rows"
+                        : "no data rows (only comments and blank lines)";
+        st.line = st.header_line ? st.header_line : st.line > 1 ? st.line - 1 : 1;
+        rc = nde__csv_fail(&st, 1, why, NULL, 0);
+    }
+    if (rc == NDE_ERR_NOMEM) nde__msg(msg, "%s:%ld: out of memory", st.name, st.line);
+    NDE_FREE(st.at);
+    NDE_FREE(st.len);
+    if (rc != NDE_OK) {
+        NDE_FREE(st.data);
+        NDE_FREE(st.names);
+        return rc;
+    }
+    out->rows = st.rows;
+    out->cols = st.cols;
+    out->data = st.data;
+    out->names = st.names;
+    out->sep = st.sep;
+    return NDE_OK;
+}
+
+NDEDEF int nde_csv_read(const char *path, int flags, nde_csv *out, char *msg)
+{
+    unsigned char *buf;
+    size_t n;
+    int rc;
+    if (!path || !out) { nde__msg(msg, "path or out is NULL"); return NDE_ERR_ARG; }
+    rc = nde__file_read_all(path, 0, &buf, &n, msg);
+    if (rc != NDE_OK) return rc;
+    rc = nde_csv_parse((const char *)buf, n, path, flags, out, msg);
+    NDE_FREE(buf);
+    return rc;
+}
+
+NDEDEF int nde_csv_column(const nde_csv *c, const char *name)
+{
+    char *end;
+    long k;
+    int j;
+    if (!c || !name) return -1;
+    for (j = 0; c->names && j < c->cols; j++)
+        if (strcmp(c->names[j], name) == 0) return j;
+    k = strtol(name, &end, 10);
+    return *name && *end == 0 && k >= 1 && k <= c->cols ? (int)k - 1 : -1;
+}
+
+NDEDEF void nde_csv_free(nde_csv *c)
+{
+    if (!c) return;
+    NDE_FREE(c->data);
+    NDE_FREE(c->names);
+    memset(c, 0, sizeof *c);
+}
+
+/* A header name must survive the round trip: not empty, no separator,
+   comment mark, quote or control byte. */
+static int nde__csv_name_ok(const char *name)
+{
+    if (!name || !*name) return 0;
+    for (; *name; name++)
+        if ((unsigned char)*name < 32 || strchr(",;#\"", *name)) return 0;
+    return 1;
+}
+
+NDEDEF int nde_csv_write(const char *path, int rows, int cols, const double *data, const char *const *names,
+                         const char *comment, char *msg)
+{
+    size_t cap, n = 0, k;
+    char *text;
+    int i, j, rc;
+    if (!path || !*path || rows < 1 || cols < 1 || !data) {
+        nde__msg(msg, "nde_csv_write: %s", !path || !*path ? "no path" : !data ? "data is NULL" : "rows and cols must be >= 1");
+        return NDE_ERR_ARG;
+    }
+    for (j = 0; names && j < cols; j++)
+        if (!nde__csv_name_ok(names[j])) {
+            nde__msg(msg, "%s: column name %d is empty or holds , ; # \" or a control byte", path, j + 1);
+            return NDE_ERR_ARG;
+        }
+    if (comment && strpbrk(comment, "\r\n")) { nde__msg(msg, "%s: the comment holds a line end", path); return NDE_ERR_ARG; }
+    if ((size_t)rows > ((size_t)-1 - 4096) / 32 / (size_t)cols) { nde__msg(msg, "%s: table too large", path); return NDE_ERR_ARG; }
+    cap = (size_t)rows * (size_t)cols * 32 + (comment ? strlen(comment) + 4 : 0) + 1;
+    for (j = 0; names && j < cols; j++) cap += strlen(names[j]) + 1;
+    text = (char *)NDE_MALLOC(cap);
+    if (!text) { nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
+    if (comment) n += (size_t)sprintf(text + n, "# %s\n", comment);
+    for (j = 0; names && j < cols; j++) {
+        k = strlen(names[j]);
+        memcpy(text + n, names[j], k);
+        n += k;
+        text[n++] = j + 1 < cols ? ',' : '\n';
+    }
+    for (i = 0; i < rows; i++)
+        for (j = 0; j < cols; j++) {
+            double x = data[(size_t)i * cols + j];
+            int digits = 15, len;
+            do len = sprintf(text + n, "%.*g", digits, x);   /* the shortest of 15..17 digits that reads back as x */
+            while (digits++ < 17 && nde__finite(x) && strtod(text + n, NULL) != x);
+            n += (size_t)len;
+            text[n++] = j + 1 < cols ? ',' : '\n';
+        }
+    rc = nde__file_write_all(path, text, n, msg);
+    NDE_FREE(text);
+    return rc;
 }
 
 #endif /* NEURALODE_IMPLEMENTATION_DONE */

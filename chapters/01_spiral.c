@@ -246,7 +246,7 @@ static int draw_euler(const char *dir, const double *y, const long *Ls, const do
                       int n, const double *L, const double *err, int nfit, double slope)
 {
     static double kx[KEEP + 1], ky[KEEP + 1], ex[N_DATA], ey[N_DATA];
-    ndp_style truth = {NDP_BLACK, NDP_SOLID, NDP_CIRCLE, 2.5, 0}, fit = {NDP_VERMILION, NDP_DASHED, NDP_CIRCLE, 0, 0};
+    ndp_style truth = {NDP_BLACK, NDP_DASHED, NDP_CIRCLE, 1.5, 0}, fit = {NDP_VERMILION, NDP_DASHED, NDP_CIRCLE, 0, 0};
     ndp_style pts = {NDP_BLUE, NDP_SOLID, NDP_CIRCLE, 0, 0};
     char lab[64];
     double fx[2], fy[2];
@@ -256,14 +256,16 @@ static int draw_euler(const char *dir, const double *y, const long *Ls, const do
     if (!fig) return NDP_ERR_NOMEM;
     ndp_figure_title(fig, "A residual network h(l+1) = h(l) + dt f(h(l)), dt = 25/L, is Euler's method");
     p = ndp_panel_at(fig, 0, 0);
-    for (i = 0; i < N_DATA; i++) { ex[i] = y[i * D]; ey[i] = y[i * D + 1]; }
-    ndp_line(p, ex, ey, N_DATA, "exact (dopri5)", &truth);
-    for (j = 0; j < 3; j++) {
-        ndp_style s = {NDP_VERMILION + j, NDP_SOLID, NDP_CIRCLE, 0, 0};
+    for (j = 0; j < 3; j++) {   /* the depths told apart by colour and marker; the exact curve on top */
+        ndp_style s = ndp_paired(j == 0 ? 0 : j == 1 ? 2 : 1, NDP_ROLE_TRUTH);   /* blue, green, vermilion */
+        s.width = 3.5 - j;
         for (i = 0; i <= KEEP; i++) { kx[i] = keep[(j * (KEEP + 1) + i) * D]; ky[i] = keep[(j * (KEEP + 1) + i) * D + 1]; }
         snprintf(lab, sizeof lab, "L = %ld blocks", Ls[j]);
         ndp_line(p, kx, ky, KEEP + 1, lab, &s);
+        ndp_mark_every(p, KEEP / 16);
     }
+    for (i = 0; i < N_DATA; i++) { ex[i] = y[i * D]; ey[i] = y[i * D + 1]; }
+    ndp_line(p, ex, ey, N_DATA, "exact (dopri5)", &truth);
     ndp_title(p, "phase plane, t in [0, 25]");
     ndp_xlabel(p, "y1");
     ndp_ylabel(p, "y2");
@@ -293,8 +295,8 @@ static int draw_spiral(const char *dir, const double *t, const double *y, const 
 {
     static double its[ITERS_FULL], c[4][N_DATA], gx[GRID * GRID], gy[GRID * GRID], gu[GRID * GRID], gv[GRID * GRID];
     static double grid[GRID * GRID * D], fld[GRID * GRID * D];
-    ndp_style tx = {NDP_GREEN, NDP_SOLID, NDP_CIRCLE, 0, 0}, ty = {NDP_ORANGE, NDP_SOLID, NDP_CIRCLE, 0, 0};
-    ndp_style mx = {NDP_BLUE, NDP_DASHED, NDP_CIRCLE, 0, 0}, my = {NDP_PURPLE, NDP_DASHED, NDP_CIRCLE, 0, 0};
+    ndp_style tx = ndp_paired(0, NDP_ROLE_TRUTH), ty = ndp_paired(1, NDP_ROLE_TRUTH);   /* y1 blue, y2 vermilion: */
+    ndp_style mx = ndp_paired(0, NDP_ROLE_MODEL), my = ndp_paired(1, NDP_ROLE_MODEL);   /* truth solid, model dashed */
     ndp_style arrow = {NDP_BLACK, NDP_SOLID, NDP_CIRCLE, 0, 0}, mb = {NDP_GREY, NDP_SOLID, NDP_CIRCLE, 1.0, 0};
     ndp_style tm = {NDP_BLUE, NDP_SOLID, NDP_CIRCLE, 0, 0}, torch = {NDP_VERMILION, NDP_DASHED, NDP_CIRCLE, 0, 0};
     double cx[2], cy[2] = {TORCH_MSE, TORCH_MSE};
@@ -318,8 +320,8 @@ static int draw_spiral(const char *dir, const double *t, const double *y, const 
     ndp_ylim(p, -2, 2.6);
     ndp_legend(p, NDP_LEGEND_TOP_RIGHT);
     p = ndp_panel_at(fig, 0, 1);
-    ndp_line(p, c[0], c[1], N_DATA, "true", &tx);
-    ndp_line(p, c[2], c[3], N_DATA, "model", &mx);
+    ndp_line(p, c[0], c[1], N_DATA, "true", &arrow);
+    ndp_line(p, c[2], c[3], N_DATA, "model", &torch);
     ndp_title(p, "phase portrait");
     ndp_xlabel(p, "y1");
     ndp_ylabel(p, "y2");

@@ -54,6 +54,8 @@
    Figures: plots/ch04_fit.png (report Fig 5: after 300 updates and after 3000),
      plots/ch04_extrapolation.png (report Fig 6), plots/ch04_sigma.png (the sigma table),
      each with .dat/.gp; under build/quick/ with --quick.
+   Data: examples/data/lotka_volterra_noisy.csv, the sigma = 0.1 observations (t, prey,
+     predator) that examples/fit_csv.c fits (build/quick/ with --quick).
 */
 #define NEURALODE_IMPLEMENTATION
 #include "neuralode.h"
@@ -367,6 +369,21 @@ int main(int argc, char **argv)
         ndp_legend(p, NDP_LEGEND_OUTSIDE);
         if (ndp_finish(fig, dir, "ch04_sigma", msg)) ok = 0;
         printf("%s\n", msg);
+    }
+
+    /* 6. The sigma = 0.1 observations as a table, the data examples/fit_csv.c fits by default. */
+    {
+        static const char *const cols[3] = {"t", "prey", "predator"};
+        const char *csv = quick ? "build/quick/lotka_volterra_noisy.csv" : "examples/data/lotka_volterra_noisy.csv";
+        double table[NOBS * 3];   /* (NOBS,3): t, x, y */
+        for (i = 0; i < NOBS; i++) {
+            table[3 * i] = t_obs[i];
+            memcpy(table + 3 * i + 1, data + D * i, sizeof(double) * D);
+        }
+        if (nde_csv_write(csv, NOBS, 3, table, cols, "chapter 04: Lotka-Volterra (2/3, 4/3, 1, 1) from (1, 1), noise sigma = 0.1, seed 4", msg)) {
+            printf("%s\n", msg);
+            ok = 0;
+        } else printf("wrote %s\n", csv);
     }
 
     /* The claim. */

@@ -384,6 +384,9 @@ int main(int argc, char **argv)
         ndp_xlabel(p0, "t");
         ndp_xlabel(p1, "t");
         ndp_xlabel(p2, "t");
+        ndp_ylabel(p0, "energy error H(t) - H(0)");
+        ndp_ylabel(p1, "max |H - H(0)| so far");
+        ndp_ylabel(p2, "energy error H(t) - H(0)");
         fails += ndp_finish(fig, dir, "ch06_energy", msg) != NDP_OK;
         printf("%s\n", msg);
     }

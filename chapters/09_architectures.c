@@ -447,7 +447,9 @@ static void draw_ablation(const char *dir, const run *r2, const run *full, int n
             ndp_style ours = {NDP_BLUE + k, 0, NDP_CIRCLE, 0, 7.0}, doc = {NDP_BLUE + k, 0, NDP_CROSS, 0, 7.0};
             double x = k + 1, y = q ? r2[k].after.drift : r2[k].after.test;
             double yd = q ? table2[k].doc_drift : table2[k].doc_loss;
-            ndp_scatter(p, &x, &y, 1, q ? NULL : table2[k].name, &ours);
+            char label[NDP_TEXT_LEN];   /* numbered as on the x axis: no colour needed to decode */
+            snprintf(label, sizeof label, "%d = %s", k + 1, table2[k].name);
+            ndp_scatter(p, &x, &y, 1, q ? NULL : label, &ours);
             ndp_scatter(p, &x, &yd, 1, NULL, &doc);
         }
         for (k = 1; k < nseeds; k++) {
@@ -459,7 +461,7 @@ static void draw_ablation(const char *dir, const run *r2, const run *full, int n
         ndp_xlim(p, 0.5, N2 + 0.5);
         if (!q) ndp_ylim(p, 3e-3, 5.0); /* room above the points for the legend */
         ndp_title(p, q ? "drift ratio: RMS error last third / first third" : "test loss (full-trajectory MSE)");
-        ndp_xlabel(p, "configuration (1 = full model)");
+        ndp_xlabel(p, "configuration (numbered as in the legend)");
         ndp_ylabel(p, q ? "drift ratio" : "test MSE");
         if (!q) ndp_legend(p, NDP_LEGEND_TOP_RIGHT);
     }

@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 2,2 title 'Neural ODE dy/dt = NN(y^3) on the cubic spiral (the classic torchdiffeq demo)'
 
-# panel (0,0)
-set title 'trajectories from y0 = (2, 0)'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.05077
+set rmargin at screen 0.48538
+set tmargin at screen 0.93905
+set bmargin at screen 0.54476
+unset label
+set title ''
+set label 1 'trajectories from y0 = (2, 0)' at screen 0.26808, 0.95524 center
+
 set xlabel 't'
 set ylabel 'y1, y2'
 unset logscale
@@ -19,26 +27,42 @@ set yrange [-2:2.6000000000000001]
 set key default
 set key reverse Left top right box lc rgb '#BEBEBE' opaque
 unset colorbox
-plot 'ch01_spiral.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#009E73' title 'y1 true', \
-     'ch01_spiral.dat' index 1 using 1:2 with lines lw 1.67 dt 1 lc rgb '#E69F00' title 'y2 true', \
+plot 'ch01_spiral.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'y1 true', \
+     'ch01_spiral.dat' index 1 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'y2 true', \
      'ch01_spiral.dat' index 2 using 1:2 with lines lw 1.67 dt 2 lc rgb '#0072B2' title 'y1 model', \
-     'ch01_spiral.dat' index 3 using 1:2 with lines lw 1.67 dt 2 lc rgb '#CC79A7' title 'y2 model'
+     'ch01_spiral.dat' index 3 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'y2 model'
 
-# panel (0,1)
-set title 'phase portrait'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.55077
+set rmargin at screen 0.99000
+set tmargin at screen 0.90286
+set bmargin at screen 0.54476
+unset label
+set title ''
+set label 1 'phase portrait' at screen 0.77038, 0.95524 center
+set key default
+set key at screen 0.67462, 0.93905 left top vertical maxrows 1 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'y1'
 set ylabel 'y2'
 unset logscale
 set xrange [-2:2]
 set yrange [-2:2]
-set key default
-set key reverse Left above nobox
 unset colorbox
-plot 'ch01_spiral.dat' index 4 using 1:2 with lines lw 1.67 dt 1 lc rgb '#009E73' title 'true', \
-     'ch01_spiral.dat' index 5 using 1:2 with lines lw 1.67 dt 2 lc rgb '#0072B2' title 'model'
+plot 'ch01_spiral.dat' index 4 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'true', \
+     'ch01_spiral.dat' index 5 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'model'
 
-# panel (1,0)
-set title 'learned vector field (directions)'
+# panel (1,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06923
+set rmargin at screen 0.49000
+set tmargin at screen 0.45333
+set bmargin at screen 0.05905
+unset label
+set title ''
+set label 1 'learned vector field (directions)' at screen 0.27962, 0.46952 center
+
 set xlabel 'y1'
 set ylabel 'y2'
 unset logscale
@@ -48,16 +72,24 @@ unset key
 unset colorbox
 plot 'ch01_spiral.dat' index 6 using 1:2:3:4 with vectors head size screen 0.008,25 lw 1.17 lc rgb '#000000' notitle
 
-# panel (1,1)
-set title 'loss'
+# panel (1,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.57846
+set rmargin at screen 0.97615
+set tmargin at screen 0.37524
+set bmargin at screen 0.05905
+unset label
+set title ''
+set label 1 'loss' at screen 0.77731, 0.46952 center
+set key default
+set key at screen 0.61615, 0.45333 left top vertical maxrows 3 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'iteration'
 set ylabel 'loss'
 unset logscale
 set xrange [0:2000]
 set logscale y
 set yrange [0.0001:1]
-set key default
-set key reverse Left above nobox
 unset colorbox
 plot 'ch01_spiral.dat' index 7 using 1:2 with lines lw 0.67 dt 1 lc rgb '#8C8C8C' title 'minibatch MAE (training loss)', \
      'ch01_spiral.dat' index 8 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'full-trajectory MSE', \

@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,3 title 'Chapter 02: extrapolation outside [0, 1] (report Fig 2), and the remedy'
 
-# panel (0,0)
-set title '(a) backward to t = -30: the truth grows'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.05571
+set rmargin at screen 0.49071
+set tmargin at screen 0.88571
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 '(a) backward to t = -30: the truth grows' at screen 0.27321, 0.91607 center
+
 set xlabel 'time t'
 set ylabel 'u'
 unset logscale
@@ -24,8 +32,16 @@ plot 'ch02_extrapolation.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '
      'ch02_extrapolation.dat' index 2 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'truth u2', \
      'ch02_extrapolation.dat' index 3 using 1:2 with lines lw 2.00 dt 2 lc rgb '#D55E00' title 'Neural ODE u2'
 
-# panel (0,1)
-set title '(b) forward to t = 10: the truth decays'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.52857
+set rmargin at screen 0.98643
+set tmargin at screen 0.88571
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 '(b) forward to t = 10: the truth decays' at screen 0.75750, 0.91607 center
+
 set xlabel 'time t'
 set ylabel ''
 unset logscale

@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,2 title 'Chapter 02: du/dt = A u, a new random u0 (report Fig 1)'
 
-# panel (0,0)
-set title '(a) truth vs Neural ODE on the training interval [0, 1]'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.04714
+set rmargin at screen 0.48214
+set tmargin at screen 0.88571
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 '(a) truth vs Neural ODE on the training interval [0, 1]' at screen 0.25893, 0.91607 center
+
 set xlabel 'time t'
 set ylabel 'u'
 unset logscale
@@ -24,8 +32,16 @@ plot 'ch02_fit.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' t
      'ch02_fit.dat' index 2 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'truth u2', \
      'ch02_fit.dat' index 3 using 1:2 with lines lw 2.00 dt 2 lc rgb '#D55E00' title 'Neural ODE u2'
 
-# panel (0,1)
-set title '(b) training loss'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.57286
+set rmargin at screen 0.97786
+set tmargin at screen 0.88571
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 '(b) training loss' at screen 0.77536, 0.91607 center
+
 set xlabel 'Adam update'
 set ylabel 'MSE'
 unset logscale

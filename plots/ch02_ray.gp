@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,1 title 'Chapter 02: why backward extrapolation fails'
 
-# panel (0,0)
-set title 'the fields along the ray u = r e through the test u0'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.07800
+set rmargin at screen 0.98100
+set tmargin at screen 0.89677
+set bmargin at screen 0.10000
+unset label
+set title ''
+set label 1 'the fields along the ray u = r e through the test u0' at screen 0.52950, 0.92419 center
+
 set xlabel 'radius r = |u|'
 set ylabel '|du/dt|'
 unset logscale

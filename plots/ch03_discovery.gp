@@ -9,15 +9,23 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 2,2 title 'Chapter 03: discovering (alpha, beta, delta, gamma) with the adjoint'
 
-# panel (0,0)
-set title '(a) loss on the whole trajectory: trapped'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.05200
+set rmargin at screen 0.48333
+set tmargin at screen 0.88190
+set bmargin at screen 0.54476
+unset label
+set title ''
+set label 1 '(a) loss on the whole trajectory: trapped' at screen 0.26767, 0.95524 center
+set key default
+set key at screen 0.07667, 0.93905 left top vertical maxrows 2 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'Adam step'
 set ylabel 'parameter value'
 unset logscale
 set xrange [0:400]
 set yrange [0.5:3.5]
-set key default
-set key reverse Left above nobox
 unset colorbox
 plot 'ch03_discovery.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'alpha (true 0.6667)', \
      'ch03_discovery.dat' index 1 using 1:2 with lines lw 1.67 dt 2 lc rgb '#0072B2' notitle, \
@@ -28,8 +36,16 @@ plot 'ch03_discovery.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#007
      'ch03_discovery.dat' index 6 using 1:2 with lines lw 1.67 dt 1 lc rgb '#CC79A7' title 'gamma (true 1)', \
      'ch03_discovery.dat' index 7 using 1:2 with lines lw 1.67 dt 2 lc rgb '#CC79A7' notitle
 
-# panel (0,1)
-set title '(b) loss on 90 windows of 1 time unit'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.55200
+set rmargin at screen 0.98333
+set tmargin at screen 0.93905
+set bmargin at screen 0.54476
+unset label
+set title ''
+set label 1 '(b) loss on 90 windows of 1 time unit' at screen 0.76767, 0.95524 center
+
 set xlabel 'Adam step'
 set ylabel 'parameter value'
 unset logscale
@@ -47,8 +63,16 @@ plot 'ch03_discovery.dat' index 8 using 1:2 with lines lw 1.67 dt 1 lc rgb '#007
      'ch03_discovery.dat' index 14 using 1:2 with lines lw 1.67 dt 1 lc rgb '#CC79A7' title 'gamma (true 1)', \
      'ch03_discovery.dat' index 15 using 1:2 with lines lw 1.67 dt 2 lc rgb '#CC79A7' notitle
 
-# panel (1,0)
-set title '(c) max relative parameter error'
+# panel (1,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06800
+set rmargin at screen 0.48333
+set tmargin at screen 0.45333
+set bmargin at screen 0.05905
+unset label
+set title ''
+set label 1 '(c) max relative parameter error' at screen 0.27567, 0.46952 center
+
 set xlabel 'Adam step'
 set ylabel 'max_k |theta_k - true_k| / true_k'
 unset logscale
@@ -62,8 +86,16 @@ plot 'ch03_discovery.dat' index 16 using 1:2 with lines lw 1.67 dt 1 lc rgb '#00
      'ch03_discovery.dat' index 17 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title '(b) windows', \
      'ch03_discovery.dat' index 18 using 1:2 with lines lw 1.67 dt 3 lc rgb '#000000' title 'claim: 1e-2'
 
-# panel (1,1)
-set title '(d) models after training vs data'
+# panel (1,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.55200
+set rmargin at screen 0.98733
+set tmargin at screen 0.45333
+set bmargin at screen 0.05905
+unset label
+set title ''
+set label 1 '(d) models after training vs data' at screen 0.76967, 0.46952 center
+
 set xlabel 't'
 set ylabel 'population'
 unset logscale

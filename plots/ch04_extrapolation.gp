@@ -9,15 +9,23 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,1 title 'Chapter 04: forward extrapolation to t = 50 (report Fig 6)'
 
-# panel (0,0)
-set title 'trained on [0, 10] only (the model of Fig 5 (b))'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.05571
+set rmargin at screen 0.98643
+set tmargin at screen 0.79333
+set bmargin at screen 0.10333
+unset label
+set title ''
+set label 1 'trained on [0, 10] only (the model of Fig 5 (b))' at screen 0.52107, 0.92167 center
+set key default
+set key at screen 0.08714, 0.89333 left top vertical maxrows 2 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'time t'
 set ylabel 'population'
 unset logscale
 set xrange [0:50]
-set yrange [0:2]
-set key default
-set key reverse Left above nobox
+set yrange [0:2.5]
 unset colorbox
 plot 'ch04_extrapolation.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'truth prey x', \
      'ch04_extrapolation.dat' index 1 using 1:2 with lines lw 2.00 dt 2 lc rgb '#0072B2' title 'Neural ODE x', \

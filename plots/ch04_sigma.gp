@@ -9,8 +9,18 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,1 title 'Chapter 04: error of the fit against the noise level'
 
-# panel (0,0)
-set title 'one model per sigma: same draws z, same initialisation'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.10200
+set rmargin at screen 0.97500
+set tmargin at screen 0.76452
+set bmargin at screen 0.10000
+unset label
+set title ''
+set label 1 'one model per sigma: same draws z, same initialisation' at screen 0.53850, 0.92419 center
+set key default
+set key at screen 0.11400, 0.89677 left top vertical maxrows 3 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'noise standard deviation sigma'
 set ylabel 'MSE per component at the 41 times'
 unset logscale
@@ -18,8 +28,6 @@ set logscale x
 set xrange [0.01:0.10000000000000001]
 set logscale y
 set yrange [1.0000000000000001e-05:0.10000000000000001]
-set key default
-set key reverse Left above nobox
 unset colorbox
 plot 'ch04_sigma.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'mse_vs_truth after 300 updates', \
      'ch04_sigma.dat' index 1 using 1:2 with lines lw 1.67 dt 1 lc rgb '#009E73' title 'mse_vs_data (kept parameters)', \

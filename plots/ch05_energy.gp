@@ -9,10 +9,18 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,2 title 'Energy along the truth and the Neural ODE (report Fig 10)'
 
-# panel (0,0)
-set title 'H(t) - H(0), axis cut at +-oscillation energy'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.07846
+set rmargin at screen 0.48077
+set tmargin at screen 0.88571
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 'H(t) - H(0), axis cut at +-oscillation energy' at screen 0.27962, 0.91607 center
+
 set xlabel 't'
-set ylabel ''
+set ylabel 'energy error H(t) - H(0)'
 unset logscale
 set xrange [0:200]
 set yrange [-0.036742344387992176:0.036742344387992176]
@@ -23,10 +31,18 @@ plot 'ch05_energy.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2
      'ch05_energy.dat' index 1 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth, Gauss-Legendre h 0.01', \
      'ch05_energy.dat' index 2 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'Neural ODE'
 
-# panel (0,1)
-set title 'max over [0, t] of |H - H(0)|'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.57846
+set rmargin at screen 0.98077
+set tmargin at screen 0.88571
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 'max over [0, t] of |H - H(0)|' at screen 0.77962, 0.91607 center
+
 set xlabel 't'
-set ylabel ''
+set ylabel 'max |H - H(0)| so far'
 unset logscale
 set xrange [0:200]
 set logscale y

@@ -9,36 +9,60 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 2,2 title 'Neural ODE fit on the training interval [0, 2.5] (report Fig 8)'
 
-# panel (0,0)
-set title 'theta1'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06333
+set rmargin at screen 0.47917
+set tmargin at screen 0.87250
+set bmargin at screen 0.55875
+unset label
+set title ''
+set label 1 'theta1' at screen 0.27125, 0.94125 center
+set key default
+set key at screen 0.01833, 0.92000 left top vertical maxrows 1 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 't'
 set ylabel ''
 unset logscale
 set xrange [0:2.5]
-set yrange [-0.050000000000000003:0.050000000000000003]
-set key default
-set key reverse Left above nobox
+set yrange [-0.050000000000000003:0.10000000000000001]
 unset colorbox
 plot 'ch05_fit.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#8C8C8C' title 'truth', \
      'ch05_fit.dat' index 1 using 1:2 with points pt 7 ps 1.00 lc rgb '#000000' title '26 observations', \
      'ch05_fit.dat' index 2 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'Neural ODE'
 
-# panel (0,1)
-set title 'theta2'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.56333
+set rmargin at screen 0.97917
+set tmargin at screen 0.87250
+set bmargin at screen 0.55875
+unset label
+set title ''
+set label 1 'theta2' at screen 0.77125, 0.94125 center
+set key default
+set key at screen 0.51833, 0.92000 left top vertical maxrows 1 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 't'
 set ylabel ''
 unset logscale
 set xrange [0:2.5]
 set yrange [-0.10000000000000001:0.10000000000000001]
-set key default
-set key reverse Left above nobox
 unset colorbox
 plot 'ch05_fit.dat' index 3 using 1:2 with lines lw 1.67 dt 1 lc rgb '#8C8C8C' title 'truth', \
      'ch05_fit.dat' index 4 using 1:2 with points pt 7 ps 1.00 lc rgb '#000000' title '26 observations', \
      'ch05_fit.dat' index 5 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'Neural ODE'
 
-# panel (1,0)
-set title 'p_theta1'
+# panel (1,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.05333
+set rmargin at screen 0.47917
+set tmargin at screen 0.43875
+set bmargin at screen 0.07750
+unset label
+set title ''
+set label 1 'p_theta1' at screen 0.26625, 0.46000 center
+
 set xlabel 't'
 set ylabel ''
 unset logscale
@@ -51,15 +75,23 @@ plot 'ch05_fit.dat' index 6 using 1:2 with lines lw 1.67 dt 1 lc rgb '#8C8C8C' t
      'ch05_fit.dat' index 7 using 1:2 with points pt 7 ps 1.00 lc rgb '#000000' title '26 observations', \
      'ch05_fit.dat' index 8 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'Neural ODE'
 
-# panel (1,1)
-set title 'p_theta2'
+# panel (1,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.55333
+set rmargin at screen 0.97917
+set tmargin at screen 0.39125
+set bmargin at screen 0.07750
+unset label
+set title ''
+set label 1 'p_theta2' at screen 0.76625, 0.46000 center
+set key default
+set key at screen 0.51833, 0.43875 left top vertical maxrows 1 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 't'
 set ylabel ''
 unset logscale
 set xrange [0:2.5]
 set yrange [-0.20000000000000001:0.20000000000000001]
-set key default
-set key reverse Left above nobox
 unset colorbox
 plot 'ch05_fit.dat' index 9 using 1:2 with lines lw 1.67 dt 1 lc rgb '#8C8C8C' title 'truth', \
      'ch05_fit.dat' index 10 using 1:2 with points pt 7 ps 1.00 lc rgb '#000000' title '26 observations', \

@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,2 title 'Backsolve adjoint at lambda = 100: dL/dlambda error follows the forward y(1) error'
 
-# panel (0,0)
-set title 'against atol'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.07286
+set rmargin at screen 0.49071
+set tmargin at screen 0.88571
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 'against atol' at screen 0.28179, 0.91607 center
+
 set xlabel 'atol (rtol = 1e-6)'
 set ylabel 'relative error'
 unset logscale
@@ -26,8 +34,16 @@ plot 'ch07_atol.dat' index 0 using 1:2 with lines lw 2.67 dt 1 lc rgb '#0072B2' 
      'ch07_atol.dat' index 2 using 1:2 with lines lw 1.67 dt 2 lc rgb '#009E73' title '|y rebuilt backwards (0) - 1|', \
      'ch07_atol.dat' index 3 using 1:2 with lines lw 1.67 dt 3 lc rgb '#8C8C8C' title 'atol = y(1) = e^-100'
 
-# panel (0,1)
-set title 'against rtol: a relative error is not amplified'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.57286
+set rmargin at screen 0.97786
+set tmargin at screen 0.88571
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 'against rtol: a relative error is not amplified' at screen 0.77536, 0.91607 center
+
 set xlabel 'rtol (atol = 1e-60)'
 set ylabel 'relative error'
 unset logscale

@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,1
 
-# panel (0,0)
-set title 'Robertson, lines: sdirk4 (297 steps to t = 100, 590 to t = 1e5)'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.07091
+set rmargin at screen 0.96636
+set tmargin at screen 0.94516
+set bmargin at screen 0.10000
+unset label
+set title ''
+set label 1 'Robertson, lines: sdirk4 (297 steps to t = 100, 590 to t = 1e5)' at screen 0.51864, 0.97258 center
+
 set xlabel 't'
 set ylabel 'concentration'
 unset logscale

@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,2 title 'What a gradient holds: backprop and method A grow with the steps, backsolve does not'
 
-# panel (0,0)
-set title 'peak bytes of one gradient call (B = 4, 2-64-2 tanh)'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.07600
+set rmargin at screen 0.47933
+set tmargin at screen 0.89677
+set bmargin at screen 0.10000
+unset label
+set title ''
+set label 1 'peak bytes of one gradient call (B = 4, 2-64-2 tanh)' at screen 0.27767, 0.92419 center
+
 set xlabel 'forward steps (dopri5, rtol 1e-6)'
 set ylabel 'bytes'
 unset logscale
@@ -27,15 +35,23 @@ plot 'ch08_memory.dat' index 0 using 1:2 with lines lw 2.00 dt 1 lc rgb '#0072B2
      'ch08_memory.dat' index 3 using 1:2 with lines lw 2.00 dt 1 lc rgb '#E69F00' title 'interp adjoint', \
      'ch08_memory.dat' index 4 using 1:2 with lines lw 2.00 dt 1 lc rgb '#56B4E9' title 'backsolve adjoint'
 
-# panel (0,1)
-set title 'the batch''s orbits (closed: Phi is conserved)'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.54400
+set rmargin at screen 0.99133
+set tmargin at screen 0.83548
+set bmargin at screen 0.10000
+unset label
+set title ''
+set label 1 'the batch''s orbits (closed: Phi is conserved)' at screen 0.76767, 0.92419 center
+set key default
+set key at screen 0.56267, 0.89677 left top vertical maxrows 1 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'y1'
 set ylabel 'y2'
 unset logscale
 set xrange [-3:3]
 set yrange [-3:3]
-set key default
-set key reverse Left above nobox
 unset colorbox
 plot 'ch08_memory.dat' index 5 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'row 0', \
      'ch08_memory.dat' index 6 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'row 1', \

@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,2 title 'Architecture search on the cubic spiral: circles ours, crosses the document''s Table 1'
 
-# panel (0,0)
-set title 'test loss (full-trajectory MSE) against parameters'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06800
+set rmargin at screen 0.47133
+set tmargin at screen 0.90000
+set bmargin at screen 0.09688
+unset label
+set title ''
+set label 1 'test loss (full-trajectory MSE) against parameters' at screen 0.26967, 0.92656 center
+
 set xlabel 'parameters'
 set ylabel 'test MSE'
 unset logscale
@@ -34,8 +42,16 @@ plot 'ch09_architectures.dat' index 0 using 1:2 with points pt 7 ps 1.75 lc rgb 
      'ch09_architectures.dat' index 10 using 1:2 with points pt 7 ps 1.75 lc rgb '#CC79A7' title 'TimeAware-64 (t as input)', \
      'ch09_architectures.dat' index 11 using 1:2 with points pt 2 ps 1.75 lc rgb '#CC79A7' notitle
 
-# panel (0,1)
-set title 'validation MSE (every 10th point) during training'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.56800
+set rmargin at screen 0.97933
+set tmargin at screen 0.90000
+set bmargin at screen 0.09688
+unset label
+set title ''
+set label 1 'validation MSE (every 10th point) during training' at screen 0.77367, 0.92656 center
+
 set xlabel 'iteration'
 set ylabel 'MSE'
 unset logscale

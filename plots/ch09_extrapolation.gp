@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,2 title 'Extrapolation to t = 35 (trained on [0, 25])'
 
-# panel (0,0)
-set title 'phase portrait, t in [0, 35]'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06000
+set rmargin at screen 0.48333
+set tmargin at screen 0.90000
+set bmargin at screen 0.09688
+unset label
+set title ''
+set label 1 'phase portrait, t in [0, 35]' at screen 0.27167, 0.92656 center
+
 set xlabel 'y1'
 set ylabel 'y2'
 unset logscale
@@ -23,8 +31,16 @@ plot 'ch09_extrapolation.dat' index 0 using 1:2 with lines lw 2.00 dt 1 lc rgb '
      'ch09_extrapolation.dat' index 1 using 1:2 with lines lw 1.33 dt 2 lc rgb '#0072B2' title 'baseline Dense-128x4 (best checkpoint)', \
      'ch09_extrapolation.dat' index 2 using 1:2 with lines lw 1.33 dt 2 lc rgb '#D55E00' title 'full model (Residual-64)'
 
-# panel (0,1)
-set title 'y1 against t'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.56000
+set rmargin at screen 0.98733
+set tmargin at screen 0.90000
+set bmargin at screen 0.09688
+unset label
+set title ''
+set label 1 'y1 against t' at screen 0.77367, 0.92656 center
+
 set xlabel 't'
 set ylabel 'y1'
 unset logscale

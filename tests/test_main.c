@@ -15,6 +15,7 @@ void test_harden(void);
 void test_badinput(void);
 void test_augment(void);
 void test_kernels(void);
+void test_csv(void);
 
 int main(void)
 {
@@ -31,6 +32,7 @@ int main(void)
     test_harden();
     test_badinput();
     test_augment();
+    test_csv();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;
 }

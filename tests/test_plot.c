@@ -354,7 +354,7 @@ static void test_errors(void)
 
 /* ---------------------------------------------------------------- saved files */
 
-static const char *const saved[] = {"all", "small", "edge"};
+static const char *const saved[] = {"all", "small", "edge", "titled"};
 
 /* Non-white pixels inside [x0, x1) x [y0, y1) of an (h, w, c) image. */
 /* Coloured pixels in box: the series' palette colours, not the white
@@ -612,6 +612,116 @@ static void test_extreme_ranges(void)
     ndp_figure_free(fig);
 }
 
+/* ---------------------------------------------------------------- readable figures */
+
+/* Ink of vermilion in the plot area of p, as coverage (green channel: white 255, vermilion 94). */
+static double red_ink(ndp_figure *f, ndp_panel *p)
+{
+    ndp_panel_info info;
+    const unsigned char *img;
+    double ink = 0;
+    int w = 0, X, Y;
+    if (ndp_render(f, NULL) != NDP_OK) return -1;
+    img = ndp_pixels(f, &w, NULL);
+    ndp_panel_layout(p, &info);
+    for (Y = info.plot[1]; Y < info.plot[3]; Y++)
+        for (X = info.plot[0]; X < info.plot[2]; X++) {
+            const unsigned char *q = img + 3 * (Y * w + X);
+            if (q[0] > q[2] + 4) ink += (255.0 - q[1]) / (255.0 - 94.0);
+        }
+    return ink;
+}
+
+/* What the outside review of the figures asked for (issue 15, item 5):
+   - triangles and diamonds: one marker's ink equals its area (2.46 r^2 and 2.88 r^2);
+   - ndp_paired gives a variable one colour in every role, and each variable its own marker;
+   - ndp_mark_every puts markers on a line (ink grows by about their area) and refuses k < 0;
+   - a scatter point 0.2% of the range below a nice tick is not cut by the frame: the axis
+     grows to the next tick; a line there keeps the range;
+   - the gnuplot script places the plot areas, the panel title and an outside legend where
+     the PNG has them (the legend's top below the title's centre), not gnuplot's "key above". */
+static void test_readable(void)
+{
+    static const double area[2] = {0.5 * 2.4 * 2.05, 2 * 1.2 * 1.2};
+    static const char *const shape[2] = {"triangle", "diamond"};
+    double x = 0.5, y = 0.5, t[3] = {0, 1, 2}, v[3] = {0, 1.996, 1}, lo_ink, hi_ink, r = 8;
+    ndp_panel_info info;
+    ndp_style a = ndp_paired(1, NDP_ROLE_TRUTH), b = ndp_paired(1, NDP_ROLE_MODEL), c = ndp_paired(1, NDP_ROLE_DATA);
+    ndp_style d = ndp_paired(2, NDP_ROLE_DATA);
+    ndp_panel *p;
+    ndp_figure *f;
+    char name[128], line[512];
+    FILE *gp;
+    int k, key_ok = 0, margins = 0, above = 0;
+    double key_top = -1, title_y = -1;
+    for (k = 0; k < 2; k++) {
+        ndp_style st = {NDP_VERMILION, 0, NDP_TRIANGLE + k, 0, 8.0};
+        double ink;
+        f = unit_figure(&p);
+        ndp_scatter(p, &x, &y, 1, NULL, &st);
+        ink = red_ink(f, p);
+        snprintf(name, sizeof name, "a %s marker of radius 8 inks its area", shape[k]);
+        CHECK_REL(name, ink, area[k] * r * r, 0.06);
+        ndp_figure_free(f);
+    }
+    CHECK("ndp_paired: truth, model and data of one variable share a colour", a.color == b.color && b.color == c.color);
+    CHECK("ndp_paired: truth solid, model dashed", a.dash == NDP_SOLID && b.dash == NDP_DASHED);
+    CHECK("ndp_paired: two variables differ in colour and marker", c.color != d.color && c.marker != d.marker);
+
+    f = unit_figure(&p);
+    {
+        ndp_style st = {NDP_VERMILION, NDP_SOLID, NDP_SQUARE, 0, 6.0};
+        double xs[5] = {0.1, 0.3, 0.5, 0.7, 0.9}, ys[5] = {0.5, 0.5, 0.5, 0.5, 0.5};
+        ndp_line(p, xs, ys, 5, "marked", &st);
+        lo_ink = red_ink(f, p);
+        CHECK("ndp_mark_every(p, 2) on the last line", ndp_mark_every(p, 2) == NDP_OK);
+        hi_ink = red_ink(f, p);
+        printf("     a line: ink %.0f, with 3 square markers of radius 6: %.0f\n", lo_ink, hi_ink);
+        CHECK("markers every 2nd point add ink (3 squares, each up to 144 - the line's 12 x 2.5)",
+              hi_ink - lo_ink > 3 * (0.85 * 0.85 * 144 - 30) && hi_ink - lo_ink < 3 * 145);
+        CHECK("ndp_mark_every(p, -1) -> NDP_ERR_ARG", ndp_mark_every(p, -1) == NDP_ERR_ARG);
+    }
+    ndp_figure_free(f);
+
+    for (k = 0; k < 2; k++) {   /* the same data as points, then as a line */
+        f = ndp_figure_create(400, 300, 1, 1, NULL);
+        p = ndp_panel_at(f, 0, 0);
+        if (k == 0) ndp_scatter(p, t, v, 3, NULL, NULL);
+        else ndp_line(p, t, v, 3, NULL, NULL);
+        ndp_render(f, NULL);
+        ndp_panel_layout(p, &info);
+        snprintf(name, sizeof name, "%s with a value 1.996: y axis ends at %g (%s)", k ? "a line" : "a marker", info.y.hi,
+                 k ? "2: lines are not cut" : "above 2: the marker is whole");
+        CHECK(name, k ? info.y.hi == 2 : info.y.hi > 2);
+        ndp_figure_free(f);
+    }
+
+    f = ndp_figure_create(800, 500, 2, 1, NULL);
+    ndp_figure_title(f, "a figure title");
+    for (k = 0; k < 2; k++) {
+        p = ndp_panel_at(f, k, 0);
+        ndp_line(p, t, v, 3, "first curve", NULL);
+        ndp_line(p, t, t, 3, "second curve", NULL);
+        ndp_title(p, "panel title");
+        ndp_legend(p, NDP_LEGEND_OUTSIDE);
+    }
+    CHECK("save the two-panel figure with outside legends", ndp_save(f, OUT "/titled", NULL) == NDP_OK);
+    ndp_figure_free(f);
+    gp = fopen(OUT "/titled.gp", "r");
+    while (gp && fgets(line, sizeof line, gp)) {
+        double u, w;
+        margins += strncmp(line, "set tmargin at screen", 21) == 0;
+        above += strstr(line, "key") != NULL && strstr(line, "above") != NULL;
+        if (key_top < 0 && sscanf(line, "set key at screen %lf, %lf", &u, &w) == 2) { key_top = w; key_ok = 1; }
+        if (title_y < 0 && strstr(line, "'panel title' at screen") && sscanf(strstr(line, "at screen"), "at screen %lf, %lf", &u, &w) == 2)
+            title_y = w;
+    }
+    if (gp) fclose(gp);
+    printf("     titled.gp: %d panels placed, legend top %.3f, panel title %.3f (screen)\n", margins, key_top, title_y);
+    CHECK("gnuplot: every panel's plot area placed as in the PNG", margins == 2);
+    CHECK("gnuplot: the outside legend sits below the panel title, not 'above'", key_ok && above == 0 && key_top < title_y);
+}
+
 void test_plot(void)
 {
     test_extreme_ranges();
@@ -626,5 +736,6 @@ void test_plot(void)
     test_save();
     test_strided();
     test_finish();
+    test_readable();
     test_gnuplot();
 }
