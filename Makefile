@@ -54,8 +54,8 @@ $(BUILD)/%: chapters/%.c $(wildcard chapters/*.h) tests/fixtures/refs.h tests/pr
 $(BUILD)/ex_%: examples/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(PNG_OBJ) $(LDLIBS)
 
-$(BUILD)/bench: bench/bench.c bench/bench_stiff.c tests/problems.c neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
-	$(CC) $(CFLAGS) -I. -o $@ bench/bench.c bench/bench_stiff.c tests/problems.c $(LDLIBS)
+$(BUILD)/bench: bench/bench.c bench/bench_stiff.c bench/bench_odenet.c chapters/odenet.h tests/problems.c neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
+	$(CC) $(CFLAGS) -I. -o $@ bench/bench.c bench/bench_stiff.c bench/bench_odenet.c tests/problems.c $(LDLIBS)
 
 test: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES)
 	@sh tools/run_tests.sh $(BUILD) $(CH_BINS)
@@ -100,13 +100,17 @@ bench-peer: | $(BUILD)
 	    -lsundials_sunlinsoldense -lsundials_sunmatrixdense $(LDLIBS) && $(BUILD)/cvodes_peer; \
 	else echo "bench-peer needs libsundials-dev: apt-get install -y libsundials-dev"; fi
 
-# Optional: the spiral job in PyTorch (own dopri5, autograd through it) next to ours, same run.
-# SEEDS=0,1,...,19 for the spread; needs Debian's python3-torch.
+# Optional: the spiral job and one epoch of chapter 12's ODE-Net in PyTorch (own dopri5,
+# autograd through it) next to ours, same run; the ODE-Net line ends with the ratio of CPU
+# time per iteration. SEEDS=0,1,...,19 for the spiral's spread; needs Debian's python3-torch.
 PYTHON ?= /usr/bin/python3
 SEEDS  ?= 0,1,2
 bench-torch: $(BUILD)/bench
 	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
-	  $(BUILD)/bench spiral && $(PYTHON) bench/torch_spiral_peer.py --seeds $(SEEDS); \
+	  $(BUILD)/bench spiral && $(PYTHON) bench/torch_spiral_peer.py --seeds $(SEEDS) && \
+	  $(BUILD)/bench odenet | tee $(BUILD)/bench_odenet.log && \
+	  $(PYTHON) bench/torch_odenet_peer.py --ours-cpu-ms \
+	    "$$(sed -n 's/.*cpu_ms_per_iter=\([0-9.]*\).*/\1/p' $(BUILD)/bench_odenet.log)"; \
 	else echo "bench-torch needs PyTorch: apt-get install -y python3-torch"; fi
 
 ch%:
