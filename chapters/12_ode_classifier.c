@@ -328,9 +328,17 @@ static void draw_training(const char *dir, const result *res)
         if (k > ODN_ODE_ADJOINT) continue;
         snprintf(lab, sizeof lab, "%s forward", k == 0 ? "backprop" : "adjoint");
         ndp_line(pb, ep + 1, res[k].nfe_fwd + 1, res[k].epochs, lab, &s);
+        ndp_scatter(pb, ep + 1, res[k].nfe_fwd + 1, res[k].epochs, NULL, &s);
         snprintf(lab, sizeof lab, "%s backward", k == 0 ? "backprop (vjp)" : "adjoint");
         dashed.color = k + 1;
+        dashed.marker = NDP_SQUARE;
         ndp_line(pb, ep + 1, res[k].nfe_bwd + 1, res[k].epochs, lab, &dashed);
+        ndp_scatter(pb, ep + 1, res[k].nfe_bwd + 1, res[k].epochs, NULL, &dashed);
+    }
+    {   /* issue 10's anchors: torchdiffeq's run of this ODE-Net after 5 and 10 epochs */
+        double ax[2] = {5, 10}, ay[2] = {0.869, 0.878};
+        ndp_style g = {NDP_GREY, 0, NDP_CROSS, 0, 6};
+        if (res[0].epochs >= 5) ndp_scatter(pa, ax, ay, res[0].epochs >= 10 ? 2 : 1, "torchdiffeq ODE-Net (issue 10)", &g);
     }
     ndp_title(pa, "Test accuracy after each epoch");
     ndp_xlabel(pa, "epoch");
@@ -346,26 +354,24 @@ static void draw_training(const char *dir, const result *res)
 
 static void draw_tolerance(const char *dir, const double *tol, const double *acc, const double *nfe)
 {
+    static const char *const title[2] = {"Trained ODE-Net solved at other tolerances",
+                                         "Accuracy against evaluations per test batch"};
+    static const char *const xlabel[2] = {"rtol = atol at test time (trained at 1e-3)",
+                                          "evaluations of f per batch of 1000"};
     char msg[NDP_MSG_LEN];
     ndp_figure *fig = ndp_figure_create(1400, 560, 1, 2, msg);
-    ndp_panel *pa, *pb;
-    ndp_style s = {NDP_BLUE, 0, 0, 0, 0};
+    int k;
     if (!fig) return;
-    pa = ndp_panel_at(fig, 0, 0);
-    pb = ndp_panel_at(fig, 0, 1);
-    ndp_line(pa, tol, acc, NTOL, NULL, &s);
-    ndp_scatter(pa, tol, acc, NTOL, NULL, &s);
-    ndp_log(pa, 1, 0);
-    ndp_title(pa, "Trained ODE-Net solved at other tolerances");
-    ndp_xlabel(pa, "rtol = atol at test time (trained at 1e-3)");
-    ndp_ylabel(pa, "test accuracy");
-    s.color = NDP_VERMILION;
-    ndp_line(pb, nfe, acc, NTOL, NULL, &s);
-    ndp_scatter(pb, nfe, acc, NTOL, NULL, &s);
-    ndp_log(pb, 1, 0);
-    ndp_title(pb, "Accuracy against evaluations per test batch");
-    ndp_xlabel(pb, "evaluations of f per batch of 1000");
-    ndp_ylabel(pb, "test accuracy");
+    for (k = 0; k < 2; k++) {
+        ndp_panel *pa = ndp_panel_at(fig, 0, k);
+        ndp_style s = {k ? NDP_VERMILION : NDP_BLUE, 0, 0, 0, 0};
+        ndp_line(pa, k ? nfe : tol, acc, NTOL, NULL, &s);
+        ndp_scatter(pa, k ? nfe : tol, acc, NTOL, NULL, &s);
+        ndp_log(pa, 1, 0);
+        ndp_title(pa, title[k]);
+        ndp_xlabel(pa, xlabel[k]);
+        ndp_ylabel(pa, "test accuracy");
+    }
     ndp_finish(fig, dir, "ch12_tolerance", msg);
     printf("%s\n", msg);
 }

@@ -53,3 +53,22 @@ double max_rel_diff(int n, const double *a, const double *b, double floor)
     }
     return m;
 }
+
+long check_read_file(const char *path, unsigned char *buf, long cap)
+{
+    FILE *f = fopen(path, "rb");
+    long n;
+    if (!f) return -1;
+    n = (long)fread(buf, 1, (size_t)cap, f);
+    fclose(f);
+    return n;
+}
+
+int check_write_file(const char *path, const unsigned char *buf, long n)
+{
+    FILE *f = fopen(path, "wb");
+    int ok;
+    if (!f) return -1;
+    ok = fwrite(buf, 1, (size_t)n, f) == (size_t)n;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}

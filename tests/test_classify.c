@@ -19,25 +19,6 @@ static const char *tmp_path(char *buf, const char *name)
     return buf;
 }
 
-static int write_bytes(const char *path, const unsigned char *b, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    int ok;
-    if (!f) return -1;
-    ok = fwrite(b, 1, n, f) == n;
-    return fclose(f) == 0 && ok ? 0 : -1;
-}
-
-static long read_bytes(const char *path, unsigned char *b, long cap)
-{
-    FILE *f = fopen(path, "rb");
-    long n;
-    if (!f) return -1;
-    n = (long)fread(b, 1, (size_t)cap, f);
-    fclose(f);
-    return n;
-}
-
 /* ---------------------------------------------------------------------- */
 /* Softmax cross-entropy                                                   */
 /* ---------------------------------------------------------------------- */
@@ -86,6 +67,14 @@ static void test_softmax_ce(void)
 /* The classification head as a point loss                                 */
 /* ---------------------------------------------------------------------- */
 
+static void classifier_init(nde_classifier *c, nde_mlp *head, const int *labels, double *gparams)
+{
+    memset(c, 0, sizeof *c);
+    c->head = head;
+    c->labels = labels;
+    c->gparams = gparams;
+}
+
 /* The head alone: dL/dz(T) and dL/dtheta_head against central differences. */
 static void test_classifier_head(void)
 {
@@ -103,10 +92,7 @@ static void test_classifier_head(void)
     for (i = 0; i < N * B * D; i++) y[i] = nde_rng_normal(&r);
     gp = (double *)calloc((size_t)head.nparams, sizeof(double));
     fdp = (double *)calloc((size_t)head.nparams, sizeof(double));
-    memset(&c, 0, sizeof c);
-    c.head = &head;
-    c.labels = labels;
-    c.gparams = gp;
+    classifier_init(&c, &head, labels, gp);
     nde_loss_classify(&c, N, B, D, t, y, g);
     CHECK("classifier: status NDE_OK", c.status == NDE_OK);
     for (i = 0; i < B * D; i++) zero_ok = zero_ok && g[i] == 0.0;
@@ -173,10 +159,7 @@ static void test_classify_through_ode(void)
     fdth = (double *)calloc((size_t)f.nparams, sizeof(double));
     ghead = (double *)calloc((size_t)head.nparams, sizeof(double));
     scratch = (double *)calloc((size_t)f.nparams, sizeof(double));
-    memset(&c, 0, sizeof c);
-    c.head = &head;
-    c.labels = labels;
-    c.gparams = ghead;
+    classifier_init(&c, &head, labels, ghead);
     loss.point = nde_loss_classify;
     loss.running = NULL;
     loss.ctx = &c;
@@ -365,7 +348,7 @@ static void test_idx_errors(void)
     /* through the file reader: the path is in the message */
     d[0] = 2; d[1] = 3;
     n = make_idx(b, NDE_IDX_U8, 2, d, 5);
-    write_bytes(path, b, n);
+    check_write_file(path, b, n);
     rc = nde_idx_read(path, &x, msg);
     CHECK("truncated file -> NDE_ERR_FORMAT, message names the file", rc == NDE_ERR_FORMAT && strstr(msg, path));
     remove(path);
@@ -426,11 +409,11 @@ static void test_idx_gzip(void)
     tmp_path(gpath, "nde_test_idx_gz.idx.gz");
     nde_idx_save(path, NDE_IDX_U8, 2, dims, v, msg);
     rc = nde_idx_read(path, &a, msg);
-    n = read_bytes(path, plain, 4096);
+    n = check_read_file(path, plain, 4096);
     CHECK("gzip: the plain file reads", rc == NDE_OK && n == 4 + 8 + NV);
 
     ng = (long)make_gzip_stored(gz, plain, (size_t)n);
-    write_bytes(gpath, gz, (size_t)ng);
+    check_write_file(gpath, gz, ng);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip (stored blocks, FEXTRA/FNAME/FCOMMENT/FHCRC) reads to the plain file's bits", rc == NDE_OK && idx_equal(&a, &b));
     if (rc == NDE_OK) nde_idx_free(&b);
@@ -446,25 +429,25 @@ static void test_idx_gzip(void)
         free(two);
     }
     gz[ng - 6] ^= 1;
-    write_bytes(gpath, gz, (size_t)ng);
+    check_write_file(gpath, gz, ng);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip with a damaged CRC-32 -> NDE_ERR_FORMAT, 'CRC-32'", rc == NDE_ERR_FORMAT && strstr(msg, "CRC-32"));
     gz[ng - 6] ^= 1;
     gz[ng - 1] = 0x7f; /* ISIZE claims 2 GB */
-    write_bytes(gpath, gz, (size_t)ng);
+    check_write_file(gpath, gz, ng);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip whose ISIZE claims 2 GB from 400 bytes -> NDE_ERR_FORMAT before allocating", rc == NDE_ERR_FORMAT && strstr(msg, "claims"));
     gz[ng - 1] = 0;
     gz[ng - 4] ^= 1; /* ISIZE one byte off */
-    write_bytes(gpath, gz, (size_t)ng);
+    check_write_file(gpath, gz, ng);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip whose ISIZE is one byte off -> NDE_ERR_FORMAT", rc == NDE_ERR_FORMAT);
     gz[ng - 4] ^= 1;
-    write_bytes(gpath, gz, (size_t)ng / 2);
+    check_write_file(gpath, gz, ng / 2);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("truncated gzip file -> NDE_ERR_FORMAT", rc == NDE_ERR_FORMAT);
     gz[2] = 9;
-    write_bytes(gpath, gz, (size_t)ng);
+    check_write_file(gpath, gz, ng);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip compression method 9 -> NDE_ERR_FORMAT naming the method", rc == NDE_ERR_FORMAT && strstr(msg, "method"));
 
@@ -476,10 +459,10 @@ static void test_idx_gzip(void)
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip -9 file reads to the plain file's bits", rc == NDE_OK && idx_equal(&a, &b));
     if (rc == NDE_OK) nde_idx_free(&b);
-    ng = read_bytes(gpath, gz, 8192);
+    ng = check_read_file(gpath, gz, 8192);
     if (ng > 20) {
         gz[ng / 2] ^= 0x55; /* corrupt the compressed data */
-        write_bytes(gpath, gz, (size_t)ng);
+        check_write_file(gpath, gz, ng);
         rc = nde_idx_read(gpath, &b, msg);
         CHECK("gzip with corrupted deflate data -> NDE_ERR_FORMAT", rc == NDE_ERR_FORMAT);
         if (rc == NDE_OK) nde_idx_free(&b);
