@@ -8,7 +8,8 @@
      Runge-Kutta solvers (fixed and adaptive, with dense output), implicit,
      exponential and symplectic solvers, three gradient methods (backprop
      through the solver, backsolve adjoint, interpolating adjoint), losses,
-     optimizers, minibatches and model files. It never prints, never exits
+     optimizers, minibatches, model files, and IDX data files (plain or
+     gzip) with a softmax classification head. It never prints, never exits
      and keeps no global state: every failure is a status and a message.
 
    HOW TO USE IT
@@ -914,7 +915,9 @@ NDEDEF int nde_mlp_load_new(nde_mlp *m, const char *path, char *msg);
    on a buffer in memory (the fuzz target calls it directly), reads the
    header first and allocates only after checking that the buffer holds
    every element. gzip-compressed files (RFC 1952) are decoded by the
-   header's own inflate (RFC 1951), with the CRC-32 and length checked.
+   header's own inflate (RFC 1951), with the CRC-32 and length checked: the
+   header stays libc-only, and stb_image's inflate (which the plotting unit
+   compiles) rejects a valid Fashion-MNIST file (see the implementation).
    Then the softmax cross-entropy, accuracy and a classification head that
    is a point loss for nde_grad (the crash course, example 1).
 */

@@ -165,11 +165,11 @@ static void odn_free(odn_model *m)
     free(m->gz);
 }
 
-/* One training step on the B images rows[first .. first+B) of d: forward, loss, gradient
-   of every part, Adam. Writes the loss; the step's evaluations go to nfe_fwd / nfe_bwd
-   (ODE: the solver's f calls forward, vjp calls (backprop) or the adjoint solve's
-   evaluations backward; ResNet: 6 and 6). */
-static int odn_step(odn_model *m, const odn_data *d, const long *rows, long first, int B, double *loss, char *msg)
+/* The loss and the gradient of every part (into m->grad) on the B images
+   rows[first .. first+B) of d. The evaluations go to nfe_fwd / nfe_bwd (ODE: the solver's
+   f calls forward, vjp calls (backprop) or the adjoint solve's evaluations backward;
+   ResNet: 6 and 6). */
+static int odn_grad(odn_model *m, const odn_data *d, const long *rows, long first, int B, double *loss, char *msg)
 {
     nde_mlp *enc = &m->part[0], *head = &m->part[m->nparts - 1];
     nde_classifier c;
@@ -215,6 +215,13 @@ static int odn_step(odn_model *m, const odn_data *d, const long *rows, long firs
     if (rc == NDE_OK && c.status != NDE_OK) { rc = c.status; snprintf(msg, NDE_MSG_LEN, "%.200s", c.msg); }
     /* through the encoder: z0 = tanh(W0 x + b0) */
     if (rc == NDE_OK) rc = nde_mlp_vjp(enc, B, m->x, 0.0, m->gz, NULL, m->grad[0], NULL);
+    return rc;
+}
+
+/* One training step: odn_grad, then Adam on every part. */
+static int odn_step(odn_model *m, const odn_data *d, const long *rows, long first, int B, double *loss, char *msg)
+{
+    int i, rc = odn_grad(m, d, rows, first, B, loss, msg);
     for (i = 0; rc == NDE_OK && i < m->nparts; i++) rc = nde_optim_step(&m->adam[i], m->part[i].params, m->grad[i]);
     return rc;
 }
