@@ -32,6 +32,7 @@
      6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system
      7. Losses and gradients ............. nde_loss, nde_loss_mse/_mae, nde_grad, nde_grad_work
      8. Stiff, exponential, symplectic ... nde_expm, nde_phi1 (methods via nde_options.method)
+        Linear stability functions ....... nde_method_stability (R(z) of every method but leapfrog)
      9. Training ......................... nde_optim_*, nde_clip_grad_norm, schedules,
                                            nde_early_*, nde_sample_windows, nde_progress_*,
                                            nde_train (the loop), nde_mlp_save / _load / _load_new
@@ -673,6 +674,26 @@ NDEDEF int nde_expm(int n, const double *A, double *E);
    block of exp([[A, I], [0, 0]]) [Higham, Functions of Matrices, 10.7.4].
    P may be the same array as A. Returns as nde_expm. */
 NDEDEF int nde_phi1(int n, const double *A, double *P);
+
+/* ===================================================================== */
+/* Linear stability functions                                             */
+/* ===================================================================== */
+/*
+   One step of a method on the test equation y' = lambda y is y1 = R(z) y0
+   with z = h lambda; the method is stable for that z when |R(z)| <= 1.
+   R is computed from the method's own coefficients, the ones its step uses,
+   so it cannot drift from them (chapter 11 draws the regions).
+*/
+
+/* R(z) = Rr + i Ri of a method at z = zr + i zi. Runge-Kutta methods,
+   explicit and implicit (the explicit tables, backward Euler, sdirk4,
+   gauss2): R(z) = 1 + z b^T (I - z A)^-1 1 [Hairer-Wanner II, IV.3 (3.2)],
+   the complex system solved as a real one of twice the size. epi2:
+   R(z) = 1 + z phi1(z) = e^z (exact on linear problems). Returns NDE_OK,
+   NDE_ERR_ARG (unknown method, NULL output, non-finite z), NDE_ERR_SINGULAR
+   (z is a pole: I - z A singular; R set to inf), NDE_ERR_UNSUPPORTED
+   (leapfrog: it splits y into (q, p) and has no scalar R). */
+NDEDEF int nde_method_stability(int method, double zr, double zi, double *Rr, double *Ri, char *msg);
 
 /* ===================================================================== */
 /* Training toolkit: optimizers, clipping, schedules, early stopping,     */
@@ -4435,6 +4456,75 @@ static int nde__other_step_vjp(const nde__integ *ig, const double *rec, double *
                  ig->info->name);
         return NDE_ERR_UNSUPPORTED;
     }
+}
+
+/* ===================================================================== */
+/* Linear stability functions                                             */
+/* ===================================================================== */
+/* y' = lambda y, z = h lambda: the stages solve (I - z A) k = lambda y0 1,
+   so y1 = y0 (1 + z b^T (I - z A)^-1 1) = R(z) y0 [Hairer-Wanner II, IV.3].
+   With z = x + i y and (I - z A) = (I - x A) - i y A, the complex system is
+   the real one [[I - x A, y A], [-y A, I - x A]] (u; v) = (1; 0). EPI2 applies
+   phi1 exactly: R(z) = 1 + z phi1(z) = e^z. Tables: the steps' own arrays. */
+
+#define NDE__STAB_SMAX 8 /* most stages of any table (dopri5 and tsit5: 7) */
+
+NDEDEF int nde_method_stability(int method, double zr, double zi, double *Rr, double *Ri, char *msg)
+{
+    double M[4 * NDE__STAB_SMAX * NDE__STAB_SMAX], rhs[2 * NDE__STAB_SMAX]; /* (2S,2S), (2S) */
+    int piv[2 * NDE__STAB_SMAX], S, m, i, j;
+    const double *A, *b;
+    double wr = 0.0, wi = 0.0;
+    if (!Rr || !Ri) { nde__msg(msg, "Rr or Ri is NULL"); return NDE_ERR_ARG; }
+    *Rr = *Ri = NAN;
+    if (method < 0 || method >= NDE_METHOD_COUNT) { nde__msg(msg, "method = %d is not an nde_method", method); return NDE_ERR_ARG; }
+    if (!nde__finite(zr) || !nde__finite(zi)) { nde__msg(msg, "z = %g + %g i is not finite", zr, zi); return NDE_ERR_ARG; }
+    if (method == NDE_EPI2) {
+        *Rr = exp(zr) * cos(zi);
+        *Ri = exp(zr) * sin(zi);
+        return NDE_OK;
+    }
+    if (nde__methods[method].tab) {
+        S = nde__methods[method].tab->S;
+        A = nde__methods[method].tab->a;
+        b = nde__methods[method].tab->b;
+    } else if (method == NDE_BACKWARD_EULER || method == NDE_SDIRK4) {
+        const nde__dirk *tb = method == NDE_SDIRK4 ? &nde__dirk_sdirk4 : &nde__dirk_be;
+        S = tb->S;
+        A = tb->a;
+        b = tb->a + (S - 1) * S; /* stiffly accurate: b is the last row of A */
+    } else if (method == NDE_GAUSS2) {
+        S = 2;
+        A = nde__gauss2_a;
+        b = nde__gauss2_b;
+    } else {
+        nde__msg(msg, "%s splits y into (q, p): it has no stability function R(z) of y' = lambda y", nde_method_name(method));
+        return NDE_ERR_UNSUPPORTED;
+    }
+    m = 2 * S;
+    for (i = 0; i < S; i++) {
+        for (j = 0; j < S; j++) {
+            double a = A[i * S + j], d = (i == j ? 1.0 : 0.0) - zr * a;
+            M[i * m + j] = M[(S + i) * m + S + j] = d;
+            M[i * m + S + j] = zi * a;
+            M[(S + i) * m + j] = -zi * a;
+        }
+        rhs[i] = 1.0;
+        rhs[S + i] = 0.0;
+    }
+    if (nde_lu_factor(m, M, piv)) {
+        *Rr = *Ri = INFINITY;
+        nde__msg(msg, "z = %g + %g i is a pole of R for %s: I - z A is singular", zr, zi, nde_method_name(method));
+        return NDE_ERR_SINGULAR;
+    }
+    nde_lu_solve(m, M, piv, rhs);
+    for (i = 0; i < S; i++) {
+        wr += b[i] * rhs[i];
+        wi += b[i] * rhs[S + i];
+    }
+    *Rr = 1.0 + zr * wr - zi * wi;
+    *Ri = zr * wi + zi * wr;
+    return NDE_OK;
 }
 
 /* ===================================================================== */

@@ -2,6 +2,7 @@
 #include "problems.h"
 #include "fixtures/refs.h"
 
+#include <math.h>
 #include <string.h>
 
 const double prob_lv_theta[4] = {2.0 / 3.0, 4.0 / 3.0, 1.0, 1.0};
@@ -149,6 +150,48 @@ nde_system prob_decay(double *lambda)
     s.params = lambda;
     s.f = prob_decay_f;
     s.vjp = prob_decay_vjp;
+    return s;
+}
+
+int prob_pend_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
+{
+    int b;
+    (void)ctx; (void)t;
+    for (b = 0; b < B; b++) {
+        dy[2 * b] = th[0] * y[2 * b + 1];
+        dy[2 * b + 1] = -th[1] * sin(y[2 * b]);
+    }
+    return 0;
+}
+
+int prob_pend_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                  double *gy, double *gth, double *gt)
+{
+    int b;
+    (void)ctx; (void)t; (void)gt;
+    for (b = 0; b < B; b++) {
+        double q = y[2 * b], p = y[2 * b + 1], a0 = a[2 * b], a1 = a[2 * b + 1];
+        if (gy) {
+            gy[2 * b] += -a1 * th[1] * cos(q);
+            gy[2 * b + 1] += a0 * th[0];
+        }
+        if (gth) {
+            gth[0] += a0 * p;
+            gth[1] -= a1 * sin(q);
+        }
+    }
+    return 0;
+}
+
+nde_system prob_pend(double theta[2])
+{
+    nde_system s;
+    memset(&s, 0, sizeof s);
+    s.dim = 2;
+    s.nparams = 2;
+    s.params = theta;
+    s.f = prob_pend_f;
+    s.vjp = prob_pend_vjp;
     return s;
 }
 

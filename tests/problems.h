@@ -32,6 +32,14 @@ int prob_decay_vjp(void *ctx, double t, int B, const double *y, const double *th
                    double *gy, double *gth, double *gt);
 nde_system prob_decay(double *lambda);
 
+/* Pendulum, separable (H = th0 p^2/2 - th1 cos q): q' = th0 p,
+   p' = -th1 sin q on rows (q, p), theta (2): f and reverse product (the
+   implicit methods build the Jacobian from two vjp calls). */
+int prob_pend_f(void *ctx, double t, int B, const double *y, const double *th, double *dy);
+int prob_pend_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
+                  double *gy, double *gth, double *gt);
+nde_system prob_pend(double theta[2]);
+
 /* Running loss g(t, y) = y_0 of each row (L = integral of y over the solve). */
 int prob_run_y(void *ctx, double t, int B, int D, const double *y, double *g, double *gy);
 

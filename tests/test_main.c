@@ -8,6 +8,7 @@ void test_mlp(void);
 void test_train(void);
 void test_stiff(void);
 void test_plot(void);
+void test_tour(void);
 void test_classify(void);
 
 int main(void)
@@ -18,6 +19,7 @@ int main(void)
     test_stiff();
     test_plot();
     test_train();
+    test_tour();
     test_classify();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;

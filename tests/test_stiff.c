@@ -75,35 +75,7 @@ static int dp_jac(void *ctx, double t, int B, const double *y, const double *th,
     return 0;
 }
 
-/* Pendulum, separable: q' = th0 p, p' = -th1 sin q (H = th0 p^2/2 - th1 cos q). */
-static int pend_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
-{
-    int b;
-    (void)ctx; (void)t;
-    for (b = 0; b < B; b++) {
-        dy[2 * b] = th[0] * y[2 * b + 1];
-        dy[2 * b + 1] = -th[1] * sin(y[2 * b]);
-    }
-    return 0;
-}
-static int pend_vjp(void *ctx, double t, int B, const double *y, const double *th, const double *a,
-                    double *gy, double *gth, double *gt)
-{
-    int b;
-    (void)ctx; (void)t; (void)gt;
-    for (b = 0; b < B; b++) {
-        double q = y[2 * b], p = y[2 * b + 1], a0 = a[2 * b], a1 = a[2 * b + 1];
-        if (gy) {
-            gy[2 * b] += -a1 * th[1] * cos(q);
-            gy[2 * b + 1] += a0 * th[0];
-        }
-        if (gth) {
-            gth[0] += a0 * p;
-            gth[1] -= a1 * sin(q);
-        }
-    }
-    return 0;
-}
+/* The pendulum (tests/problems.h, prob_pend) and its energy. */
 static double pend_H(const double *z) { return 0.5 * z[1] * z[1] - cos(z[0]); }
 static double pend_theta[2] = {1.0, 1.0};
 
@@ -124,11 +96,7 @@ static nde_system mk_lv(void)
 }
 static nde_system mk_pend(void)
 {
-    nde_system s = mk(2, pend_f, NULL, NULL);
-    s.vjp = pend_vjp;
-    s.nparams = 2;
-    s.params = pend_theta;
-    return s;
+    return prob_pend(pend_theta);
 }
 
 static nde_options opts(int method, double h, double rtol, double atol)

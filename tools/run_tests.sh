@@ -32,6 +32,7 @@ keys_for() {
     06_*) echo "energy_drift_hnn energy_drift_node" ;;
     07_*) echo "grad_rel_err_backsolve_100 grad_rel_err_backsolve_10000 grad_rel_err_interp_10000" ;;
     09_*) echo "params_baseline params_residual64 test_mse_baseline test_mse_residual64 test_mse_full drift_ratio_full seed_spread_full" ;;
+    11_*) echo "order_euler order_midpoint order_heun order_rk4 order_bs32 order_dopri5 order_tsit5 order_backward_euler order_sdirk4 order_epi2 order_leapfrog order_gauss2 nfe_dopri5_stiff nfe_sdirk4_stiff nfe_epi2_stiff" ;;
     12_*) echo "test_acc_odenet test_acc_resnet test_acc_mlp params_odenet nfe_fwd_per_iter nfe_bwd_per_iter seconds_per_epoch epochs" ;;
     08_*) echo "bytes_per_step_backprop bytes_per_step_backprop_recompute bytes_per_step_interp bytes_per_step_backsolve bytes_ratio_backprop_backsolve time_ratio_backsolve_backprop grad_rel_diff_T16" ;;
     esac
