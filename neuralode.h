@@ -29,7 +29,8 @@
      3. Linear algebra ................... nde_gemm*, nde_gemv*, nde_lu_*, norms, nde_linspace
      4. Systems .......................... nde_system, nde_system_jacobian, nde_system_check
      5. Solvers .......................... nde_method, nde_tableau, nde_options, nde_stats, nde_solve
-     6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system
+     6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system,
+                                           dropout: nde_mlp_add_dropout, _dropout_sample, _off
      7. Losses and gradients ............. nde_loss, nde_loss_mse/_mae, nde_grad, nde_grad_work
      8. Stiff, exponential, symplectic ... nde_expm, nde_phi1 (methods via nde_options.method)
         Linear stability functions ....... nde_method_stability (R(z) of every method but leapfrog)
@@ -415,7 +416,10 @@ NDEDEF int nde_solve(const nde_system *sys, int B, const double *y0, int N, cons
    (or nde_mlp_dense), initialise it, then use the products below or wrap it
    as an nde_system. All parameters live in one flat block params (P): per
    layer with parameters, W (out,in) row-major then b (out), in layer order.
-   Every product recomputes its own forward pass (no state between calls).
+   Every product recomputes its own forward pass (no state between calls)
+   except for the dropout masks, which stay fixed until the next
+   nde_mlp_dropout_sample (or nde_mlp_dropout_off), so that f is one
+   deterministic function for the length of a solve and its gradient.
    An nde_mlp owns a workspace reused by every call: one nde_mlp per thread.
 */
 
@@ -431,7 +435,8 @@ typedef enum nde_act {
 typedef enum nde_layer_kind {
     NDE_LAYER_LINEAR = 0,  /* y = W x + b,           W (out,in), b (out)          */
     NDE_LAYER_ACT,         /* y = act(x) elementwise, no parameters                */
-    NDE_LAYER_RESIDUAL     /* y = x + act(W x + b),   W (w,w), b (w): tutorial eqs 18-20 */
+    NDE_LAYER_RESIDUAL,    /* y = x + act(W x + b),   W (w,w), b (w): tutorial eqs 18-20 */
+    NDE_LAYER_DROPOUT      /* y = mask * x elementwise (inverted dropout), no parameters */
 } nde_layer_kind;
 
 /* Input flags of an MLP. */
@@ -448,6 +453,8 @@ typedef struct nde_layer {
     double *W;       /* (out,in) view into params, or NULL */
     double *b;       /* (out) view into params, or NULL */
     char name[16];   /* "L0.W"-style name stem: "L<index>" */
+    double rate;     /* dropout probability p (DROPOUT layers; 0 otherwise) */
+    long moff;       /* DROPOUT: first column of this layer in a mask row */
 } nde_layer;
 
 typedef struct nde_mlp {
@@ -462,6 +469,12 @@ typedef struct nde_mlp {
     int cap;         /* rows the workspace holds */
     double *work;
     long work_len;
+    /* dropout masks (owned): row r of a batch uses mask row r % mask_rows;
+       mask_rows = 0 is evaluation mode (every dropout layer is the identity) */
+    double *mask;    /* (mask_cap, mask_w) entries 0 or 1/(1-p) */
+    int mask_rows;   /* rows of the current draw; 0: no mask */
+    int mask_cap;    /* rows allocated */
+    int mask_w;      /* sum of the widths of the dropout layers (set by nde_mlp_build) */
 } nde_mlp;
 
 /* Start an empty network with in_dim inputs and NDE_INPUT_* flags (m is
@@ -477,7 +490,13 @@ NDEDEF int nde_mlp_add_act(nde_mlp *m, int act, char *msg);
    The tutorial's Residual-64 (eqs 18-20) is: init(2, NDE_INPUT_CUBE),
    linear 64, act tanh, residual tanh, linear 2 (4,482 parameters). */
 NDEDEF int nde_mlp_add_residual(nde_mlp *m, int act, char *msg);
-/* Check the layer list (widths chained, act/residual square, at most
+/* Append dropout with probability p in [0, 1) at the current width: y = mask * x
+   elementwise, mask entries 0 (probability p) or 1/(1-p) (inverted dropout, so
+   evaluation mode, no mask, is the identity). p is rounded to a multiple of
+   2^-32 (what model files store exactly). The mask is fixed between calls of
+   nde_mlp_dropout_sample: within one solve the dynamics stay one function. */
+NDEDEF int nde_mlp_add_dropout(nde_mlp *m, double p, char *msg);
+/* Check the layer list (widths chained, act/residual/dropout square, at most
    NDE_MLP_MAX_LAYERS), allocate the flat parameter block (zeroed) and set
    the views. The add_* calls return NDE_ERR_ARG after a build.
    Returns NDE_OK, NDE_ERR_ARG or NDE_ERR_NOMEM. */
@@ -495,6 +514,18 @@ NDEDEF void nde_mlp_free(nde_mlp *m);
    and normal N(0, sigma^2) for the weights; biases zero in both. */
 NDEDEF void nde_mlp_init_glorot(nde_mlp *m, nde_rng *r);
 NDEDEF void nde_mlp_init_normal(nde_mlp *m, nde_rng *r, double sigma);
+
+/* Draw new dropout masks for `rows` batch rows from r (training mode): every
+   dropout unit of every row is kept with probability 1-p. Row b of any later
+   batch uses mask row b % rows, so rows = B gives each row (trajectory) its
+   own mask and rows = 1 one mask shared by all. Every product (forward, vjp,
+   jvp, grad_tangent, the system callbacks) uses the mask until the next
+   draw: call it between solves, never inside one. Returns NDE_OK,
+   NDE_ERR_ARG (not built, r NULL, rows < 1) or NDE_ERR_NOMEM. */
+NDEDEF int nde_mlp_dropout_sample(nde_mlp *m, nde_rng *r, int rows, char *msg);
+/* Evaluation mode: forget the mask (mask_rows = 0); every dropout layer
+   passes its input through unchanged. Keeps the buffer for the next draw. */
+NDEDEF void nde_mlp_dropout_off(nde_mlp *m);
 
 /* out (B,out_dim) = net(x (B,in_dim), t). t is used only with NDE_INPUT_TIME.
    out must not overlap x. No allocation once the workspace holds B rows.
@@ -2644,6 +2675,12 @@ static void nde__mlp_linear_backward(int B, int in, int out, const double *W, co
 
 #define NDE__MLP_MAX_WIDTH (1 << 24)
 
+/* Layers with a weight matrix and a bias in the flat block. */
+static int nde__layer_has_params(int kind)
+{
+    return kind == NDE_LAYER_LINEAR || kind == NDE_LAYER_RESIDUAL;
+}
+
 /* Width of the network input: y, plus one column for t with NDE_INPUT_TIME. */
 static int nde__mlp_n0(const nde_mlp *m)
 {
@@ -2730,6 +2767,25 @@ NDEDEF int nde_mlp_add_residual(nde_mlp *m, int act, char *msg)
     return nde__mlp_add_with_act(m, NDE_LAYER_RESIDUAL, act, "nde_mlp_add_residual", msg);
 }
 
+/* Dropout rates live on a grid of 2^-32 so that a model file (a u32 per layer
+   field) stores them exactly. */
+#define NDE__DROPOUT_GRID 4294967296.0
+
+NDEDEF int nde_mlp_add_dropout(nde_mlp *m, double p, char *msg)
+{
+    nde_layer *L;
+    double k = floor(p * NDE__DROPOUT_GRID + 0.5);
+    if (!(p >= 0.0 && p < 1.0) || k >= NDE__DROPOUT_GRID) {
+        nde__msg(msg, "nde_mlp_add_dropout: p = %g must be in [0, 1)", p);
+        return NDE_ERR_ARG;
+    }
+    L = nde__mlp_append(m, NDE_LAYER_DROPOUT, "nde_mlp_add_dropout", msg);
+    if (!L) return NDE_ERR_ARG;
+    L->rate = k / NDE__DROPOUT_GRID;
+    m->nlayers++;
+    return NDE_OK;
+}
+
 NDEDEF int nde_mlp_build(nde_mlp *m, char *msg)
 {
     int l, w;
@@ -2751,20 +2807,25 @@ NDEDEF int nde_mlp_build(nde_mlp *m, char *msg)
                      l, L->in, L->out, w);
             return NDE_ERR_ARG;
         }
-        if (L->kind != NDE_LAYER_LINEAR && L->kind != NDE_LAYER_ACT && L->kind != NDE_LAYER_RESIDUAL) {
+        if (L->kind < NDE_LAYER_LINEAR || L->kind > NDE_LAYER_DROPOUT) {
             nde__msg(msg, "nde_mlp_build: layer L%d has kind = %d, not an nde_layer_kind", l, L->kind);
             return NDE_ERR_ARG;
         }
         if (L->kind != NDE_LAYER_LINEAR && L->out != L->in) {
             nde__msg(msg, "nde_mlp_build: layer L%d (%s) is not square: in = %d, out = %d", l,
-                     L->kind == NDE_LAYER_ACT ? "activation" : "residual", L->in, L->out);
+                     L->kind == NDE_LAYER_ACT ? "activation" : L->kind == NDE_LAYER_DROPOUT ? "dropout" : "residual",
+                     L->in, L->out);
             return NDE_ERR_ARG;
         }
         if (L->kind != NDE_LAYER_LINEAR && (L->act < 0 || L->act >= NDE_ACT_COUNT)) {
             nde__msg(msg, "nde_mlp_build: layer L%d has act = %d, not an nde_act", l, L->act);
             return NDE_ERR_ARG;
         }
-        if (L->kind != NDE_LAYER_ACT) P += (double)L->out * (L->in + 1);
+        if (L->kind == NDE_LAYER_DROPOUT && !(L->rate >= 0.0 && L->rate < 1.0)) {
+            nde__msg(msg, "nde_mlp_build: layer L%d has dropout rate %g, not in [0, 1)", l, L->rate);
+            return NDE_ERR_ARG;
+        }
+        if (nde__layer_has_params(L->kind)) P += (double)L->out * (L->in + 1);
         w = L->out;
     }
     if (P > 2147483647.0) {
@@ -2780,13 +2841,15 @@ NDEDEF int nde_mlp_build(nde_mlp *m, char *msg)
         return NDE_ERR_NOMEM;
     }
     memset(m->params, 0, (size_t)m->nparams * sizeof(double));
-    /* views: W (out,in) then b (out), layer after layer */
+    /* views: W (out,in) then b (out), layer after layer; dropout columns */
     {
         long off = 0;
+        m->mask_w = 0;
         for (l = 0; l < m->nlayers; l++) {
             nde_layer *L = &m->layer[l];
-            if (L->kind == NDE_LAYER_ACT) {
+            if (!nde__layer_has_params(L->kind)) {
                 L->off = -1; L->W = NULL; L->b = NULL;
+                if (L->kind == NDE_LAYER_DROPOUT) { L->moff = m->mask_w; m->mask_w += L->out; }
                 continue;
             }
             L->off = off;
@@ -2828,8 +2891,11 @@ NDEDEF void nde_mlp_free(nde_mlp *m)
     if (!m) return;
     if (m->params) NDE_FREE(m->params);
     if (m->work) NDE_FREE(m->work);
+    if (m->mask) NDE_FREE(m->mask);
     m->params = NULL;
     m->work = NULL;
+    m->mask = NULL;
+    m->mask_rows = m->mask_cap = 0;
     m->nparams = 0;
     m->cap = 0;
     m->work_len = 0;
@@ -2848,7 +2914,7 @@ NDEDEF void nde_mlp_init_glorot(nde_mlp *m, nde_rng *r)
         nde_layer *L = &m->layer[l];
         long nW = (long)L->out * L->in;
         double s = sqrt(6.0 / (double)(L->in + L->out));
-        if (L->kind == NDE_LAYER_ACT) continue;
+        if (L->off < 0) continue;
         for (k = 0; k < nW; k++) L->W[k] = s * (2.0 * nde_rng_uniform(r) - 1.0);
         for (k = 0; k < L->out; k++) L->b[k] = 0.0;
     }
@@ -2862,9 +2928,78 @@ NDEDEF void nde_mlp_init_normal(nde_mlp *m, nde_rng *r, double sigma)
     for (l = 0; l < m->nlayers; l++) {
         nde_layer *L = &m->layer[l];
         long nW = (long)L->out * L->in;
-        if (L->kind == NDE_LAYER_ACT) continue;
+        if (L->off < 0) continue;
         for (k = 0; k < nW; k++) L->W[k] = sigma * nde_rng_normal(r);
         for (k = 0; k < L->out; k++) L->b[k] = 0.0;
+    }
+}
+
+/* ===================================================================== */
+/* MLP: dropout with a mask fixed per solve                               */
+/* ===================================================================== */
+/*
+   forward   y = m * x,  m_i = 0 with probability p, else 1/(1-p)   (E[y] = x)
+   tangent   dy = m * dx;  backward  gx = m * gy;  tangent of backward  dgx = m * dgy
+   [Srivastava et al. 2014, "Dropout", JMLR 15, section 10: the inverted form].
+   A mask redrawn at every evaluation (as torch's nn.Dropout in an ODE
+   function does) makes f a different function at every stage of every step,
+   so an adaptive solver's error estimate and the adjoint's backward solve see
+   noise; one mask per solve keeps f a smooth deterministic function and
+   every product below exact for it. Masks are per row (each trajectory its
+   own subnetwork); a batch of another size wraps around the drawn rows.
+*/
+
+NDEDEF int nde_mlp_dropout_sample(nde_mlp *m, nde_rng *r, int rows, char *msg)
+{
+    int l, i;
+    long k;
+    if (!m || !r) { nde__msg(msg, "nde_mlp_dropout_sample: %s is NULL", !m ? "m" : "r"); return NDE_ERR_ARG; }
+    if (!m->params) { nde__msg(msg, "nde_mlp_dropout_sample: m is not built (call nde_mlp_build)"); return NDE_ERR_ARG; }
+    if (rows < 1) { nde__msg(msg, "nde_mlp_dropout_sample: rows = %d must be >= 1", rows); return NDE_ERR_ARG; }
+    if (m->mask_w == 0) { m->mask_rows = rows; return NDE_OK; } /* no dropout layer: nothing to draw */
+    if (rows > m->mask_cap) {
+        double *nm;
+        if ((size_t)rows > ((size_t)-1 / sizeof(double)) / (size_t)m->mask_w) {
+            nde__msg(msg, "nde_mlp_dropout_sample: rows = %d: mask too large", rows);
+            return NDE_ERR_NOMEM;
+        }
+        nm = (double *)NDE_MALLOC((size_t)rows * m->mask_w * sizeof(double));
+        if (!nm) { nde__msg(msg, "nde_mlp_dropout_sample: out of memory for %d mask rows", rows); return NDE_ERR_NOMEM; }
+        if (m->mask) NDE_FREE(m->mask);
+        m->mask = nm;
+        m->mask_cap = rows;
+    }
+    for (i = 0; i < rows; i++)
+        for (l = 0; l < m->nlayers; l++) {
+            const nde_layer *L = &m->layer[l];
+            double keep, *mr;
+            if (L->kind != NDE_LAYER_DROPOUT) continue;
+            keep = 1.0 / (1.0 - L->rate);
+            mr = m->mask + (size_t)i * m->mask_w + L->moff;
+            for (k = 0; k < L->out; k++) mr[k] = nde_rng_uniform(r) < L->rate ? 0.0 : keep;
+        }
+    m->mask_rows = rows;
+    return NDE_OK;
+}
+
+NDEDEF void nde_mlp_dropout_off(nde_mlp *m)
+{
+    if (m) m->mask_rows = 0;
+}
+
+/* y (B,w) = mask * x (B,w) for dropout layer L, the product rule of every
+   pass (forward, tangent, cotangent and its tangent); a copy in evaluation
+   mode. y must not overlap x. */
+static void nde__mlp_dropout_apply(const nde_mlp *m, const nde_layer *L, int B, const double *x, double *y)
+{
+    int r, w = L->out;
+    long k;
+    if (m->mask_rows < 1 || !m->mask) { memcpy(y, x, (size_t)B * w * sizeof(double)); return; }
+    for (r = 0; r < B; r++) {
+        const double *mr = m->mask + (size_t)(r % m->mask_rows) * m->mask_w + L->moff;
+        const double *xr = x + (size_t)r * w;
+        double *yr = y + (size_t)r * w;
+        for (k = 0; k < w; k++) yr[k] = mr[k] * xr[k];
     }
 }
 
@@ -3056,6 +3191,9 @@ static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, cons
         case NDE_LAYER_ACT:
             nde__mlp_act_forward(L->act, n, cur, dst);
             break;
+        case NDE_LAYER_DROPOUT:
+            nde__mlp_dropout_apply(m, L, B, cur, dst);
+            break;
         default: /* residual: G[2] = z, then dst = x + s(z) */
             nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, tp->G[2]);
             nde__mlp_act_forward(L->act, n, tp->G[2], dst);
@@ -3089,6 +3227,9 @@ static void nde__mlp_primal(const nde_mlp *m, const double *p, int B, const doub
         case NDE_LAYER_ACT:
             nde__mlp_act_forward(L->act, n, X, Y);
             break;
+        case NDE_LAYER_DROPOUT:
+            nde__mlp_dropout_apply(m, L, B, X, Y);
+            break;
         default:
             nde__mlp_linear_forward(B, L->in, L->out, W, b, X, tp->Z[l]);
             nde__mlp_act_forward(L->act, n, tp->Z[l], tp->S[l]);
@@ -3117,6 +3258,9 @@ static void nde__mlp_tangent(const nde_mlp *m, const double *p, int B, const dou
             break;
         case NDE_LAYER_ACT:
             nde__mlp_act_mul_d1(L->act, n, tp->X[l], tp->Y[l], dX, dY);
+            break;
+        case NDE_LAYER_DROPOUT:
+            nde__mlp_dropout_apply(m, L, B, dX, dY);
             break;
         default:
             nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, tp->dZ[l]);
@@ -3165,6 +3309,10 @@ static void nde__mlp_reverse(const nde_mlp *m, const double *p, int B, const dou
             if (gxb) nde__mlp_act_mul_d1(L->act, n, X, tp->Y[l], gy, gxb);
             if (dgxb)
                 nde__mlp_act_tangent_backward(L->act, n, X, tp->Y[l], tp->dX[l], gy, dgy, dgxb);
+            break;
+        case NDE_LAYER_DROPOUT: /* linear in x: the mask times each cotangent */
+            if (gxb) nde__mlp_dropout_apply(m, L, B, gy, gxb);
+            if (dgxb) nde__mlp_dropout_apply(m, L, B, dgy, dgxb);
             break;
         default: { /* residual */
             double *gz = tp->G[2], *dgz = tp->dG[2];
@@ -5751,7 +5899,9 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
      16            4      flags (NDE_INPUT_CUBE = 1 | NDE_INPUT_TIME = 2)
      20            4      L, number of layers (1..NDE_MLP_MAX_LAYERS)
      24            16*L   per layer: kind, in, out, act (4 x uint32;
-                          act is 0 for linear layers)
+                          act is 0 for linear layers; for dropout layers,
+                          kind 3, it is the rate p times 2^32, exact
+                          because nde_mlp_add_dropout rounds p to that grid)
      24+16L        8      P (uint64)
      32+16L        8*P    parameters, the flat block in nde_mlp order
      32+16L+8P     8      FNV-1a 64 of bytes [0, 32+16L+8P)
@@ -5760,6 +5910,9 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
    mod 2^64. Each step is a bijection of h, so any one changed byte changes
    the checksum. Readers check, in order: magic, version, size, checksum,
    fields, architecture; nothing is written into a network before all pass.
+   Dropout (kind 3) came later without a version change: every older file
+   reads as before; a file with a dropout layer fails in an older reader
+   with "invalid layer". The mask is not stored (a loaded net evaluates).
 */
 
 #define NDE__FILE_MAGIC "NDEMODEL"
@@ -5771,7 +5924,8 @@ typedef char nde__file_double_is_64bit[sizeof(double) == 8 ? 1 : -1];
 /* The decoded header of a model file. */
 typedef struct nde__mlp_file {
     int in_dim, flags, nlayers;
-    int kind[NDE_MLP_MAX_LAYERS], in[NDE_MLP_MAX_LAYERS], out[NDE_MLP_MAX_LAYERS], act[NDE_MLP_MAX_LAYERS];
+    int kind[NDE_MLP_MAX_LAYERS], in[NDE_MLP_MAX_LAYERS], out[NDE_MLP_MAX_LAYERS];
+    unsigned long act[NDE_MLP_MAX_LAYERS]; /* nde_act, or a dropout rate times 2^32 */
     long nparams;
     const unsigned char *params;  /* (8P) encoded parameters inside the file buffer */
 } nde__mlp_file;
@@ -5815,13 +5969,23 @@ static unsigned long long nde__file_fnv1a(const unsigned char *p, size_t n)
     return h;
 }
 
-/* "linear 3->8", "tanh 8->8", "residual(tanh) 8->8": one layer for a message. */
-static void nde__file_layer_desc(char *buf, size_t cap, int kind, int in, int out, int act)
+/* The act field of layer l in a file: 0 (linear), the rate on the 2^-32 grid
+   (dropout) or the activation. */
+static unsigned long nde__file_layer_act(const nde_layer *l)
+{
+    if (l->kind == NDE_LAYER_DROPOUT) return (unsigned long)(l->rate * NDE__DROPOUT_GRID);
+    return l->kind == NDE_LAYER_LINEAR ? 0ul : (unsigned long)l->act;
+}
+
+/* "linear 3->8", "tanh 8->8", "residual(tanh) 8->8", "dropout(0.1) 8->8": one layer for a message. */
+static void nde__file_layer_desc(char *buf, size_t cap, int kind, int in, int out, unsigned long act)
 {
     static const char *const acts[NDE_ACT_COUNT] = {"identity", "tanh", "softplus", "relu", "sigmoid"};
-    const char *a = act >= 0 && act < NDE_ACT_COUNT ? acts[act] : "?";
+    const char *a = act < NDE_ACT_COUNT ? acts[act] : "?";
     if (kind == NDE_LAYER_LINEAR) snprintf(buf, cap, "linear %d->%d", in, out);
     else if (kind == NDE_LAYER_ACT) snprintf(buf, cap, "%s %d->%d", a, in, out);
+    else if (kind == NDE_LAYER_DROPOUT)
+        snprintf(buf, cap, "dropout(%.9g) %d->%d", (double)act / NDE__DROPOUT_GRID, in, out);
     else snprintf(buf, cap, "residual(%s) %d->%d", a, in, out);
 }
 
@@ -5930,7 +6094,7 @@ static int nde__file_parse(const unsigned char *buf, size_t n, const char *path,
         const unsigned char *q = buf + NDE__FILE_HEAD + 16 * (size_t)i;
         unsigned long kind = nde__file_get_u32(q), in = nde__file_get_u32(q + 4);
         unsigned long out = nde__file_get_u32(q + 8), act = nde__file_get_u32(q + 12);
-        if (kind > NDE_LAYER_RESIDUAL || act >= NDE_ACT_COUNT || in < 1 || out < 1 ||
+        if (kind > NDE_LAYER_DROPOUT || (kind != NDE_LAYER_DROPOUT && act >= NDE_ACT_COUNT) || in < 1 || out < 1 ||
             in > (unsigned long)INT_MAX || out > (unsigned long)INT_MAX) {
             nde__msg(msg, "%s: invalid layer %d (kind %lu, in %lu, out %lu, act %lu)", path, i, kind, in, out, act);
             return NDE_ERR_FORMAT;
@@ -5938,13 +6102,13 @@ static int nde__file_parse(const unsigned char *buf, size_t n, const char *path,
         h->kind[i] = (int)kind;
         h->in[i] = (int)in;
         h->out[i] = (int)out;
-        h->act[i] = (int)act;
+        h->act[i] = act;
     }
     {   /* the parameter count the layer table implies must be the stored one:
            checked before anything is allocated for a network of that shape */
         double implied = 0.0;
         for (i = 0; i < (int)L; i++)
-            if (h->kind[i] != NDE_LAYER_ACT) implied += (double)h->out[i] * (h->in[i] + 1.0);
+            if (nde__layer_has_params(h->kind[i])) implied += (double)h->out[i] * (h->in[i] + 1.0);
         if (implied != (double)P) {
             nde__msg(msg, "%s: the layer table implies %.0f parameters, the file stores %llu", path, implied, P);
             return NDE_ERR_FORMAT;
@@ -5971,7 +6135,7 @@ static int nde__file_arch_differs(const nde__mlp_file *h, const nde_mlp *m, char
     }
     for (i = 0; i < h->nlayers; i++) {
         const nde_layer *l = &m->layer[i];
-        int lact = l->kind == NDE_LAYER_LINEAR ? 0 : l->act;
+        unsigned long lact = nde__file_layer_act(l);
         if (h->kind[i] != l->kind || h->in[i] != l->in || h->out[i] != l->out || h->act[i] != lact) {
             char fa[64], na[64];
             nde__file_layer_desc(fa, sizeof fa, h->kind[i], h->in[i], h->out[i], h->act[i]);
@@ -6074,7 +6238,7 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
         nde__file_put_u32(buf + off, (unsigned long)l->kind);
         nde__file_put_u32(buf + off + 4, (unsigned long)l->in);
         nde__file_put_u32(buf + off + 8, (unsigned long)l->out);
-        nde__file_put_u32(buf + off + 12, l->kind == NDE_LAYER_LINEAR ? 0ul : (unsigned long)l->act);
+        nde__file_put_u32(buf + off + 12, nde__file_layer_act(l));
         off += 16;
     }
     nde__file_put_u64(buf + off, (unsigned long long)m->nparams);
@@ -6132,8 +6296,9 @@ NDEDEF int nde_mlp_load_new(nde_mlp *m, const char *path, char *msg)
     rc = nde_mlp_init(&net, h.in_dim, h.flags, sub);
     for (i = 0; rc == NDE_OK && i < h.nlayers; i++) {
         if (h.kind[i] == NDE_LAYER_LINEAR) rc = nde_mlp_add_linear(&net, h.out[i], sub);
-        else if (h.kind[i] == NDE_LAYER_ACT) rc = nde_mlp_add_act(&net, h.act[i], sub);
-        else rc = nde_mlp_add_residual(&net, h.act[i], sub);
+        else if (h.kind[i] == NDE_LAYER_ACT) rc = nde_mlp_add_act(&net, (int)h.act[i], sub);
+        else if (h.kind[i] == NDE_LAYER_DROPOUT) rc = nde_mlp_add_dropout(&net, (double)h.act[i] / NDE__DROPOUT_GRID, sub);
+        else rc = nde_mlp_add_residual(&net, (int)h.act[i], sub);
     }
     if (rc == NDE_OK) rc = nde_mlp_build(&net, sub);
     if (rc != NDE_OK) {

@@ -3,6 +3,7 @@
 #include "fixtures/refs.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 const double prob_lv_theta[4] = {2.0 / 3.0, 4.0 / 3.0, 1.0, 1.0};
@@ -241,4 +242,143 @@ nde_system prob_rober(void)
     s.f = prob_rober_f;
     s.jac = prob_rober_jac;
     return s;
+}
+
+int prob_cubic_f(void *ctx, double t, int B, const double *y, const double *th, double *dy)
+{
+    int b;
+    (void)ctx; (void)t; (void)th;
+    for (b = 0; b < B; b++) {
+        double u = y[2 * b] * y[2 * b] * y[2 * b], v = y[2 * b + 1] * y[2 * b + 1] * y[2 * b + 1];
+        dy[2 * b] = -0.1 * u - 2.0 * v;
+        dy[2 * b + 1] = 2.0 * u - 0.1 * v;
+    }
+    return 0;
+}
+
+int prob_spiral_data(double *t, double *y)
+{
+    nde_system truth;
+    nde_options opt;
+    double y0[2] = {2.0, 0.0};
+    memset(&truth, 0, sizeof truth);
+    truth.dim = 2;
+    truth.f = prob_cubic_f;
+    memset(&opt, 0, sizeof opt);
+    opt.rtol = 1e-7;
+    opt.atol = 1e-9;
+    nde_linspace(PROB_SPIRAL_N, 0.0, 25.0, t);
+    return nde_solve(&truth, 1, y0, PROB_SPIRAL_N, t, &opt, y, NULL);
+}
+
+int prob_spiral_classic_step(const nde_system *sys, nde_rng *r, const double *t, const double *y,
+                             const nde_options *opt, const nde_grad_options *gopt, nde_optim *o,
+                             double *g, double *L, nde_grad_stats *gs, char *msg)
+{
+    double tb[10], y0b[20 * 2], yb[10 * 20 * 2];   /* (T), (B,D), (T,B,D) */
+    int s[20], status;
+    nde_target tg;
+    nde_loss loss;
+    tg.y = yb;
+    tg.w = NULL;
+    loss.point = nde_loss_mae;
+    loss.running = NULL;
+    loss.ctx = &tg;
+    status = nde_sample_windows(r, PROB_SPIRAL_N, 2, t, y, 10, 20, s, tb, y0b, yb, msg);
+    if (status == NDE_OK) {
+        status = nde_grad(sys, 20, y0b, 10, tb, opt, gopt, &loss, L, NULL, g, NULL, gs);
+        if (status != NDE_OK && msg) memcpy(msg, gs->msg, NDE_MSG_LEN);
+    }
+    if (status == NDE_OK) status = nde_optim_step(o, sys->params, g);
+    return status;
+}
+
+static int prob_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Full-trajectory MSE of sys from y(0) against y; yp (N,2) scratch. */
+static int prob_spiral_mse(const nde_system *sys, const double *t, const double *y, const nde_options *opt,
+                           double *yp, double *mse, char *msg)
+{
+    nde_stats st;
+    int status = nde_solve(sys, 1, y, PROB_SPIRAL_N, t, opt, yp, &st);
+    if (status != NDE_OK && msg) memcpy(msg, st.msg, NDE_MSG_LEN);
+    *mse = status == NDE_OK ? nde_mse(2L * PROB_SPIRAL_N, yp, y) : -1.0;
+    return status;
+}
+
+int prob_spiral_recipe(const nde_system *sys, nde_rng *r, const double *t, const double *y,
+                       const nde_options *opt, nde_grad_work *work, int stage, int whole,
+                       double *curve, double *final, double *late, char *msg)
+{
+    static const int len[5] = {20, 50, 100, 250, 500};   /* window lengths of the curriculum */
+    const long P = sys->nparams, K = 5L * stage + whole;   /* parameters, Adam steps in all */
+    /* g (P) gradient, best (P) parameters, yp (N,2) scratch, yb (T,B,2) windows (T B <= N), y0b (B,2) */
+    double *g = (double *)malloc(sizeof(double) * (size_t)(2 * P + 4 * PROB_SPIRAL_N + 20 * 2));
+    double *best = g + P, *yp = best + P, *yb = yp + 2 * PROB_SPIRAL_N, *y0b = yb + 2 * PROB_SPIRAL_N;
+    double L, mse, best_mse = HUGE_VAL, lates[10];
+    int s[20], stg, i, status = NDE_OK, nc = 0, nl = 0;
+    long k = 0;
+    nde_optim adam;
+    nde_grad_options gopt;
+    nde_grad_stats gs;
+    nde_target tg;
+    nde_loss loss;
+    if (!g) return NDE_ERR_NOMEM;
+    if (nde_optim_init(&adam, NDE_OPT_ADAM, P, 1e-3, msg) != NDE_OK) { free(g); return NDE_ERR_NOMEM; }
+    memset(&gopt, 0, sizeof gopt);
+    gopt.work = work;
+    tg.w = NULL;
+    loss.point = nde_loss_mse;
+    loss.running = NULL;
+    loss.ctx = &tg;
+    memcpy(best, sys->params, sizeof(double) * (size_t)P);
+    /* The curriculum: each window is short enough that the model's phase error over it stays
+       small, so the loss is nearly quadratic there; the windows grow as the phase improves. */
+    for (stg = 0; stg < 5 && status == NDE_OK; stg++) {
+        int T = len[stg], B = 400 / T < 1 ? 1 : 400 / T > 20 ? 20 : 400 / T;
+        double *tw = (double *)malloc(sizeof(double) * (size_t)T);
+        if (!tw) { status = NDE_ERR_NOMEM; break; }
+        for (i = 0; i < stage && status == NDE_OK; i++, k++) {
+            adam.lr = 1e-3 * 0.5 * (1.0 + cos(acos(-1.0) * (double)k / (double)K));
+            tg.y = yb;
+            status = nde_sample_windows(r, PROB_SPIRAL_N, 2, t, y, T, B, s, tw, y0b, yb, msg);
+            if (status == NDE_OK) status = nde_grad(sys, B, y0b, T, tw, opt, &gopt, &loss, &L, NULL, g, NULL, &gs);
+            if (status == NDE_OK) status = nde_optim_step(&adam, sys->params, g);
+            else if (msg) memcpy(msg, gs.msg, NDE_MSG_LEN);
+            if (status == NDE_OK && k % 10 == 9) {
+                /* the long windows jitter: keep the best full-trajectory model seen */
+                status = prob_spiral_mse(sys, t, y, opt, yp, &mse, msg);
+                if (curve) curve[nc++] = mse;
+                if (status == NDE_OK && mse < best_mse) {
+                    best_mse = mse;
+                    memcpy(best, sys->params, sizeof(double) * (size_t)P);
+                }
+            }
+        }
+        free(tw);
+    }
+    if (status == NDE_OK && best_mse < HUGE_VAL) memcpy(sys->params, best, sizeof(double) * (size_t)P);
+    /* The whole trajectory from y(0): no phase left to slip once the curriculum has fixed it. */
+    tg.y = y;
+    for (i = 0; i < whole && status == NDE_OK; i++, k++) {
+        adam.lr = 1e-3 * 0.5 * (1.0 + cos(acos(-1.0) * (double)k / (double)K));
+        status = nde_grad(sys, 1, y, PROB_SPIRAL_N, t, opt, &gopt, &loss, &L, NULL, g, NULL, &gs);
+        if (status == NDE_OK) status = nde_optim_step(&adam, sys->params, g);
+        else if (msg) memcpy(msg, gs.msg, NDE_MSG_LEN);
+        if (curve && i % 10 == 9) curve[nc++] = L;   /* the loss is the full MSE (before the step) */
+        if (status == NDE_OK && nl < 10 && i >= whole - whole / 10 && (whole - 1 - i) % (whole / 10 / 10 > 0 ? whole / 10 / 10 : 1) == 0) {
+            status = prob_spiral_mse(sys, t, y, opt, yp, &lates[nl], msg);
+            nl++;
+        }
+    }
+    if (status == NDE_OK) status = prob_spiral_mse(sys, t, y, opt, yp, final, msg);
+    qsort(lates, (size_t)nl, sizeof lates[0], prob_cmp_double);
+    *late = nl ? 0.5 * (lates[(nl - 1) / 2] + lates[nl / 2]) : *final;
+    nde_optim_free(&adam);
+    free(g);
+    return status;
 }

@@ -48,4 +48,30 @@ int prob_rober_f(void *ctx, double t, int B, const double *y, const double *th, 
 int prob_rober_jac(void *ctx, double t, int B, const double *y, const double *th, double *J);
 nde_system prob_rober(void);
 
+/* The cubic spiral dy/dt = (y^3) A, A = [[-0.1, 2], [-2, -0.1]] in the row-vector convention
+   (the tutorial's eq 30; the torchdiffeq demo), and its data: t (PROB_SPIRAL_N) uniform on
+   [0, 25], y (PROB_SPIRAL_N,2) from y0 = (2, 0) by dopri5 at rtol 1e-7, atol 1e-9. */
+#define PROB_SPIRAL_N 1000
+int prob_cubic_f(void *ctx, double t, int B, const double *y, const double *th, double *dy);
+int prob_spiral_data(double *t, double *y);
+
+/* One iteration of the classic spiral recipe (chapter 01): 20 random windows of 10 points of
+   (t, y), the mean absolute error of sys solved from each window's first point (opt), its
+   gradient by nde_grad (gopt) into g (P), one step of o on sys->params. *L gets the loss, gs
+   the gradient's statistics; msg (NDE_MSG_LEN) says what failed. */
+int prob_spiral_classic_step(const nde_system *sys, nde_rng *r, const double *t, const double *y,
+                             const nde_options *opt, const nde_grad_options *gopt, nde_optim *o,
+                             double *g, double *L, nde_grad_stats *gs, char *msg);
+
+/* The recipe that converges (chapter 01, issue 14), continuing a classically trained model:
+   Adam, lr 1e-3 with cosine decay over all its steps, MSE; a curriculum of windows of 20, 50,
+   100, 250 and 500 points (`stage` steps each, 400/L rows per step), the parameters with the
+   lowest full-trajectory MSE (checked every 10 steps) restored at its end; then `whole` steps
+   on the whole trajectory from y(0). curve (stage*5/10 + whole/10) receives the full-trajectory
+   MSE every 10 steps (NULL: not kept); *final the MSE at the end, *late the median of 10
+   evaluations over the last 10% of the whole-trajectory steps. */
+int prob_spiral_recipe(const nde_system *sys, nde_rng *r, const double *t, const double *y,
+                       const nde_options *opt, nde_grad_work *work, int stage, int whole,
+                       double *curve, double *final, double *late, char *msg);
+
 #endif

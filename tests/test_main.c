@@ -9,6 +9,7 @@ void test_train(void);
 void test_stiff(void);
 void test_plot(void);
 void test_tour(void);
+void test_dropout(void);
 void test_classify(void);
 
 int main(void)
@@ -20,6 +21,7 @@ int main(void)
     test_plot();
     test_train();
     test_tour();
+    test_dropout();
     test_classify();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;

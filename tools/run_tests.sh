@@ -24,15 +24,16 @@ done
 # The RESULT keys each chapter must print (issue 6 for 01-07; outside checks parse them).
 keys_for() {
     case "$1" in
-    01_*) echo "final_mse train_seconds nfe_per_iter" ;;
-    02_*) echo "train_mse extrap_forward_mse extrap_backward_mse" ;;
-    03_*) echo "train_mse extrap_forward_mse alpha beta delta gamma param_max_rel_err" ;;
+    01_*) echo "final_mse train_seconds nfe_per_iter recipe_median_final_mse recipe_max_final_mse" ;;
+    02_*) echo "train_mse extrap_forward_mse extrap_backward_mse extrap_backward_mse_fixed" ;;
+    03_*) echo "train_mse extrap_forward_mse extrap_backward_mse extrap_backward_mse_fixed alpha beta delta gamma param_max_rel_err" ;;
     04_*) echo "sigma mse_vs_truth mse_vs_data" ;;
     05_*) echo "train_mse energy_drift_node energy_drift_truth_rk energy_drift_truth_symplectic" ;;
     06_*) echo "energy_drift_hnn energy_drift_node" ;;
     07_*) echo "grad_rel_err_backsolve_100 grad_rel_err_backsolve_10000 grad_rel_err_interp_10000" ;;
     09_*) echo "params_baseline params_residual64 test_mse_baseline test_mse_residual64 test_mse_full drift_ratio_full seed_spread_full" ;;
     11_*) echo "order_euler order_midpoint order_heun order_rk4 order_bs32 order_dopri5 order_tsit5 order_backward_euler order_sdirk4 order_epi2 order_leapfrog order_gauss2 nfe_dopri5_stiff nfe_sdirk4_stiff nfe_epi2_stiff" ;;
+    10_*) echo "single_test_mse family_test_mse_inside family_test_mse_outside ab_rel_err" ;;
     12_*) echo "test_acc_odenet test_acc_resnet test_acc_mlp params_odenet nfe_fwd_per_iter nfe_bwd_per_iter seconds_per_epoch epochs" ;;
     08_*) echo "bytes_per_step_backprop bytes_per_step_backprop_recompute bytes_per_step_interp bytes_per_step_backsolve bytes_ratio_backprop_backsolve time_ratio_backsolve_backprop grad_rel_diff_T16" ;;
     esac
