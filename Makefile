@@ -15,7 +15,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check plots bench bench-peer bench-torch clean help deps deps-plots FORCE
+.PHONY: all test check fuzz plots bench bench-peer bench-torch clean help deps deps-plots FORCE
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -23,6 +23,7 @@ help:
 	@echo "make            build tests, chapters, examples and benchmarks into $(BUILD)/"
 	@echo "make test       run the unit tests and every chapter with --quick"
 	@echo "make check      the tests under ASan+UBSan, plus C++, static and two-TU builds"
+	@echo "make fuzz       every tests/fuzz/fuzz_*.c under libFuzzer+ASan+UBSan, FUZZ_SECONDS each (60)"
 	@echo "make plots      run every chapter in full and regenerate plots/ (PNG + gnuplot)"
 	@echo "make bench      print BENCH lines (speed as ratios against references)"
 	@echo "make bench-peer our dopri5 against CVODES in the same run (needs libsundials-dev)"
@@ -60,8 +61,11 @@ $(BUILD)/bench: bench/bench.c bench/bench_stiff.c bench/bench_odenet.c chapters/
 test: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES)
 	@sh tools/run_tests.sh $(BUILD) $(CH_BINS)
 
-# Sanitizers, C++11, static linkage, and two translation units linked together.
-check: | $(BUILD) deps
+# Sanitizers, C++11, static linkage, two translation units linked together, the unit tests
+# under valgrind (when installed) and two threads under ThreadSanitizer (when supported).
+VALGRIND_FLAGS := -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
+                  --errors-for-leak-kinds=definite,indirect,possible
+check: $(BUILD)/test_all | $(BUILD) deps
 	$(CC) -std=c99 -O1 -g -Wall -Wextra -Wpedantic -Werror -fsanitize=address,undefined -fno-omit-frame-pointer -I. \
 	  -o $(BUILD)/test_asan tests/test_main.c $(TEST_LIB) $(TESTS) ndeplot_png.c $(LDLIBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(BUILD)/test_asan > $(BUILD)/test_asan.log || (tail -40 $(BUILD)/test_asan.log; exit 1)
@@ -76,7 +80,39 @@ check: | $(BUILD) deps
 	sed -n '/^#if 0/,/^#endif/p' neuralode.h | sed '1d;$$d' > $(BUILD)/manual_example.c
 	$(CC) -std=c99 -Wall -Wextra -Wpedantic -Werror -I. -o $(BUILD)/manual_example $(BUILD)/manual_example.c $(LDLIBS)
 	$(BUILD)/manual_example
-	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link and the manual's example all clean"
+	@if command -v valgrind >/dev/null 2>&1; then \
+	  echo "valgrind $(BUILD)/test_all (all unit tests; about 30 s of CPU)"; \
+	  valgrind $(VALGRIND_FLAGS) $(BUILD)/test_all > $(BUILD)/test_valgrind.log 2> $(BUILD)/test_valgrind.err || \
+	    { tail -n 40 $(BUILD)/test_valgrind.err; tail -n 5 $(BUILD)/test_valgrind.log; exit 1; }; \
+	  echo "valgrind: 0 errors, 0 leaks; $$(tail -n 1 $(BUILD)/test_valgrind.log)"; \
+	else echo "check: valgrind not installed, skipped (apt-get install -y valgrind)"; fi
+	@if $(CC) -std=c99 -O1 -g -fsanitize=thread -I. -o $(BUILD)/thread_check tests/thread_check.c $(LDLIBS) -pthread 2>/dev/null; then \
+	  $(BUILD)/thread_check; \
+	else echo "check: $(CC) has no -fsanitize=thread: the two-thread test is skipped"; fi
+	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example, valgrind and ThreadSanitizer all clean"
+
+# Fuzzing: every tests/fuzz/fuzz_<name>.c is a libFuzzer target (LLVMFuzzerTestOneInput) and,
+# built with -DFUZZ_WRITE_SEEDS by $(CC), a program writing valid seeds into its argument.
+# Each target runs FUZZ_SECONDS from its seeds; a crash, leak, sanitizer report or an
+# allocation above FUZZ_MEM_MB fails. Findings land in $(BUILD)/fuzz/<name>/ (crash-*).
+FUZZ_SECONDS ?= 60
+FUZZ_MEM_MB  ?= 2048
+FUZZ_CC      ?= clang
+FUZZERS      := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+fuzz: | $(BUILD)
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || { echo "make fuzz needs clang (apt-get install -y clang)"; exit 1; }
+	@set -e; for src in $(FUZZERS); do \
+	  name=$$(basename $$src .c); dir=$(BUILD)/fuzz/$$name; mkdir -p $$dir/corpus; \
+	  $(CC) -std=c99 -O1 -g -DFUZZ_WRITE_SEEDS -I. -o $$dir/seeds $$src $(LDLIBS); \
+	  $$dir/seeds $$dir/corpus; \
+	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I. \
+	    -o $$dir/$$name $$src $(LDLIBS); \
+	  echo "fuzz: $$name for $(FUZZ_SECONDS) s ($$(ls $$dir/corpus | wc -l) seeds)"; \
+	  (cd $$dir && ./$$name -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=$(FUZZ_MEM_MB) \
+	    -malloc_limit_mb=$(FUZZ_MEM_MB) -print_final_stats=1 corpus > $$name.log 2>&1) || \
+	    { tail -n 40 $$dir/$$name.log; echo "fuzz: $$name FAILED (see $$dir/$$name.log)"; exit 1; }; \
+	  grep -E '^stat::number_of_executed_units' $$dir/$$name.log | sed "s/^/fuzz: $$name /"; \
+	done; echo "fuzz: $(words $(FUZZERS)) targets clean"
 
 # One run per chapter (make -j2 runs two at a time), then the gnuplot renderings.
 plots: $(CH_BINS:%=%.plots)

@@ -32,6 +32,7 @@
      6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system,
                                            dropout: nde_mlp_add_dropout, _dropout_sample, _off
      7. Losses and gradients ............. nde_loss, nde_loss_mse/_mae, nde_grad, nde_grad_work
+                                           nde_augment_* (augmented Neural ODEs: pad, wrap, slice)
      8. Stiff, exponential, symplectic ... nde_expm, nde_phi1 (methods via nde_options.method)
         Linear stability functions ....... nde_method_stability (R(z) of every method but leapfrog)
      9. Training ......................... nde_optim_*, nde_clip_grad_norm, schedules,
@@ -98,7 +99,8 @@
        running losses, not as the adjoint's backward solver (use gauss2).
      - The Hermite dense output of the non-Runge-Kutta methods is third
        order: between sdirk4's steps it is far less accurate than at them.
-     - Model files survive a crashed process (temp file + rename) but ISO C
+     - Model files survive a crashed process and concurrent saves (an own,
+       exclusively created temp file + rename; fopen mode "x", C11) but ISO C
        has no fsync, so not necessarily a power cut.
      - Double precision only; no threads, no SIMD intrinsics.
      - IDX files of at most 16 dimensions (the format allows 255); gzip files
@@ -196,7 +198,8 @@ NDEDEF unsigned long long nde_rng_u64(nde_rng *r);
 NDEDEF double nde_rng_uniform(nde_rng *r);
 /* Standard normal N(0, 1) by the Box-Muller transform (no cached state). */
 NDEDEF double nde_rng_normal(nde_rng *r);
-/* Uniform integer in [0, n), n > 0, without modulo bias. */
+/* Uniform integer in [0, n), n > 0, without modulo bias (0 for n <= 1).
+   A NULL generator gives 0 from every call (no crash, no randomness). */
 NDEDEF long nde_rng_below(nde_rng *r, long n);
 
 /* ===================================================================== */
@@ -214,7 +217,9 @@ NDEDEF void nde_gemv(int m, int n, double alpha, const double *A, const double *
 /* y (n) = alpha * A^T x (A is (m,n), x is (m)) + beta * y. */
 NDEDEF void nde_gemv_t(int m, int n, double alpha, const double *A, const double *x, double beta, double *y);
 /* LU factorisation with partial pivoting, in place: A (n,n) -> L\U, piv (n).
-   Returns NDE_OK or NDE_ERR_SINGULAR (exact zero pivot). */
+   Returns NDE_OK, NDE_ERR_SINGULAR (exact zero pivot) or NDE_ERR_ARG
+   (n < 0, NULL A or piv). The void products here do nothing for a
+   negative size or a NULL array they would touch. */
 NDEDEF int nde_lu_factor(int n, double *A, int *piv);
 /* Solve A x = b with the factors from nde_lu_factor; b (n) is overwritten by x. */
 NDEDEF void nde_lu_solve(int n, const double *LU, const int *piv, double *b);
@@ -240,7 +245,8 @@ NDEDEF double nde_mat_norm1(int m, int n, const double *A);
    The solver treats the batch as one state of n = B*D numbers (one step size
    for all rows, as torchdiffeq does). Only f is required; the products are
    needed by the gradient methods (vjp) and by implicit solvers (jac or jvp).
-   Every callback returns 0, or non-zero to stop the solve (NDE_ERR_CALLBACK).
+   Every callback returns 0, or non-zero to stop the solve (NDE_ERR_CALLBACK;
+   NDE_ERR_NOMEM when its own allocation failed is reported as NDE_ERR_NOMEM).
 */
 typedef struct nde_system {
     int dim;        /* D: state dimension of one row */
@@ -293,8 +299,9 @@ typedef struct nde_system {
 } nde_system;
 
 /* Jacobian J (B,D,D) of sys at (t, y): from sys->jac, else D calls of jvp,
-   else D calls of vjp. Returns NDE_OK, NDE_ERR_UNSUPPORTED (no product
-   given), NDE_ERR_NOMEM or NDE_ERR_CALLBACK. */
+   else D calls of vjp. Returns NDE_OK, NDE_ERR_ARG (NULL sys, y or J,
+   B < 1, dim < 1), NDE_ERR_UNSUPPORTED (no product given), NDE_ERR_NOMEM
+   or NDE_ERR_CALLBACK. */
 NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const double *y, double *J);
 
 /* Check a system's products against central finite differences of f at
@@ -362,10 +369,17 @@ NDEDEF const nde_tableau *nde_method_tableau(int method);
    method DOPRI5, rtol 1e-6, atol 1e-9, automatic first step, safety 0.9,
    step factor in [0.2, 10], PI coefficient beta 0.04, hmin 0 (only the
    underflow test 1e-14*|t|), hmax |t_end - t0|, max_steps 100000,
-   h = (t_end - t0)/100 for fixed-step methods. */
+   h = (t_end - t0)/100 for fixed-step methods.
+   The fixed-step implicit methods (backward_euler, gauss2) have no error
+   control: rtol and atol only stop their Newton iteration. With both left
+   0 they default to 1e-12 there (Newton converged below any step's own
+   error: gauss2 at h = 1e-3 on Lotka-Volterra 1.7e-13 off, not 4.3e-9 as
+   with 1e-6/1e-9); set them to trade accuracy for fewer iterations.
+   atol < 0 asks for atol = 0, pure relative control (components that are
+   exactly 0 then demand exact steps: use it when no component nears 0). */
 typedef struct nde_options {
     int method;          /* nde_method */
-    double rtol, atol;   /* mixed error norm: sc_i = atol + rtol*max(|y0_i|, |y1_i|) */
+    double rtol, atol;   /* mixed error norm: sc_i = atol + rtol*max(|y0_i|, |y1_i|); atol < 0: 0 */
     double h0;           /* first step (adaptive) ; 0 = automatic [Hairer HINIT] */
     double h;            /* step size of fixed-step methods (magnitude); 0 = span/100 */
     double hmin, hmax;   /* step bounds (magnitudes); 0 = defaults above */
@@ -376,7 +390,8 @@ typedef struct nde_options {
     double beta;         /* PI controller coefficient; 0 = 0.04, negative = plain I controller */
     int stiff_check;     /* 0: detect and flag stiffness (default); 1: stop with NDE_ERR_STIFF; -1: off */
     int norm_n;          /* error norm over the first norm_n components only (0 = all); the seminorm */
-    double newton_tol;   /* implicit methods: Newton tolerance relative to the error scale; 0 = 0.03 */
+    double newton_tol;   /* implicit methods: Newton tolerance relative to the error scale
+                            atol + rtol|y| (see above for fixed-step methods); 0 = 0.03 */
     int newton_max;      /* implicit methods: Newton iterations per stage; 0 = 10 */
 } nde_options;
 
@@ -583,7 +598,9 @@ NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg);
    adjoint equation (eq 2.4a) and, for backprop, as a quadrature state.
 */
 typedef struct nde_loss {
-    /* Point loss: returns L and writes g (N,B,D) = dL/dy(t_n) for y (N,B,D). NULL: none. */
+    /* Point loss: returns L and writes g (N,B,D) = dL/dy(t_n) for y (N,B,D). NULL: none.
+       nde_grad hands g over zeroed (write only the entries the loss uses);
+       a NaN/Inf L or g stops it with NDE_ERR_NONFINITE. */
     double (*point)(void *ctx, int N, int B, int D, const double *t, const double *y, double *g);
     /* Running integrand per row: g (B) = g(t, y_b) and gy (B,D) = dg/dy_b. NULL: none. */
     int (*running)(void *ctx, double t, int B, int D, const double *y, double *g, double *gy);
@@ -606,6 +623,49 @@ NDEDEF double nde_loss_mae(void *ctx, int N, int B, int D, const double *t, cons
 NDEDEF void nde_time_weights(int N, const double *t, double alpha, double *w);
 /* Plain mean squared difference of two arrays of n numbers. */
 NDEDEF double nde_mse(long n, const double *a, const double *b);
+
+/* ===================================================================== */
+/* Augmented Neural ODEs: zeros appended to the state                     */
+/* ===================================================================== */
+/*
+   The tutorial's eq 23 (section 3.4): integrate [z; a] with a(0) = 0 in R^p
+   and discard a at the output (Dupont, Doucet and Teh, "Augmented Neural
+   ODEs", 2019). Any nde_system of dim D + p is the augmented dynamics; an
+   nde_augment adapts the data around it: pad y0 (B,D) -> (B,D+p), wrap a
+   loss on the D visible components into one on D+p (zero gradient on the
+   augmented ones), slice outputs and dL/dy0 back. The wrapped loss goes to
+   nde_grad or nde_train unchanged: every solver and gradient method.
+     nde_augment aug; nde_augment_init(&aug, &sys, D, &loss, msg);
+     nde_augment_pad(&aug, B, y0, ya0);
+     nde_grad(&sys, B, ya0, N, t, &o, &go, &aug.loss, &L, yaout, gth, gya0, &gs);
+     nde_augment_slice(&aug, (long)N * B, yaout, yout);  (and B rows of gya0)
+*/
+typedef struct nde_augment {
+    int D;              /* visible components of a row */
+    int p;              /* appended components: the system's dim is D + p */
+    nde_loss inner;     /* the caller's loss on (N,B,D) (a copy of the struct) */
+    nde_loss loss;      /* the same loss on (N,B,D+p): hand this one to nde_grad / nde_train */
+    double *buf;        /* scratch (owned): visible states and their loss gradients */
+    long cap;           /* doubles allocated in buf */
+    int nomem;          /* 1 after a failed scratch allocation inside a loss callback */
+} nde_augment;
+
+/* Set up the augmentation of sys (dim D + p, p = sys->dim - D >= 0) for a
+   loss on the first D components of each row; loss may be NULL (padding
+   and slicing only: aug.loss then has no parts). p = 0 is the plain model,
+   bit for bit. aug.loss's callbacks copy the visible states into a scratch
+   that grows on demand; if it cannot, aug->nomem is set and the point part
+   returns NaN, the running part 1 (NDE_ERR_CALLBACK from nde_grad); so
+   they do, with nomem clear, on rows that are not D + p wide.
+   Returns NDE_OK or NDE_ERR_ARG (msg names the argument). */
+NDEDEF int nde_augment_init(nde_augment *aug, const nde_system *sys, int D, const nde_loss *loss, char *msg);
+/* Release the scratch; safe on a zeroed or already freed struct. */
+NDEDEF void nde_augment_free(nde_augment *aug);
+/* ya (rows,D+p) = [y (rows,D), 0 (rows,p)]: the augmented initial state. */
+NDEDEF void nde_augment_pad(const nde_augment *aug, long rows, const double *y, double *ya);
+/* y (rows,D) = the first D components of every row of ya (rows,D+p): use
+   rows = N*B for a solution (N,B,D+p), rows = B for dL/dy0 (B,D+p). */
+NDEDEF void nde_augment_slice(const nde_augment *aug, long rows, const double *ya, double *y);
 
 /* ===================================================================== */
 /* Gradients: backprop through the solver, backsolve and interpolating    */
@@ -697,7 +757,7 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
 /* E (n,n) = e^A for A (n,n), by scaling and squaring with the (6,6) Pade
    approximant [Golub-Van Loan, Alg. 11.3.1; Moler-Van Loan 2003]. E may be
    the same array as A. Returns NDE_OK, NDE_ERR_ARG (n < 1 or NULL),
-   NDE_ERR_NONFINITE (NaN/Inf in A) or NDE_ERR_NOMEM. */
+   NDE_ERR_NONFINITE (NaN/Inf in A, or e^A overflows a double) or NDE_ERR_NOMEM. */
 NDEDEF int nde_expm(int n, const double *A, double *E);
 
 /* P (n,n) = phi1(A) = sum_k A^k / (k+1)!  (= A^-1 (e^A - I) when A is
@@ -937,8 +997,10 @@ NDEDEF int nde_progress_update(nde_progress *p, int iter, double loss, long nfe)
 /* Save the architecture and parameters of m to path in the documented
    binary format (see "Model files" in the implementation: magic, version,
    architecture, parameters, FNV-1a 64 checksum; little-endian on every
-   platform). Writes "<path>.tmp" and renames it over path, so an
-   interrupted save never leaves a half-written model at path.
+   platform). Writes a new file "<path>.tmp.<16 hex digits>", created
+   exclusively (an existing name, a symbolic link included, is never
+   opened), and renames it over path, so neither an interrupted save nor
+   two saves of one path at once leave a half-written model at path.
    Returns NDE_OK, NDE_ERR_ARG, NDE_ERR_NOMEM or NDE_ERR_IO (no file left). */
 NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg);
 
@@ -1118,6 +1180,7 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
 #define NEURALODE_IMPLEMENTATION_DONE
 
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1196,6 +1259,7 @@ static unsigned long long nde__rotl(unsigned long long x, int k)
 NDEDEF void nde_rng_seed(nde_rng *r, unsigned long long seed)
 {
     int i;
+    if (!r) return;
     for (i = 0; i < 4; i++) {
         unsigned long long z = (seed += 0x9E3779B97F4A7C15ULL);
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -1206,9 +1270,11 @@ NDEDEF void nde_rng_seed(nde_rng *r, unsigned long long seed)
 
 NDEDEF unsigned long long nde_rng_u64(nde_rng *r)
 {
-    unsigned long long *s = r->s;
-    unsigned long long out = (nde__rotl((s[1] * 5) & 0xFFFFFFFFFFFFFFFFULL, 7) * 9) & 0xFFFFFFFFFFFFFFFFULL;
-    unsigned long long t = (s[1] << 17) & 0xFFFFFFFFFFFFFFFFULL;
+    unsigned long long *s, out, t;
+    if (!r) return 0; /* no generator: a constant stream (the bad-input matrix) */
+    s = r->s;
+    out = (nde__rotl((s[1] * 5) & 0xFFFFFFFFFFFFFFFFULL, 7) * 9) & 0xFFFFFFFFFFFFFFFFULL;
+    t = (s[1] << 17) & 0xFFFFFFFFFFFFFFFFULL;
     s[2] ^= s[0];
     s[3] ^= s[1];
     s[1] ^= s[2];
@@ -1233,7 +1299,7 @@ NDEDEF double nde_rng_normal(nde_rng *r)
 NDEDEF long nde_rng_below(nde_rng *r, long n)
 {
     unsigned long long un = (unsigned long long)n, lim, x;
-    if (n <= 1) return 0;
+    if (n <= 1 || !r) return 0;
     lim = (0xFFFFFFFFFFFFFFFFULL / un) * un; /* reject the incomplete last block */
     do x = nde_rng_u64(r); while (x >= lim);
     return (long)(x % un);
@@ -1252,9 +1318,16 @@ static void nde__scale_or_zero(long len, double beta, double *C)
     else if (beta != 1.0) for (i = 0; i < len; i++) C[i] *= beta;
 }
 
+/* The products do nothing for a negative size or a NULL matrix they would read or write. */
+static int nde__gemm_bad(int m, int n, int k, const double *A, const double *B, const double *C)
+{
+    return m < 0 || n < 0 || k < 0 || (m > 0 && n > 0 && (!C || (k > 0 && (!A || !B))));
+}
+
 NDEDEF void nde_gemm(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C)
 {
     int i, j, p;
+    if (nde__gemm_bad(m, n, k, A, B, C)) return;
     nde__scale_or_zero((long)m * n, beta, C);
     for (i = 0; i < m; i++) {
         double *c = C + (long)i * n;
@@ -1269,6 +1342,7 @@ NDEDEF void nde_gemm(int m, int n, int k, double alpha, const double *A, const d
 NDEDEF void nde_gemm_nt(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C)
 {
     int i, j, p;
+    if (nde__gemm_bad(m, n, k, A, B, C)) return;
     for (i = 0; i < m; i++) {
         const double *a = A + (long)i * k;
         for (j = 0; j < n; j++) {
@@ -1283,6 +1357,7 @@ NDEDEF void nde_gemm_nt(int m, int n, int k, double alpha, const double *A, cons
 NDEDEF void nde_gemm_tn(int m, int n, int k, double alpha, const double *A, const double *B, double beta, double *C)
 {
     int i, j, p;
+    if (nde__gemm_bad(m, n, k, A, B, C)) return;
     nde__scale_or_zero((long)m * n, beta, C);
     for (p = 0; p < k; p++) {
         const double *a = A + (long)p * m;
@@ -1308,6 +1383,7 @@ NDEDEF void nde_gemv_t(int m, int n, double alpha, const double *A, const double
 NDEDEF int nde_lu_factor(int n, double *A, int *piv)
 {
     int i, j, k;
+    if (n < 0 || (n > 0 && (!A || !piv))) return NDE_ERR_ARG;
     for (k = 0; k < n; k++) {
         int p = k;
         double amax = fabs(A[(long)k * n + k]);
@@ -1333,6 +1409,7 @@ NDEDEF int nde_lu_factor(int n, double *A, int *piv)
 NDEDEF void nde_lu_solve(int n, const double *LU, const int *piv, double *b)
 {
     int i, j;
+    if (n <= 0 || !LU || !piv || !b) return;
     for (i = 0; i < n; i++) { /* P b, then L z = P b */
         double tmp = b[piv[i]];
         b[piv[i]] = b[i];
@@ -1349,6 +1426,7 @@ NDEDEF void nde_lu_solve(int n, const double *LU, const int *piv, double *b)
 NDEDEF void nde_lu_solve_t(int n, const double *LU, const int *piv, double *b)
 {
     int i, j;
+    if (n <= 0 || !LU || !piv || !b) return;
     for (i = 0; i < n; i++) { /* U^T z = b */
         for (j = 0; j < i; j++) b[i] -= LU[(long)j * n + i] * b[j];
         b[i] /= LU[(long)i * n + i];
@@ -1365,6 +1443,7 @@ NDEDEF void nde_lu_solve_t(int n, const double *LU, const int *piv, double *b)
 NDEDEF void nde_linspace(int n, double a, double b, double *t)
 {
     int i;
+    if (!t) return;
     for (i = 0; i < n; i++) t[i] = n > 1 ? a + (b - a) * (double)i / (double)(n - 1) : a;
     if (n > 1) t[n - 1] = b;
 }
@@ -1384,7 +1463,8 @@ NDEDEF double nde_norm_inf(long n, const double *x)
 {
     double m = 0.0;
     long i;
-    for (i = 0; i < n; i++) if (!(fabs(x[i]) <= m)) m = fabs(x[i]);
+    if (!x) return 0.0;
+    for (i = 0; i < n; i++) if (!(fabs(x[i]) <= m) && m == m) m = fabs(x[i]); /* a NaN stays */
     return m;
 }
 
@@ -1394,10 +1474,11 @@ static double nde__mat_norm(int outer, int inner, long so, long si, const double
 {
     double best = 0.0;
     int o, i;
+    if (!A) return 0.0;
     for (o = 0; o < outer; o++) {
         double s = 0.0;
         for (i = 0; i < inner; i++) s += fabs(A[o * so + i * si]);
-        if (!(s <= best)) best = s;
+        if (!(s <= best) && best == best) best = s; /* a NaN stays */
     }
     return best;
 }
@@ -1410,25 +1491,33 @@ NDEDEF double nde_mat_norm1(int m, int n, const double *A) { return nde__mat_nor
 /* Systems: Jacobians and a finite-difference check of the products       */
 /* ===================================================================== */
 
+/* The status of a callback's return value r: a callback that could not
+   allocate its own memory says NDE_ERR_NOMEM (the MLP systems do), any
+   other non-zero value is NDE_ERR_CALLBACK. */
+static int nde__cb_status(int r)
+{
+    return r == 0 ? NDE_OK : r == NDE_ERR_NOMEM ? NDE_ERR_NOMEM : NDE_ERR_CALLBACK;
+}
+
 /* nde_system_jacobian with caller scratch v, out (B*D each; unused with sys->jac). */
 static int nde__jacobian_ws(const nde_system *sys, double t, int B, const double *y, double *J, double *v,
                             double *out)
 {
     int D = sys->dim, b, i, j, status = NDE_OK;
     long n = (long)B * D;
-    if (sys->jac) return sys->jac(sys->ctx, t, B, y, sys->params, J) ? NDE_ERR_CALLBACK : NDE_OK;
+    if (sys->jac) return nde__cb_status(sys->jac(sys->ctx, t, B, y, sys->params, J));
     if (!sys->jvp && !sys->vjp) return NDE_ERR_UNSUPPORTED;
     /* Column j of every row block at once (jvp), or row i (vjp). */
     for (j = 0; j < D && status == NDE_OK; j++) {
         memset(v, 0, (size_t)n * sizeof(double));
         for (b = 0; b < B; b++) v[(long)b * D + j] = 1.0;
         if (sys->jvp) {
-            if (sys->jvp(sys->ctx, t, B, y, sys->params, v, out)) status = NDE_ERR_CALLBACK;
+            status = nde__cb_status(sys->jvp(sys->ctx, t, B, y, sys->params, v, out));
             for (b = 0; b < B; b++)
                 for (i = 0; i < D; i++) J[((long)b * D + i) * D + j] = out[(long)b * D + i];
         } else {
             memset(out, 0, (size_t)n * sizeof(double));
-            if (sys->vjp(sys->ctx, t, B, y, sys->params, v, out, NULL, NULL)) status = NDE_ERR_CALLBACK;
+            status = nde__cb_status(sys->vjp(sys->ctx, t, B, y, sys->params, v, out, NULL, NULL));
             for (b = 0; b < B; b++)
                 for (i = 0; i < D; i++) J[((long)b * D + j) * D + i] = out[(long)b * D + i];
         }
@@ -1438,9 +1527,13 @@ static int nde__jacobian_ws(const nde_system *sys, double t, int B, const double
 
 NDEDEF int nde_system_jacobian(const nde_system *sys, double t, int B, const double *y, double *J)
 {
-    long n = (long)B * sys->dim;
+    long n;
     double *v;
     int status;
+    if (!sys || !y || !J || B < 1 || sys->dim < 1 || (sys->nparams > 0 && !sys->params) ||
+        (double)B * sys->dim * sys->dim > (double)LONG_MAX / 16)
+        return NDE_ERR_ARG;
+    n = (long)B * sys->dim;
     if (sys->jac) return nde__jacobian_ws(sys, t, B, y, J, NULL, NULL);
     v = (double *)NDE_MALLOC(2 * (size_t)n * sizeof(double));
     if (!v) return NDE_ERR_NOMEM;
@@ -1758,6 +1851,7 @@ typedef struct nde__integ {
 static int nde__rk_attempt(nde__integ *ig, double h, double *err);
 static int nde__other_attempt(nde__integ *ig, double h, double *err);
 static int nde__other_init(nde__integ *ig, char *msg);
+static int nde__is_implicit(int method);
 static void nde__other_free(nde__integ *ig);
 
 /* Backprop through the solver records each accepted step as t, h, t1, the
@@ -1781,8 +1875,8 @@ static int nde__vjp_add(const nde_system *sys, int B, long n, double t, const do
 {
     if (nde__all_zero(n, a)) return NDE_OK;
     ++*nvjp;
-    if (sv) return sys->vjp_saved(sys->ctx, t, B, Y, sys->params, sv, a, ybar, gth, NULL) ? NDE_ERR_CALLBACK : NDE_OK;
-    return sys->vjp(sys->ctx, t, B, Y, sys->params, a, ybar, gth, NULL) ? NDE_ERR_CALLBACK : NDE_OK;
+    if (sv) return nde__cb_status(sys->vjp_saved(sys->ctx, t, B, Y, sys->params, sv, a, ybar, gth, NULL));
+    return nde__cb_status(sys->vjp(sys->ctx, t, B, Y, sys->params, a, ybar, gth, NULL));
 }
 
 /* dydt (n) = f(t, y); counts the evaluation; non-zero return -> CALLBACK.
@@ -1796,8 +1890,9 @@ static int nde__eval(nde__integ *ig, int i, double t, const double *y, double *d
     if (ig->sv && i >= 0) r = sys->f_save(sys->ctx, t, ig->B, y, sys->params, dydt, ig->sv + (long)i * ig->svn);
     else r = sys->f(sys->ctx, t, ig->B, y, sys->params, dydt);
     if (r) {
-        nde__msg(ig->st->msg, "the dynamics callback f returned non-zero at t = %.17g", t);
-        return NDE_ERR_CALLBACK;
+        nde__msg(ig->st->msg, "the dynamics callback f %s at t = %.17g",
+                 r == NDE_ERR_NOMEM ? "ran out of memory" : "returned non-zero", t);
+        return nde__cb_status(r);
     }
     return NDE_OK;
 }
@@ -1811,19 +1906,19 @@ static double nde__wrms(long m, const double *e, const double *ya, const double 
     double s = 0.0, big = 0.0;
     for (i = 0; i < m; i++) {
         double a0 = fabs(ya[i]), a1 = fabs(yb[i]);
-        double r = e[i] / (atol + rtol * (a0 > a1 ? a0 : a1));
+        double r = e[i] == 0.0 ? 0.0 : e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)); /* atol 0, y 0 */
         s += r * r;
     }
     if (s - s == 0.0 || s != s) return sqrt(s / (double)m); /* finite, or NaN from NaN data */
     for (i = 0; i < m; i++) {
         double a0 = fabs(ya[i]), a1 = fabs(yb[i]);
-        double r = fabs(e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)));
+        double r = e[i] == 0.0 ? 0.0 : fabs(e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)));
         if (r > big) big = r;
     }
     if (!nde__finite(big)) return big;
     for (s = 0.0, i = 0; i < m; i++) {
         double a0 = fabs(ya[i]), a1 = fabs(yb[i]);
-        double r = e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)) / big;
+        double r = e[i] == 0.0 ? 0.0 : e[i] / (atol + rtol * (a0 > a1 ? a0 : a1)) / big;
         s += r * r;
     }
     return big * sqrt(s / (double)m);
@@ -1849,6 +1944,9 @@ static double nde__newton_norm(const nde__integ *ig, const double *d)
     return nde__wrms(m, d, ig->y, ig->y, ig->o.atol, ig->o.rtol);
 }
 
+/* Default Newton scale of the fixed-step implicit methods when rtol = atol = 0. */
+#define NDE__FIXED_NEWTON_RTOL 1e-12
+
 /* Fill zero options with the documented defaults and validate them. */
 static int nde__resolve_options(const nde_options *in, double span, nde_options *o, char *msg)
 {
@@ -1864,7 +1962,7 @@ static int nde__resolve_options(const nde_options *in, double span, nde_options 
         return NDE_ERR_ARG;                                                                  \
     }
     NDE__CHECK_OPT(rtol, o->rtol >= 0, "must be positive and finite (0 for the default 1e-6)")
-    NDE__CHECK_OPT(atol, o->atol >= 0, "must be positive and finite (0 for the default 1e-9)")
+    NDE__CHECK_OPT(atol, 1, "must be finite (0 for the default 1e-9, negative for 0: pure relative control)")
     NDE__CHECK_OPT(h0, 1, "must be finite")
     NDE__CHECK_OPT(h, o->h >= 0, "must be a non-negative step size")
     NDE__CHECK_OPT(hmin, o->hmin >= 0, "must be non-negative")
@@ -1887,8 +1985,15 @@ static int nde__resolve_options(const nde_options *in, double span, nde_options 
         nde__msg(msg, "opt.max_steps, opt.newton_max and opt.norm_n must be non-negative");
         return NDE_ERR_ARG;
     }
+    if (o->rtol == 0 && o->atol == 0 && (o->method == NDE_BACKWARD_EULER || o->method == NDE_GAUSS2)) {
+        /* fixed-step implicit methods: no error control, the tolerances only stop Newton;
+           by default at a level below any step's own error (near rounding) */
+        o->rtol = NDE__FIXED_NEWTON_RTOL;
+        o->atol = NDE__FIXED_NEWTON_RTOL;
+    }
     if (o->rtol == 0) o->rtol = 1e-6;
     if (o->atol == 0) o->atol = 1e-9;
+    if (o->atol < 0) o->atol = 0.0; /* asked for: pure relative control */
     if (o->hmax == 0) o->hmax = fabs(span);
     if (o->h == 0) o->h = fabs(span) / 100;
     if (o->max_steps == 0) o->max_steps = 100000;
@@ -1927,6 +2032,12 @@ static int nde__integ_init(nde__integ *ig, const nde_system *sys, int B, const n
     ig->info = &nde__methods[ig->o.method];
     ig->dir = span < 0 ? -1.0 : 1.0;
     R = ig->info->nstage;
+    if ((nde__is_implicit(ig->o.method) || ig->o.method == NDE_EPI2) &&
+        (double)B * ig->D * (ig->D + 1.0) > 1e12) { /* dense blocks of over 8 TB; keeps 2(D+1) within int */
+        nde__msg(st->msg, "method %s with B = %d rows of sys->dim = %d: its dense %d x %d matrices per row are too large",
+                 ig->info->name, B, ig->D, ig->D, ig->D);
+        return NDE_ERR_NOMEM;
+    }
     ig->end = ig->info->tab && ig->info->tab->fsal ? ig->info->tab->S - 1 : ig->info->nstage - 1;
     ig->mem = ig->y = (double *)NDE_MALLOC((size_t)(n * (3 + 2 * (long)R)) * sizeof(double));
     if (!ig->mem) {
@@ -2322,6 +2433,10 @@ static int nde__check_problem(const nde_system *sys, int B, const double *y0, in
         return NDE_ERR_ARG;
     }
     if (B < 1) { nde__msg(msg, "B = %d: the batch needs at least 1 row", B); return NDE_ERR_ARG; }
+    if ((double)B * sys->dim > (double)LONG_MAX / 64) {
+        nde__msg(msg, "B = %d rows of sys->dim = %d: the state is too large", B, sys->dim);
+        return NDE_ERR_ARG;
+    }
     if (!y0) { nde__msg(msg, "y0 is NULL"); return NDE_ERR_ARG; }
     if (N < 1) { nde__msg(msg, "N = %d: at least one output time (t[0], the start) is needed", N); return NDE_ERR_ARG; }
     if (!t) { nde__msg(msg, "t (the output times) is NULL"); return NDE_ERR_ARG; }
@@ -2334,6 +2449,10 @@ static int nde__check_problem(const nde_system *sys, int B, const double *y0, in
             return NDE_ERR_TIMES;
         }
     if (N > 1 && t[1] == t[0]) { nde__msg(msg, "t[1] = t[0] = %.17g: output times must be strictly monotonic", t[0]); return NDE_ERR_TIMES; }
+    if (!nde__finite(t[N - 1] - t[0])) {
+        nde__msg(msg, "t[0] = %g to t[%d] = %g: the span overflows a double", t[0], N - 1, t[N - 1]);
+        return NDE_ERR_TIMES;
+    }
     n = (long)B * sys->dim;
     for (i = 0; i < n; i++)
         if (!nde__finite(y0[i])) {
@@ -3807,7 +3926,7 @@ static int nde__expm(int m, const double *A, double *E, double *work, int *piv)
         nde_gemm(m, m, m, 1.0, E, E, 0.0, T);
         memcpy(E, T, (size_t)mm * sizeof(double));
     }
-    return NDE_OK;
+    return nde__all_finite(mm, E) ? NDE_OK : NDE_ERR_NONFINITE; /* e^A overflowed */
 }
 
 NDEDEF int nde_expm(int n, const double *A, double *E)
@@ -3925,11 +4044,13 @@ static int nde__other_init(nde__integ *ig, char *msg)
 {
     const nde_system *sys = ig->sys;
     int method = ig->o.method, D = ig->D, B = ig->B, R = ig->info->nstage;
-    int impl = nde__is_implicit(method), s = method == NDE_GAUSS2 ? 2 : 1, m = s * D, m1 = D + 1;
+    int impl = nde__is_implicit(method), s = method == NDE_GAUSS2 ? 2 : 1, m, m1;
     long n = ig->n, nJ = method == NDE_GAUSS2 ? 2 : (impl || method == NDE_EPI2) ? 1 : 0;
     long nd, ni;
     nde__ows *w;
     double *p;
+    m = s * D; /* within int: nde__integ_init refused larger dense blocks */
+    m1 = D + 1;
     if (method == NDE_LEAPFROG && D % 2) {
         nde__msg(msg, "leapfrog needs rows y = (q, p) of even length: sys->dim = %d is odd", D);
         return NDE_ERR_ARG;
@@ -4403,9 +4524,9 @@ static int nde__epi2_vjp(const nde__integ *ig, nde__ows *w, const double *rec, d
     double *f0 = w->F, *fbar = w->d;   /* (B,D) each */
     double *a = w->u, *e = w->v;       /* (B,D) each: vhp cotangent and direction */
     if (nde__all_zero(n, ybar)) return NDE_OK; /* (nde_grad refused a system without vhp up front) */
-    if (sys->f(sys->ctx, t, B, Y, sys->params, f0)) {
-        nde__msg(ig->st->msg, "epi2 reverse: the dynamics callback f returned non-zero at t = %.17g", t);
-        return NDE_ERR_CALLBACK;
+    if ((status = nde__cb_status(sys->f(sys->ctx, t, B, Y, sys->params, f0))) != NDE_OK) {
+        nde__msg(ig->st->msg, "epi2 reverse: the dynamics callback f returned %s at t = %.17g", nde_status_name(status), t);
+        return status;
     }
     w->jac_ok = 0; /* the forward Jacobian buffer is borrowed */
     status = nde__rev_jacobian(ig, t, Y, w->J, nvjp);
@@ -4469,9 +4590,10 @@ static int nde__epi2_vjp(const nde__integ *ig, nde__ows *w, const double *rec, d
             e[(long)b * D + j] = 1.0;
         }
         if (!any) continue;
-        if (sys->vhp(sys->ctx, t, B, Y, sys->params, a, e, ybar, gth)) {
-            nde__msg(ig->st->msg, "epi2 reverse: the second-order callback vhp returned non-zero at t = %.17g", t);
-            return NDE_ERR_CALLBACK;
+        if ((status = nde__cb_status(sys->vhp(sys->ctx, t, B, Y, sys->params, a, e, ybar, gth))) != NDE_OK) {
+            nde__msg(ig->st->msg, "epi2 reverse: the second-order callback vhp returned %s at t = %.17g",
+                     nde_status_name(status), t);
+            return status;
         }
     }
     return NDE_OK;
@@ -4720,6 +4842,7 @@ NDEDEF double nde_loss_mae(void *ctx, int N, int B, int D, const double *t, cons
 NDEDEF void nde_time_weights(int N, const double *t, double alpha, double *w)
 {
     int k;
+    if (!t || !w) return;
     for (k = 0; k < N; k++)
         w[k] = 1.0 + (N > 1 ? alpha * (t[k] - t[0]) / (t[N - 1] - t[0]) : 0.0);
 }
@@ -4728,8 +4851,112 @@ NDEDEF double nde_mse(long n, const double *a, const double *b)
 {
     double s = 0.0;
     long i;
+    if (!a || !b) return 0.0;
     for (i = 0; i < n; i++) s += (a[i] - b[i]) * (a[i] - b[i]);
     return n > 0 ? s / (double)n : 0.0;
+}
+
+/* ===================================================================== */
+/* Augmented Neural ODEs                                                  */
+/* ===================================================================== */
+/* [z; a] with a(0) = 0 (the tutorial's eq 23; Dupont, Doucet and Teh 2019).
+   The dynamics are the caller's system of dim D + p; here only the data
+   moves: rows are padded with zeros, the loss sees the first D components
+   and its gradient on the last p is zero (a is discarded at the output). */
+
+/* dst (rows,wd) = the first n components of every row of src (rows,ws),
+   zeros after them when wd > n. */
+static void nde__copy_cols(long rows, int ws, int wd, int n, const double *src, double *dst)
+{
+    long r;
+    for (r = 0; r < rows; r++) {
+        memcpy(dst + r * wd, src + r * ws, (size_t)n * sizeof(double));
+        if (wd > n) memset(dst + r * wd + n, 0, (size_t)(wd - n) * sizeof(double));
+    }
+}
+
+/* Scratch of at least len doubles in aug->buf; 0, or 1 (nomem set). */
+static int nde__augment_reserve(nde_augment *aug, long len)
+{
+    double *nb;
+    if (len <= aug->cap) return 0;
+    nb = (double *)NDE_REALLOC(aug->buf, (size_t)len * sizeof(double));
+    if (!nb) { aug->nomem = 1; return 1; }
+    aug->buf = nb;
+    aug->cap = len;
+    return 0;
+}
+
+/* Point loss on ya (N,B,D+p): the caller's loss on the visible y (N,B,D),
+   its gradient spread back into ga (N,B,D+p) with zeros on a. */
+static double nde__augment_point(void *ctx, int N, int B, int Da, const double *t, const double *ya, double *ga)
+{
+    nde_augment *aug = (nde_augment *)ctx;
+    long rows = (long)N * B, n = rows * aug->D, i;
+    double L, *y, *g;
+    if (Da != aug->D + aug->p || nde__augment_reserve(aug, 2 * n)) { /* another system's rows, or no memory */
+        for (i = 0; i < rows * Da; i++) ga[i] = NAN;
+        return NAN;
+    }
+    y = aug->buf; g = y + n; /* (N,B,D) each */
+    nde__copy_cols(rows, aug->D + aug->p, aug->D, aug->D, ya, y);
+    L = aug->inner.point(aug->inner.ctx, N, B, aug->D, t, y, g);
+    nde__copy_cols(rows, aug->D, aug->D + aug->p, aug->D, g, ga);
+    return L;
+}
+
+/* Running loss: g (B) of the visible rows, gya (B,D+p) = [dg/dy, 0]. */
+static int nde__augment_running(void *ctx, double t, int B, int Da, const double *ya, double *g, double *gya)
+{
+    nde_augment *aug = (nde_augment *)ctx;
+    long n = (long)B * aug->D;
+    double *y, *gy;
+    if (Da != aug->D + aug->p || nde__augment_reserve(aug, 2 * n)) return 1;
+    y = aug->buf; gy = y + n; /* (B,D) each */
+    nde__copy_cols(B, aug->D + aug->p, aug->D, aug->D, ya, y);
+    if (aug->inner.running(aug->inner.ctx, t, B, aug->D, y, g, gy)) return 1;
+    nde__copy_cols(B, aug->D, aug->D + aug->p, aug->D, gy, gya);
+    return 0;
+}
+
+NDEDEF int nde_augment_init(nde_augment *aug, const nde_system *sys, int D, const nde_loss *loss, char *msg)
+{
+    if (!aug) { nde__msg(msg, "aug is NULL"); return NDE_ERR_ARG; }
+    memset(aug, 0, sizeof *aug);
+    if (!sys) { nde__msg(msg, "sys is NULL"); return NDE_ERR_ARG; }
+    if (D < 1 || D > sys->dim) {
+        nde__msg(msg, "D = %d: the visible dimension must be in [1, sys->dim = %d]", D, sys->dim);
+        return NDE_ERR_ARG;
+    }
+    if (loss && !loss->point && !loss->running) {
+        nde__msg(msg, "loss has neither a point nor a running part (pass NULL for padding and slicing only)");
+        return NDE_ERR_ARG;
+    }
+    aug->D = D;
+    aug->p = sys->dim - D;
+    if (loss) aug->inner = *loss;
+    aug->loss.point = aug->inner.point ? nde__augment_point : NULL;
+    aug->loss.running = aug->inner.running ? nde__augment_running : NULL;
+    aug->loss.ctx = aug;
+    return NDE_OK;
+}
+
+NDEDEF void nde_augment_free(nde_augment *aug)
+{
+    if (!aug) return;
+    NDE_FREE(aug->buf);
+    aug->buf = NULL;
+    aug->cap = 0;
+}
+
+NDEDEF void nde_augment_pad(const nde_augment *aug, long rows, const double *y, double *ya)
+{
+    nde__copy_cols(rows, aug->D, aug->D + aug->p, aug->D, y, ya);
+}
+
+NDEDEF void nde_augment_slice(const nde_augment *aug, long rows, const double *ya, double *y)
+{
+    nde__copy_cols(rows, aug->D + aug->p, aug->D, aug->D, ya, y);
 }
 
 /* ===================================================================== */
@@ -4763,8 +4990,7 @@ static int nde__run_reserve(nde__runsys *r, int B)
 /* Copy the first D of every D+1 numbers (strip q) from src (B,D+1) into dst (B,D). */
 static void nde__strip_q(int B, int D, const double *src, double *dst)
 {
-    int b;
-    for (b = 0; b < B; b++) memcpy(dst + (long)b * D, src + (long)b * (D + 1), (size_t)D * sizeof(double));
+    nde__copy_cols(B, D + 1, D, D, src, dst);
 }
 
 static int nde__run_f(void *ctx, double t, int B, const double *z, const double *th, double *dz)
@@ -5266,12 +5492,20 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     gs->recon_err = -1.0;
     if (gopt) go = *gopt;
     else memset(&go, 0, sizeof go);
+    if (sys && loss && loss->running && sys->dim == INT_MAX) {
+        nde__msg(gs->msg, "sys->dim = %d: a running loss adds one state column, which does not fit an int", sys->dim);
+        return NDE_ERR_ARG;
+    }
     status = nde__check_problem(sys, B, y0, N, t, gs->msg);
     if (status) return status;
     if (!loss || (!loss->point && !loss->running)) { nde__msg(gs->msg, "loss is NULL or has neither a point nor a running part"); return NDE_ERR_ARG; }
     if (!L || (sys->nparams > 0 && !gth)) { nde__msg(gs->msg, "%s is NULL", !L ? "L" : "gth"); return NDE_ERR_ARG; }
     if (!sys->vjp) { nde__msg(gs->msg, "sys->vjp is NULL: every gradient method needs the reverse-mode product"); return NDE_ERR_UNSUPPORTED; }
     if (go.method < NDE_GRAD_BACKPROP || go.method > NDE_GRAD_INTERP) { nde__msg(gs->msg, "gopt->method = %d is not a gradient method", go.method); return NDE_ERR_ARG; }
+    if (!(nde__finite(go.drift_limit) && go.drift_limit >= 0)) {
+        nde__msg(gs->msg, "gopt->drift_limit = %g must be finite and non-negative (0 for the default 100)", go.drift_limit);
+        return NDE_ERR_ARG;
+    }
     if (go.adjoint) { /* the backward options, checked before any work */
         nde_options chk;
         char amsg[NDE_MSG_LEN];
@@ -5390,7 +5624,14 @@ NDEDEF int nde_grad(const nde_system *sys, int B, const double *y0, int N, const
     if (yout) memcpy(yout, yp, (size_t)(N * n) * sizeof(double));
     memset(ga, 0, (size_t)(N * na) * sizeof(double));
     if (loss->point) {
+        memset(gp, 0, (size_t)(N * n) * sizeof(double)); /* rows the loss does not use stay 0 */
         Lval = loss->point(loss->ctx, N, B, D, t, yp, gp);
+        if (!nde__finite(Lval) || !nde__all_finite(N * n, gp)) {
+            nde__msg(gs->msg, "the point loss returned %s at the forward solution (L = %g)",
+                     nde__finite(Lval) ? "a NaN/Inf gradient dL/dy" : "a NaN/Inf value", Lval);
+            status = NDE_ERR_NONFINITE;
+            goto done;
+        }
         for (k = 0; k < N; k++)
             for (b = 0; b < B; b++)
                 memcpy(ga + ((long)k * B + b) * Da, gp + ((long)k * B + b) * D, (size_t)D * sizeof(double));
@@ -5989,11 +6230,33 @@ static void nde__file_layer_desc(char *buf, size_t cap, int kind, int in, int ou
     else snprintf(buf, cap, "residual(%s) %d->%d", a, in, out);
 }
 
-/* Read the whole file at path into a new buffer (*buf, *n); the caller frees. */
-static int nde__file_read_all(const char *path, unsigned char **buf, size_t *n, char *msg)
+/* How many bytes to read from a file whose first len bytes are in buf: the
+   header is read first, then the layer table, then exactly the size they
+   announce plus one byte (to see trailing bytes); a bad magic, version or
+   layer count stops the read where it is (the parser names the fault). */
+static size_t nde__file_want(const unsigned char *buf, size_t len)
+{
+    size_t mlen = sizeof(NDE__FILE_MAGIC) - 1;
+    unsigned long L;
+    unsigned long long P;
+    if (len < NDE__FILE_HEAD) return NDE__FILE_HEAD;
+    if (memcmp(buf, NDE__FILE_MAGIC, mlen) != 0 || nde__file_get_u32(buf + 8) != NDE_MODEL_VERSION) return len;
+    L = nde__file_get_u32(buf + 20);
+    if (L < 1 || L > NDE_MLP_MAX_LAYERS) return len;
+    if (len < NDE__FILE_HEAD + 16 * L + 8) return NDE__FILE_HEAD + 16 * L + 8;
+    P = nde__file_get_u64(buf + NDE__FILE_HEAD + 16 * L);
+    if (P > (unsigned long long)LONG_MAX / 16 || P > ((size_t)-1 - 64 - 16 * L) / 8) return len;
+    return NDE__FILE_HEAD + 16 * L + 8 + 8 * (size_t)P + 8 + 1;
+}
+
+/* Read the file at path into a new buffer (*buf, *n): a model file
+   (model = 1) no further than its header announces (plus one byte), any
+   other file (model = 0, IDX) to its end; the buffer grows as bytes arrive,
+   so a short file never costs what its header claims. The caller frees. */
+static int nde__file_read_all(const char *path, int model, unsigned char **buf, size_t *n, char *msg)
 {
     FILE *f;
-    size_t cap = 4096, len = 0, got;
+    size_t cap = 4096, len = 0, got, want = model ? NDE__FILE_HEAD : (size_t)-1;
     unsigned char *b;
     int err;
     *buf = NULL;
@@ -6006,16 +6269,18 @@ static int nde__file_read_all(const char *path, unsigned char **buf, size_t *n, 
     }
     b = (unsigned char *)NDE_MALLOC(cap);
     if (!b) { fclose(f); nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
-    for (;;) {
+    while (len < want) {
         if (len == cap) {
-            unsigned char *nb = (unsigned char *)NDE_REALLOC(b, 2 * cap);
+            size_t ncap = want - cap < cap ? want : 2 * cap;
+            unsigned char *nb = (unsigned char *)NDE_REALLOC(b, ncap);
             if (!nb) { NDE_FREE(b); fclose(f); nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
             b = nb;
-            cap *= 2;
+            cap = ncap;
         }
-        got = fread(b + len, 1, cap - len, f);
+        got = fread(b + len, 1, (want < cap ? want : cap) - len, f);
         len += got;
         if (got == 0) break;
+        if (model && len == want) want = nde__file_want(b, len);
     }
     if (ferror(f)) {
         err = errno;
@@ -6067,8 +6332,10 @@ static int nde__file_parse(const unsigned char *buf, size_t n, const char *path,
     }
     need = NDE__FILE_HEAD + 16 * (unsigned long long)L + 8 + 8 * P + 8;
     if ((unsigned long long)n != need) {
-        nde__msg(msg, "%s: %s: %lu bytes, the header says %llu", path,
-                 (unsigned long long)n < need ? "truncated" : "trailing bytes", (unsigned long)n, need);
+        if ((unsigned long long)n < need)
+            nde__msg(msg, "%s: truncated: %lu bytes, the header says %llu", path, (unsigned long)n, need);
+        else
+            nde__msg(msg, "%s: trailing bytes after the %llu the header announces", path, need);
         return NDE_ERR_FORMAT;
     }
     stored = nde__file_get_u64(buf + n - 8);
@@ -6103,6 +6370,18 @@ static int nde__file_parse(const unsigned char *buf, size_t n, const char *path,
         h->in[i] = (int)in;
         h->out[i] = (int)out;
         h->act[i] = act;
+    }
+    /* the widths must chain (input columns, layer to layer, square act and
+       residual layers) before anything of that shape is allocated */
+    for (i = 0; i < (int)L; i++) {
+        unsigned long want = i == 0 ? (unsigned long)h->in_dim + (h->flags & NDE_INPUT_TIME ? 1u : 0u)
+                                    : (unsigned long)h->out[i - 1];
+        if ((unsigned long)h->in[i] != want || (h->kind[i] != NDE_LAYER_LINEAR && h->in[i] != h->out[i])) {
+            nde__msg(msg, "%s: layer %d has in %d, out %d: %s %lu", path, i, h->in[i], h->out[i],
+                     (unsigned long)h->in[i] != want ? "the widths do not chain, expected in" : "must be square, in",
+                     (unsigned long)h->in[i] != want ? want : (unsigned long)h->in[i]);
+            return NDE_ERR_FORMAT;
+        }
     }
     {   /* the parameter count the layer table implies must be the stored one:
            checked before anything is allocated for a network of that shape */
@@ -6161,12 +6440,50 @@ static void nde__file_get_params(const nde__mlp_file *h, double *theta)
     }
 }
 
-/* Write buf (n) to "<path>.tmp", then rename it over path: an interrupted
-   write never leaves a half-written file at path. */
+/* Create a new temporary file next to path, exclusively: its name
+   tmp = "<path>.tmp.<16 hex digits>" (tmp holds plen + 22 bytes, path's
+   plen bytes already copied) mixes the clock, the addresses of this call's
+   buffers and an attempt counter, and fopen mode "x" (C11; glibc, musl,
+   BSD, macOS, MSVC) fails on any existing name, a symbolic link included,
+   so two writers never share or truncate a file and a planted link is
+   never followed. Returns the stream, or NULL with *err = errno. */
+static FILE *nde__file_create_tmp(const char *path, char *tmp, size_t plen, int *err)
+{
+    unsigned long long h = (unsigned long long)time(NULL) ^ ((unsigned long long)clock() << 32);
+    unsigned char mix[3 * sizeof(void *)];
+    const void *ptrs[3];
+    int attempt, k;
+    FILE *f = NULL;
+    ptrs[0] = (const void *)tmp;
+    ptrs[1] = (const void *)&h;
+    ptrs[2] = (const void *)path;
+    memcpy(mix, ptrs, sizeof mix);
+    h ^= nde__file_fnv1a(mix, sizeof mix);
+    *err = 0;
+    for (attempt = 0; attempt < 64 && !f; attempt++) {
+        unsigned long long x;
+        h = h * 6364136223846793005ULL + 1442695040888963407ULL + (unsigned long long)attempt;
+        x = h ^ (h >> 29);
+        memcpy(tmp + plen, ".tmp.", 5);
+        for (k = 0; k < 16; k++) tmp[plen + 5 + k] = "0123456789abcdef"[(x >> (4 * k)) & 15u];
+        tmp[plen + 21] = 0;
+        errno = 0;
+        f = fopen(tmp, "wbx");
+        *err = errno;
+#ifdef EEXIST
+        if (!f && *err != EEXIST) break; /* not a name clash: trying other names will not help */
+#endif
+    }
+    return f;
+}
+
+/* Write buf (n) to a fresh "<path>.tmp.<16 hex digits>" (nde__file_create_tmp),
+   then rename it over path: an interrupted write never leaves a half-written
+   file at path. Used by the model and the IDX writers. */
 static int nde__file_write_atomic(const char *path, const unsigned char *buf, size_t n, char *msg)
 {
     size_t plen = strlen(path);
-    char *tmp = (char *)NDE_MALLOC(plen + 5);
+    char *tmp = (char *)NDE_MALLOC(plen + 22);
     FILE *f;
     int bad, err;
     if (!tmp) {
@@ -6174,10 +6491,8 @@ static int nde__file_write_atomic(const char *path, const unsigned char *buf, si
         return NDE_ERR_NOMEM;
     }
     memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    f = fopen(tmp, "wb");
+    f = nde__file_create_tmp(path, tmp, plen, &err);
     if (!f) {
-        err = errno;
         nde__msg(msg, "%s: cannot create %s: %s", path, tmp, strerror(err));
         NDE_FREE(tmp);
         return NDE_ERR_IO;
@@ -6263,8 +6578,11 @@ NDEDEF int nde_mlp_load(nde_mlp *m, const char *path, char *msg)
     char what[200];
     int rc;
     if (!m || !path) { nde__msg(msg, "nde_mlp_load: %s is NULL", !m ? "m" : "path"); return NDE_ERR_ARG; }
-    if (m->nparams > 0 && !m->params) { nde__msg(msg, "nde_mlp_load: %s: the network is not built", path); return NDE_ERR_ARG; }
-    rc = nde__file_read_all(path, &buf, &n, msg);
+    if (!m->params) { /* nde_mlp_build always allocates the block (one double at P = 0) */
+        nde__msg(msg, "nde_mlp_load: %s: the network is not built (call nde_mlp_build first)", path);
+        return NDE_ERR_ARG;
+    }
+    rc = nde__file_read_all(path, 1, &buf, &n, msg);
     if (rc != NDE_OK) return rc;
     rc = nde__file_parse(buf, n, path, &h, msg);
     if (rc == NDE_OK && nde__file_arch_differs(&h, m, what, sizeof what)) {
@@ -6285,7 +6603,7 @@ NDEDEF int nde_mlp_load_new(nde_mlp *m, const char *path, char *msg)
     char what[200], sub[NDE_MSG_LEN];
     int rc, i;
     if (!m || !path) { nde__msg(msg, "nde_mlp_load_new: %s is NULL", !m ? "m" : "path"); return NDE_ERR_ARG; }
-    rc = nde__file_read_all(path, &buf, &n, msg);
+    rc = nde__file_read_all(path, 1, &buf, &n, msg);
     if (rc != NDE_OK) return rc;
     rc = nde__file_parse(buf, n, path, &h, msg);
     if (rc != NDE_OK) { NDE_FREE(buf); return rc; }
@@ -6727,7 +7045,7 @@ NDEDEF int nde_idx_read(const char *path, nde_idx *x, char *msg)
     int rc;
     if (!path || !x) { nde__msg(msg, "nde_idx_read: %s is NULL", !path ? "path" : "x"); return NDE_ERR_ARG; }
     memset(x, 0, sizeof *x);
-    rc = nde__file_read_all(path, &buf, &n, msg);
+    rc = nde__file_read_all(path, 0, &buf, &n, msg);
     if (rc != NDE_OK) return rc;
     rc = nde_idx_parse(buf, n, x, sub);
     if (rc != NDE_OK) nde__msg(msg, "%s: %s", path, sub);

@@ -114,6 +114,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "args.h"
 
 #define N_DATA 1000        /* points of the true trajectory on [0, T_END]          */
 #define T_END 25.0
@@ -486,18 +487,14 @@ int main(int argc, char **argv)
     nde_optim rms;
     nde_rng rng;
 
-    for (i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quick")) quick = 1;
-        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
-        else if (!strcmp(argv[i], "--method") && i + 1 < argc) {
-            i++;
-            for (k = 0; k < 3 && strcmp(argv[i], mnames[k]); k++) {}
-            if (k == 3) { printf("unknown --method %s (backprop, backsolve or interp)\n", argv[i]); return 2; }
-            gmethod = k;
-        } else {
-            printf("usage: %s [--quick] [--method backprop|backsolve|interp] [--seed N]\n", argv[0]);
-            return 2;
-        }
+    {   /* the command line: anything else is a usage error (status 2) */
+        const ch_opt opts[] = {
+            {"--quick", CH_FLAG, &quick, NULL, 0, 0, "a short run (under 2 s; figures under build/quick/)"},
+            {"--method", CH_CHOICE, &gmethod, "backprop|backsolve|interp", 0, 0, "gradient method (backprop)"},
+            {"--seed", CH_U64, &seed, NULL, 0, 0, "random seed (0)"},
+        };
+        int rc = ch_args(argc, argv, opts, CH_NOPTS(opts));
+        if (rc >= 0) return rc;
     }
     iters = quick ? ITERS_QUICK : ITERS_FULL;
     dir = quick ? "build/quick" : "plots";

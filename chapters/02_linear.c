@@ -74,6 +74,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include "args.h"
 
 #define SEED 2           /* one seed for data, initialisation and test conditions */
 #define D 2              /* state dimension */
@@ -206,7 +207,7 @@ static int train(const nde_system *sys, int Bn, const double *u0, const double *
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     int iters = quick ? 100 : 1700, every = quick ? 50 : 100;
     const char *dir = quick ? "build/quick" : "plots";
     static double t_obs[NOBS], t_fit[NFIT], t_fwd[NFWD], t_bwd[NBWD];
@@ -231,6 +232,8 @@ int main(int argc, char **argv)
     double train_mse_f, fwd_mse_f, bwd_mse_f, fit_mse_f, rel, rel_f, amp, amp_f;
     double e[D], f_inf[D], f_inf_norm, c0;
     int i, b, ok = 1;
+
+    if (args >= 0) return args;
 
     printf("Chapter 02: linear system du/dt = A u (the Julia report, section 3.1)%s\n", quick ? "  [--quick]" : "");
     printf("seed %d; %d trajectories x %d observations; 2-64-2 tanh; Adam lr 1e-2, %d updates\n\n",

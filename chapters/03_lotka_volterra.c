@@ -124,6 +124,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "args.h"
 
 #define SEED 1ULL
 #define N_OBS 101             /* observations at t = 0, 0.1, ..., 10 */
@@ -597,7 +598,7 @@ static void draw_discovery(const char *dir, const double *hist_a, const double *
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     const char *dir = quick ? "build/quick" : "plots";
     const int iters = quick ? QUICK_ITERS : NODE_ITERS, every = quick ? 50 : 250;
     static double tf[N_EXT], tb[N_EXT];            /* forward 0..50, backward 0..-50 */
@@ -624,6 +625,8 @@ int main(int argc, char **argv)
     int i, nf, nb, nf2, nb2, s;
     clock_t c_all = clock(), c0;
     double t_part1, t_part1b, t_part2, period, bwd_mse2, div_node2;
+
+    if (args >= 0) return args;
 
     printf("Chapter 03: Lotka-Volterra, a Neural ODE and parameter discovery (%s mode)\n",
            quick ? "quick" : "full");

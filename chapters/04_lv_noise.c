@@ -64,6 +64,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "args.h"
 
 #define SEED 4           /* one seed for the noise draws and the initialisation */
 #define D 2              /* state (x, y): prey, predator */
@@ -209,7 +210,7 @@ static void draw_fit(ndp_panel *p, int N, const double *t, const double *truth, 
 int main(int argc, char **argv)
 {
     static const double sigmas[NSIGMA] = {0.01, 0.02, 0.04, 0.06, 0.08, 0.1};
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     int iters = quick ? 40 : 3000, snap_at = quick ? 20 : REPORT_UPDATES, every = quick ? 20 : 900;
     const char *dir = quick ? "build/quick" : "plots";
     static double t_obs[NOBS], t_fit[NFIT], t_ext[NEXT];
@@ -227,6 +228,8 @@ int main(int argc, char **argv)
     nde_rng rng;
     nde_mlp net;
     int i, k, ok = 1;
+
+    if (args >= 0) return args;
 
     printf("Chapter 04: Lotka-Volterra with noisy observations (the Julia report, section 3.3)%s\n",
            quick ? "  [--quick]" : "");

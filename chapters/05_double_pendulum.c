@@ -60,6 +60,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "args.h"
 
 #define SEED 1ULL
 #define DT_OUT 0.02   /* spacing of the long-horizon output grid */
@@ -72,7 +73,7 @@ static void print_line(void *ctx, const char *line)
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     const char *dir = quick ? "build/quick" : "plots";
     const int iters = quick ? 400 : 1000;
     const double T_END = quick ? 50.0 : 200.0;
@@ -91,6 +92,8 @@ int main(int argc, char **argv)
     nde_progress pr;
     int i, j, fails = 0, ok = 1;
     char msg[NDE_MSG_LEN];
+
+    if (args >= 0) return args;
 
     printf("05 double pendulum (%s mode), seed %llu\n", quick ? "quick" : "full", SEED);
     losses = (double *)malloc(sizeof(double) * iters);

@@ -74,6 +74,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "args.h"
 
 #define SEED 1ULL          /* weights of the HNNs and of the Neural ODE */
 #define DT_OUT 0.02        /* spacing of the long-horizon output grid */
@@ -206,7 +207,7 @@ static double own_energy_drift(nde_mlp *net, int N, const double *y)
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     const char *dir = quick ? "build/quick" : "plots";
     const int iters_node = quick ? 400 : 1000;  /* as chapter 05 */
     const int iters_deriv = quick ? 800 : 5000;
@@ -232,6 +233,8 @@ int main(int argc, char **argv)
     static const int widths[3] = {4, 64, 1};
     int k, best = 0, ok = 1, fails = 0;
     char msg[NDE_MSG_LEN];
+
+    if (args >= 0) return args;
 
     printf("06 Hamiltonian neural network (%s mode), seed %llu\n", quick ? "quick" : "full", SEED);
     t = (double *)malloc(sizeof(double) * NT);

@@ -109,6 +109,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include "args.h"
 
 #define LAM1 100.0          /* the crash course's "works" case */
 #define LAM2 10000.0        /* ... and its "fails completely" case */
@@ -784,7 +785,7 @@ static void draw_robertson(const char *dir, const rober_out *R)
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     const char *dir = quick ? "build/quick" : "plots";
     static sweep_point pa[64], pr[64];
     nde_stats dopri_st;
@@ -793,6 +794,8 @@ int main(int argc, char **argv)
     double bs100 = NAN, bs10000, interp10000 = NAN, fwd_rk4 = NAN, fwd_dopri = NAN, bs100_default = NAN;
     int na = 0, nr = 0, k, ok;
     clock_t c_all = clock();
+
+    if (args >= 0) return args;
 
     printf("Chapter 07: when the adjoint fails: stiffness (%s mode)\n", quick ? "quick" : "full");
     printf("no random numbers; figures under %s/\n\n", dir);

@@ -100,6 +100,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "args.h"
 
 #define D 2
 #define H 64             /* hidden units */
@@ -315,7 +316,7 @@ static void draw_cost(const char *dir, int nT, const double *T, double steps[][1
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     const char *dir = quick ? "build/quick" : "plots";
     int kmax = quick ? KMAX_QUICK : KMAX_FULL, nT = kmax + 1, i, k, last, ok;
     static double T[16], steps[NM][16], bytes[NM][16], ms[NM][16], cold[NM][16], rel[NM][16];
@@ -328,6 +329,8 @@ int main(int argc, char **argv)
     nde_system sys;
     nde_options o, tight;
     nde_rng rng;
+
+    if (args >= 0) return args;
 
     printf("Chapter 08: what a gradient costs in memory: backprop against the adjoint (%s mode)\n",
            quick ? "quick" : "full");

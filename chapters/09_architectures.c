@@ -100,6 +100,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "args.h"
 
 #define D 2
 #define N_DATA 1000          /* points on [0, 25] */
@@ -474,7 +475,7 @@ static void diverged(const char *name, run *r, const char *msg)
 
 int main(int argc, char **argv)
 {
-    int quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    int quick = 0, args = ch_args_quick(argc, argv, &quick); /* --quick only; else usage, status 2 */
     const char *dir = quick ? "build/quick" : "plots";
     static data d;
     static run r1[N1], r2[N2], full[NSEEDS];
@@ -485,6 +486,8 @@ int main(int argc, char **argv)
     double y0[D] = {2.0, 0.0}, lo, hi;
     int i, k, inside, ok = 1, counts_ok = 1, trained_ok = 1, nseeds = quick ? 1 : NSEEDS;
     clock_t c_all = clock();
+
+    if (args >= 0) return args;
 
     printf("Chapter 09: architecture study on the cubic spiral (%s mode)\n", quick ? "quick" : "full");
     printf("seed %d (full model also %d, %d); figures under %s/\n\n", SEED, SEED + 1, SEED + 2, dir);

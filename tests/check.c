@@ -54,7 +54,7 @@ double max_rel_diff(int n, const double *a, const double *b, double floor)
     return m;
 }
 
-long check_read_file(const char *path, unsigned char *buf, long cap)
+long read_file(const char *path, unsigned char *buf, long cap)
 {
     FILE *f = fopen(path, "rb");
     long n;
@@ -64,11 +64,10 @@ long check_read_file(const char *path, unsigned char *buf, long cap)
     return n;
 }
 
-int check_write_file(const char *path, const unsigned char *buf, long n)
+void write_file(const char *path, const unsigned char *buf, long n)
 {
     FILE *f = fopen(path, "wb");
-    int ok;
-    if (!f) return -1;
-    ok = fwrite(buf, 1, (size_t)n, f) == (size_t)n;
-    return fclose(f) == 0 && ok ? 0 : -1;
+    if (!f) return;
+    fwrite(buf, 1, (size_t)n, f);
+    fclose(f);
 }

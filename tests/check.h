@@ -19,10 +19,10 @@ void check_le(const char *file, int line, const char *name, double value, double
 #define CHECK_ABS(name, got, want, tol) check_abs(__FILE__, __LINE__, name, got, want, tol)
 #define CHECK_LE(name, value, bound) check_le(__FILE__, __LINE__, name, value, bound)
 
-/* Read at most cap bytes of the file at path into buf: the count read, -1 when it cannot be opened. */
-long check_read_file(const char *path, unsigned char *buf, long cap);
-/* Write buf (n) to path (tests that hand-make files): 0, or -1 on failure. */
-int check_write_file(const char *path, const unsigned char *buf, long n);
+/* Whole-file helpers of the file tests: read up to cap bytes (-1 when it cannot be
+   opened), write n bytes (silently nothing when it cannot be created). */
+long read_file(const char *path, unsigned char *buf, long cap);
+void write_file(const char *path, const unsigned char *buf, long n);
 
 /* Largest relative difference max_i |a_i - b_i| / max(|b_i|, floor). */
 double max_rel_diff(int n, const double *a, const double *b, double floor);

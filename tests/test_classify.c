@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static char dir[512];
+static unsigned long run_id; /* in every file name: runs in parallel never share a file */
 
 static const char *tmp_path(char *buf, const char *name)
 {
-    snprintf(buf, 1024, "%s/%s", dir, name);
+    snprintf(buf, 1024, "%s/nde_classify_%08lx_%s", dir, run_id, name);
     return buf;
 }
 
@@ -226,6 +228,7 @@ static void test_idx_round_trips(void)
         }
         snprintf(name, sizeof name, "IDX round trip of %s (3 x 1 x 2), bit for bit", names[k]);
         CHECK(name, same);
+        if (!same) printf("     status %s: %s\n", nde_status_name(rc), msg);
         if (rc == NDE_OK) nde_idx_free(&x);
         remove(path);
     }
@@ -348,7 +351,7 @@ static void test_idx_errors(void)
     /* through the file reader: the path is in the message */
     d[0] = 2; d[1] = 3;
     n = make_idx(b, NDE_IDX_U8, 2, d, 5);
-    check_write_file(path, b, n);
+    write_file(path, b, n);
     rc = nde_idx_read(path, &x, msg);
     CHECK("truncated file -> NDE_ERR_FORMAT, message names the file", rc == NDE_ERR_FORMAT && strstr(msg, path));
     remove(path);
@@ -409,11 +412,11 @@ static void test_idx_gzip(void)
     tmp_path(gpath, "nde_test_idx_gz.idx.gz");
     nde_idx_save(path, NDE_IDX_U8, 2, dims, v, msg);
     rc = nde_idx_read(path, &a, msg);
-    n = check_read_file(path, plain, 4096);
+    n = read_file(path, plain, 4096);
     CHECK("gzip: the plain file reads", rc == NDE_OK && n == 4 + 8 + NV);
 
     ng = (long)make_gzip_stored(gz, plain, (size_t)n);
-    check_write_file(gpath, gz, ng);
+    write_file(gpath, gz, ng);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip (stored blocks, FEXTRA/FNAME/FCOMMENT/FHCRC) reads to the plain file's bits", rc == NDE_OK && idx_equal(&a, &b));
     if (rc == NDE_OK) nde_idx_free(&b);
@@ -429,25 +432,25 @@ static void test_idx_gzip(void)
         free(two);
     }
     gz[ng - 6] ^= 1;
-    check_write_file(gpath, gz, ng);
+    write_file(gpath, gz, ng);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip with a damaged CRC-32 -> NDE_ERR_FORMAT, 'CRC-32'", rc == NDE_ERR_FORMAT && strstr(msg, "CRC-32"));
     gz[ng - 6] ^= 1;
     gz[ng - 1] = 0x7f; /* ISIZE claims 2 GB */
-    check_write_file(gpath, gz, ng);
+    write_file(gpath, gz, ng);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip whose ISIZE claims 2 GB from 400 bytes -> NDE_ERR_FORMAT before allocating", rc == NDE_ERR_FORMAT && strstr(msg, "claims"));
     gz[ng - 1] = 0;
     gz[ng - 4] ^= 1; /* ISIZE one byte off */
-    check_write_file(gpath, gz, ng);
+    write_file(gpath, gz, ng);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip whose ISIZE is one byte off -> NDE_ERR_FORMAT", rc == NDE_ERR_FORMAT);
     gz[ng - 4] ^= 1;
-    check_write_file(gpath, gz, ng / 2);
+    write_file(gpath, gz, ng / 2);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("truncated gzip file -> NDE_ERR_FORMAT", rc == NDE_ERR_FORMAT);
     gz[2] = 9;
-    check_write_file(gpath, gz, ng);
+    write_file(gpath, gz, ng);
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip compression method 9 -> NDE_ERR_FORMAT naming the method", rc == NDE_ERR_FORMAT && strstr(msg, "method"));
 
@@ -459,10 +462,10 @@ static void test_idx_gzip(void)
     rc = nde_idx_read(gpath, &b, msg);
     CHECK("gzip -9 file reads to the plain file's bits", rc == NDE_OK && idx_equal(&a, &b));
     if (rc == NDE_OK) nde_idx_free(&b);
-    ng = check_read_file(gpath, gz, 8192);
+    ng = read_file(gpath, gz, 8192);
     if (ng > 20) {
         gz[ng / 2] ^= 0x55; /* corrupt the compressed data */
-        check_write_file(gpath, gz, ng);
+        write_file(gpath, gz, ng);
         rc = nde_idx_read(gpath, &b, msg);
         CHECK("gzip with corrupted deflate data -> NDE_ERR_FORMAT", rc == NDE_ERR_FORMAT);
         if (rc == NDE_OK) nde_idx_free(&b);
@@ -495,6 +498,7 @@ void test_classify(void)
 {
     const char *env = getenv("TMPDIR");
     snprintf(dir, sizeof dir, "%s", env && env[0] ? env : "/tmp");
+    run_id = ((unsigned long)time(NULL) ^ (unsigned long)clock() << 12 ^ (unsigned long)(size_t)&env) & 0xfffffffful;
     test_softmax_ce();
     test_classifier_head();
     test_classify_through_ode();

@@ -10,6 +10,9 @@ void test_stiff(void);
 void test_plot(void);
 void test_tour(void);
 void test_dropout(void);
+void test_harden(void);
+void test_badinput(void);
+void test_augment(void);
 void test_classify(void);
 
 int main(void)
@@ -22,6 +25,9 @@ int main(void)
     test_train();
     test_tour();
     test_dropout();
+    test_harden();
+    test_badinput();
+    test_augment();
     test_classify();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;

@@ -34,10 +34,28 @@ keys_for() {
     09_*) echo "params_baseline params_residual64 test_mse_baseline test_mse_residual64 test_mse_full drift_ratio_full seed_spread_full" ;;
     11_*) echo "order_euler order_midpoint order_heun order_rk4 order_bs32 order_dopri5 order_tsit5 order_backward_euler order_sdirk4 order_epi2 order_leapfrog order_gauss2 nfe_dopri5_stiff nfe_sdirk4_stiff nfe_epi2_stiff" ;;
     10_*) echo "single_test_mse family_test_mse_inside family_test_mse_outside ab_rel_err" ;;
+    13_*) echo "flip_loss_node flip_loss_anode annuli_acc_node annuli_acc_anode nfe_final_node nfe_final_anode recon_err_node recon_err_anode recon_break_t_node recon_break_t_anode" ;;
     12_*) echo "test_acc_odenet test_acc_resnet test_acc_mlp params_odenet nfe_fwd_per_iter nfe_bwd_per_iter seconds_per_epoch epochs" ;;
     08_*) echo "bytes_per_step_backprop bytes_per_step_backprop_recompute bytes_per_step_interp bytes_per_step_backsolve bytes_ratio_backprop_backsolve time_ratio_backsolve_backprop grad_rel_diff_T16" ;;
     esac
 }
+# Strict command lines (issue 13, defect 9): an unknown option and a malformed value are
+# usage errors with exit status 2 and a usage line on stderr, before any work is done.
+for bin in "$@"; do
+    name=$(basename "$bin")
+    if ! grep -q '^#include "args.h"' "chapters/$name.c" 2>/dev/null; then
+        echo "note chapter $name does not parse its command line with chapters/args.h yet: not checked"
+        continue
+    fi
+    "$bin" --no-such-option > /dev/null 2> "$build/$name.args.err"; rc1=$?
+    "$bin" --quick=1 > /dev/null 2>> "$build/$name.args.err"; rc2=$?
+    if [ $rc1 -eq 2 ] && [ $rc2 -eq 2 ] && [ "$(grep -c '^usage: ' "$build/$name.args.err")" -eq 2 ]; then
+        echo "ok   chapter $name rejects an unknown option and a malformed value (status 2, usage)"; pass=$((pass + 1))
+    else
+        echo "FAIL chapter $name: --no-such-option gave $rc1, --quick=1 gave $rc2 (want 2 and a usage line each)"
+        fail=$((fail + 1))
+    fi
+done
 for bin in "$@"; do
     name=$(basename "$bin")
     out="$build/$name.quick.log"
