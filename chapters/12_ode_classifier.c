@@ -64,9 +64,11 @@
      test accuracy of the ODE-Net (backprop, 10 epochs) >= 0.87 on Fashion-MNIST.
 
    Run
-     make ch12                              (full: 328 s of CPU with the portable kernels of
-                                             December 2026; one ODE-Net epoch 18 s, 9 s
-                                             with issue 12's kernels: see the report)
+     make ch12                              (full: 328 s of CPU with the plain kernels, an
+                                             ODE-Net epoch 18.5 s; 168 s with issue 12's
+                                             kernels (branch speed, -march=native, measured
+                                             before it landed), an epoch 8.3 s, the same
+                                             results to every printed digit)
      build/12_ode_classifier --quick        (512 + 512 images of t10k, or a synthetic
                                              IDX set it writes when the package is absent)
      build/12_ode_classifier --data DIR     (MNIST digits or any MNIST-format directory)
