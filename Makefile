@@ -5,7 +5,11 @@
 
 CC      ?= cc
 CXX     ?= c++
-CFLAGS  ?= -std=c99 -O2 -g -Wall -Wextra -Wpedantic
+# The host's vector width for local builds: with contraction to FMA off, the same bits as the
+# portable flags (make check compares the two builds). NATIVE= builds portable code.
+NATIVE  ?= $(shell $(CC) -march=native -ffp-contract=off -E -x c /dev/null > /dev/null 2>&1 && echo -march=native -ffp-contract=off)
+PORTABLE_CFLAGS := -std=c99 -O2 -g -Wall -Wextra -Wpedantic
+CFLAGS  ?= $(PORTABLE_CFLAGS) $(NATIVE)
 LDLIBS  := -lm
 BUILD   := build
 
@@ -15,7 +19,7 @@ CH_BINS  := $(patsubst chapters/%.c,$(BUILD)/%,$(CHAPTERS))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/ex_%,$(wildcard examples/*.c))
 PNG_OBJ  := $(BUILD)/ndeplot_png.o
 
-.PHONY: all test check fuzz plots bench bench-peer bench-torch clean help deps deps-plots FORCE
+.PHONY: all test check fuzz plots plots-chapters bench bench-peer bench-torch clean help deps deps-plots FORCE
 
 all: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES) $(BUILD)/bench
 
@@ -55,8 +59,21 @@ $(BUILD)/%: chapters/%.c $(wildcard chapters/*.h) tests/fixtures/refs.h tests/pr
 $(BUILD)/ex_%: examples/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(PNG_OBJ) $(LDLIBS)
 
-$(BUILD)/bench: bench/bench.c bench/bench_stiff.c bench/bench_odenet.c chapters/odenet.h tests/problems.c neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
-	$(CC) $(CFLAGS) -I. -o $@ bench/bench.c bench/bench_stiff.c bench/bench_odenet.c tests/problems.c $(LDLIBS)
+# Optional pieces, each probed with a test compile (empty when absent): OpenMP threads, and
+# OpenBLAS (libopenblas-dev) for the bench's reference dgemm and make check's CBLAS build.
+OPENMP   = $(shell echo 'int main(void){return 0;}' | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
+OPENBLAS = $(shell printf '\043include <cblas.h>\nint main(void){openblas_set_num_threads(1);return 0;}\n' | \
+             $(CC) -x c - -o /dev/null -lopenblas 2>/dev/null && echo -lopenblas)
+BENCH_SRC := bench/bench.c bench/bench_stiff.c bench/bench_odenet.c tests/problems.c
+
+# The bench is built twice: with the Makefile's flags (native vector width) and portable; the
+# portable one prints only the mlp_wide lines. Both with OpenMP and OpenBLAS when present.
+$(BUILD)/bench: $(BENCH_SRC) chapters/odenet.h neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
+	$(CC) $(CFLAGS) $(OPENMP) -DNDE_BENCH_BUILD='"$(if $(NATIVE),native,portable)"' -I. -o $@ $(BENCH_SRC) \
+	  $(if $(OPENBLAS),-DNDE_BENCH_OPENBLAS $(OPENBLAS)) $(LDLIBS)
+
+$(BUILD)/bench_portable: $(BENCH_SRC) chapters/odenet.h neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
+	$(CC) $(PORTABLE_CFLAGS) $(OPENMP) -I. -o $@ $(BENCH_SRC) $(if $(OPENBLAS),-DNDE_BENCH_OPENBLAS $(OPENBLAS)) $(LDLIBS)
 
 test: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES)
 	@sh tools/run_tests.sh $(BUILD) $(CH_BINS)
@@ -89,7 +106,21 @@ check: $(BUILD)/test_all | $(BUILD) deps
 	@if $(CC) -std=c99 -O1 -g -fsanitize=thread -I. -o $(BUILD)/thread_check tests/thread_check.c $(LDLIBS) -pthread 2>/dev/null; then \
 	  $(BUILD)/thread_check; \
 	else echo "check: $(CC) has no -fsanitize=thread: the two-thread test is skipped"; fi
-	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example, valgrind and ThreadSanitizer all clean"
+	$(CC) $(PORTABLE_CFLAGS) -Werror -I. -o $(BUILD)/bits_portable tests/kernel_bits.c $(LDLIBS)
+	$(CC) $(PORTABLE_CFLAGS) -Werror -march=native -ffp-contract=off -I. -o $(BUILD)/bits_native tests/kernel_bits.c $(LDLIBS)
+	@p=$$($(BUILD)/bits_portable) && n=$$($(BUILD)/bits_native) && echo "bits: portable $$p, -march=native $$n" && \
+	  [ "$$p" = "$$n" ] || { echo "FAIL: -march=native changes the results' bits"; exit 1; }
+	@if [ -n "$(OPENMP)" ]; then \
+	  echo "OpenMP build of the tests (2 threads)"; \
+	  $(CC) $(PORTABLE_CFLAGS) -Werror $(OPENMP) -I. -o $(BUILD)/test_omp tests/test_main.c $(TEST_LIB) $(TESTS) ndeplot_png.c $(LDLIBS) && \
+	  OMP_NUM_THREADS=2 $(BUILD)/test_omp > $(BUILD)/test_omp.log || { tail -40 $(BUILD)/test_omp.log; exit 1; }; \
+	  tail -1 $(BUILD)/test_omp.log; else echo "no OpenMP in $(CC): threaded build not tested"; fi
+	@if [ -n "$(OPENBLAS)" ]; then \
+	  echo "NDE_USE_CBLAS build of the tests (OpenBLAS)"; \
+	  $(CC) $(PORTABLE_CFLAGS) -Werror -DNDE_USE_CBLAS -I. -o $(BUILD)/test_cblas tests/test_main.c $(TEST_LIB) $(TESTS) ndeplot_png.c $(OPENBLAS) $(LDLIBS) && \
+	  $(BUILD)/test_cblas > $(BUILD)/test_cblas.log || { tail -40 $(BUILD)/test_cblas.log; exit 1; }; \
+	  tail -1 $(BUILD)/test_cblas.log; else echo "no OpenBLAS (libopenblas-dev): NDE_USE_CBLAS build not tested"; fi
+	@echo "check: sanitizers, C++11 and static builds of both headers, two-TU link, the manual's example, valgrind, ThreadSanitizer, native = portable bits, OpenMP and CBLAS builds all clean"
 
 # Fuzzing: every tests/fuzz/fuzz_<name>.c is a libFuzzer target (LLVMFuzzerTestOneInput) and,
 # built with -DFUZZ_WRITE_SEEDS by $(CC), a program writing valid seeds into its argument.
@@ -114,20 +145,30 @@ fuzz: | $(BUILD)
 	  grep -E '^stat::number_of_executed_units' $$dir/$$name.log | sed "s/^/fuzz: $$name /"; \
 	done; echo "fuzz: $(words $(FUZZERS)) targets clean"
 
-# One run per chapter (make -j2 runs two at a time), then the gnuplot renderings.
-plots: $(CH_BINS:%=%.plots)
-	@sh tools/plots_done.sh
+# One run per chapter, JOBS at a time (default: one per core), the later (longer) chapters
+# first; each prints its wall and CPU time. Then the gnuplot renderings and the time table.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+plots: | deps-plots
+	@rm -f $(BUILD)/*.plots.time; start=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) plots-chapters && \
+	  sh tools/plots_done.sh $(BUILD) $$start
+
+plots-chapters: $(patsubst %,%.plots,$(shell printf '%s\n' $(CH_BINS) | sort -r))
 
 $(BUILD)/%.plots: $(BUILD)/% FORCE | deps-plots
 	@mkdir -p plots
 	@echo "running $< (full mode)"
-	@./$< > $@.log 2>&1 || { tail -n 25 $@.log; echo "$< failed: see $@.log"; exit 1; }
-	@tail -n 1 $@.log
+	@s=$$(date +%s.%N); \
+	if [ -x /usr/bin/time ]; then /usr/bin/time -f '%U %S' -o $@.cpu ./$< > $@.log 2>&1; else ./$< > $@.log 2>&1; fi || \
+	  { tail -n 25 $@.log; echo "$< failed: see $@.log"; exit 1; }; \
+	w=$$(awk -v a=$$s -v b=$$(date +%s.%N) 'BEGIN { printf "%.1f", b - a }'); \
+	c=$$(awk '{ printf "%.1f", $$1 + $$2 }' $@.cpu 2>/dev/null); \
+	echo "$$w $${c:-?} $*" > $@.time; tail -n 1 $@.log; echo "$* took $$w s wall, $${c:-?} s CPU"
 
 FORCE:
 
-bench: $(BUILD)/bench
+bench: $(BUILD)/bench $(BUILD)/bench_portable
 	@$(BUILD)/bench
+	@$(BUILD)/bench_portable mlp_wide | grep -v '^# neuralode.h benchmarks'
 
 # Optional: our dopri5 against CVODES (Debian libsundials-dev) in the same run.
 bench-peer: | $(BUILD)

@@ -22,6 +22,19 @@
      NEURALODE_STATIC      all functions static: private to one translation unit
      NDE_MALLOC(sz), NDE_REALLOC(p, sz), NDE_FREE(p)
                            your allocator; define all three or none
+     NDE_USE_CBLAS         the MLP's large dense products (at least
+                           NDE_CBLAS_MIN = 262144 multiply-adds; define it
+                           to change) go to cblas_dgemm: include <cblas.h>
+                           and link a CBLAS (e.g. -lopenblas). Results agree
+                           with the built-in kernels to rounding, not bit
+                           for bit. Off by default: no dependency.
+     -fopenmp              (a compiler flag, not a define) the MLP's wide
+                           products split over OpenMP threads (OMP_NUM_THREADS)
+                           with the same bits as one thread; products under
+                           400,000 multiply-adds stay on one. Without it the
+                           header is single-threaded ISO C.
+     -march=native         safe with -ffp-contract=off (GCC's default in
+                           -std=c99): wider vectors, the same bits.
 
    CONTENTS (declarations below, then the implementation in the same order)
      1. Status codes and messages ........ nde_status, nde_status_name, NDE_MSG_LEN
@@ -31,6 +44,8 @@
      5. Solvers .......................... nde_method, nde_tableau, nde_options, nde_stats, nde_solve
      6. MLP and Hamiltonian networks ..... nde_mlp_*, nde_mlp_system, nde_hnn_system,
                                            dropout: nde_mlp_add_dropout, _dropout_sample, _off
+        Continuous normalizing flows ..... nde_cnf_system (exact or Hutchinson trace),
+                                           nde_cnf_draw, nde_cnf_nll, nde_cnf_log_density
      7. Losses and gradients ............. nde_loss, nde_loss_mse/_mae, nde_grad, nde_grad_work
                                            nde_augment_* (augmented Neural ODEs: pad, wrap, slice)
      8. Stiff, exponential, symplectic ... nde_expm, nde_phi1 (methods via nde_options.method)
@@ -91,8 +106,8 @@
        constants (the standard discretize-then-optimize gradient).
      - Backprop through EPI2 needs sys->vhp, the second-order product
        d/d(y, theta) of a^T (df/dy) v: nde_mlp_system provides it, hand-
-       written systems must add it (HNN systems and running losses lack it:
-       NDE_ERR_UNSUPPORTED). The adjoint methods run with EPI2 without it,
+       written systems must add it (HNN and flow systems and running losses
+       lack it: NDE_ERR_UNSUPPORTED). The adjoint methods run with EPI2 without it,
        but at first order only (EPI2 freezes t at the step start, and the
        backward system depends on t).
      - Leapfrog needs a separable Hamiltonian and a (q, p) state: not with
@@ -102,7 +117,9 @@
      - Model files survive a crashed process and concurrent saves (an own,
        exclusively created temp file + rename; fopen mode "x", C11) but ISO C
        has no fsync, so not necessarily a power cut.
-     - Double precision only; no threads, no SIMD intrinsics.
+     - Double precision only; no SIMD intrinsics (the dense kernels are
+       vectorised by the compiler); threads only with -fopenmp, and only
+       inside the MLP's wide products.
      - IDX files of at most 16 dimensions (the format allows 255); gzip files
        of one member, at most 4 GB uncompressed (ISIZE is 32 bits). The
        inflate decodes a bit at a time: 0.8 s for Fashion-MNIST's 47 MB.
@@ -586,6 +603,67 @@ NDEDEF int nde_mlp_system(nde_mlp *m, nde_system *sys, char *msg);
    jvp is Jsym Hess(H) v; jac is D such columns. ctx = m. Returns NDE_OK or
    NDE_ERR_ARG (odd in_dim, out_dim != 1, not built). */
 NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg);
+
+/* ===================================================================== */
+/* Continuous normalizing flows: [z, log p] with the trace of df/dz       */
+/* ===================================================================== */
+/*
+   The instantaneous change of variables (the spiral report, section 3.1,
+   eqs 5-14): along dz/dt = f(z, t), d log p(z(t))/dt = -tr(df/dz). A flow
+   row is y = (z (D), l) with dl/dt = -tr(df/dz) and l(0) = 0; solving from
+   z(0) = x to time T gives  log p_data(x) = log p_base(z(T)) - l(T)  with
+   the base density N(0, sigma^2 I). The trace is exact (D tangent passes of
+   the network) or Hutchinson's unbiased estimate eps^T (df/dz) eps with
+   E[eps eps^T] = I (FFJORD, Grathwohl et al. 2019; Wiberg, section 4), one
+   eps per row held fixed for a whole solve and its gradient.
+*/
+
+typedef enum nde_cnf_trace {
+    NDE_TRACE_EXACT = 0,   /* sum_j e_j^T (df/dz) e_j: D tangent passes per evaluation */
+    NDE_TRACE_RADEMACHER,  /* eps^T (df/dz) eps, eps_i = +-1 equally likely: one pass */
+    NDE_TRACE_GAUSSIAN     /* eps^T (df/dz) eps, eps_i ~ N(0, 1): one pass */
+} nde_cnf_trace;
+
+typedef struct nde_cnf {
+    nde_mlp *net;    /* f(z, t): in_dim = out_dim = D; not owned, must outlive the flow */
+    int trace;       /* nde_cnf_trace */
+    double sigma;    /* base density N(0, sigma^2 I) at time T */
+    int neps;        /* rows of eps drawn by nde_cnf_draw */
+    double *eps;     /* (neps,D) Hutchinson's probes; owned */
+    int cap;         /* rows the scratch holds */
+    double *work;    /* (cap,4D) scratch of the callbacks; owned */
+} nde_cnf;
+
+/* Set up c (zeroed first: free a used one before) for the network net
+   with a trace kind and base sigma > 0, and fill sys with the flow on rows
+   (z, l) of D+1 numbers: f, and vjp (the trace's derivatives in z, theta and t by forward-over-reverse
+   passes, as the Hamiltonian network's). ctx = c, params = net->params. No
+   jvp/jac (implicit solvers build the Jacobian from D+1 vjps) and no vhp
+   (backprop through EPI2: NDE_ERR_UNSUPPORTED). Hutchinson kinds need
+   nde_cnf_draw before the first solve. Free with nde_cnf_free.
+   Returns NDE_OK or NDE_ERR_ARG (msg names the argument). */
+NDEDEF int nde_cnf_system(nde_cnf *c, nde_mlp *net, int trace, double sigma, nde_system *sys, char *msg);
+/* Draw Hutchinson's eps (B,D) from r for solves of up to B rows: keep it
+   fixed for one solve and its gradient, draw anew for the next. With fewer
+   rows drawn than a solve has, f and vjp return NDE_ERR_ARG (the solve
+   stops with NDE_ERR_CALLBACK). Returns NDE_OK, NDE_ERR_ARG (exact trace,
+   B < 1, NULL) or NDE_ERR_NOMEM. */
+NDEDEF int nde_cnf_draw(nde_cnf *c, nde_rng *r, int B, char *msg);
+/* Free eps and the scratch; c keeps net, trace and sigma. Safe twice. */
+NDEDEF void nde_cnf_free(nde_cnf *c);
+/* Negative log-likelihood, a point loss (ctx = the nde_cnf*) of the LAST
+   output time of y (N,B,D+1):
+     NLL = mean_b [ |z_b|^2 / (2 sigma^2) + (D/2) log(2 pi sigma^2) + l_b ]
+   g (N,B,D+1) = dNLL/dy, zero at the earlier times. Returns NaN (and g = 0)
+   when the row width is not D+1 of the flow. */
+NDEDEF double nde_cnf_nll(void *ctx, int N, int B, int D, const double *t, const double *y, double *g);
+/* logp (B) = log p_data(x) of the flow sys (from nde_cnf_system) at the
+   points x (B,D): one solve of the rows (x, 0) from t = 0 to T with opt
+   (may be NULL); z (B,D) = z(T) when not NULL. Uses the flow's trace kind
+   (the exact one for densities you report). Returns NDE_OK, NDE_ERR_ARG,
+   NDE_ERR_NOMEM or the solver's status; st (may be NULL) as nde_solve. */
+NDEDEF int nde_cnf_log_density(const nde_system *sys, int B, const double *x, double T,
+                               const nde_options *opt, double *logp, double *z, nde_stats *st);
 
 /* ===================================================================== */
 /* Losses on the solution                                                 */
@@ -1186,6 +1264,9 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef NDE_USE_CBLAS
+#include <cblas.h>
+#endif
 
 /* Allocator overrides: define all three of NDE_MALLOC, NDE_REALLOC, NDE_FREE, or none. */
 #if defined(NDE_MALLOC) && defined(NDE_REALLOC) && defined(NDE_FREE)
@@ -2654,7 +2735,8 @@ static void nde__mlp_act_tangent_backward(int act, long n, const double *x, cons
    than M does (e.g. gW (2,50) of a 50 -> 2 layer). Every accumulator
    adds its K terms in the order k = 0..K-1, starting from C0: the
    rounding of the plain triple loop, whatever the tiling. C must not
-   overlap A or B. */
+   overlap A or B. This is the small-shape path; nde__mlp_mm below sends
+   wide products to the blocked kernel, which keeps the same order. */
 static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak,
                           const double *Bm, long bk, long bn, double *C, long cm, long cn, int add)
 {
@@ -2712,6 +2794,148 @@ static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak
         }
 }
 
+/* The blocked kernel for wide products (the BLAS layout: a micro-kernel
+   on a tile of C held in registers, cache blocks around it).
+   NDE__VW is the vector width, in doubles, that the compiler targets: 2
+   in a portable x86-64 build (SSE2), 4 with AVX, 8 with AVX-512. A tile
+   is NDE__MR rows by NDE__NR = 2 NDE__VW columns of C, held in eight
+   arrays of NDE__VW accumulators; each "for l < NDE__VW" loop is one
+   vector operation, which GCC and Clang emit at -O2 without intrinsics.
+   K runs in blocks of NDE__KC (the tile of B stays in L1) and M in blocks
+   of NDE__MC rows (the block of A stays in L2). Between K blocks the
+   accumulators go through C unchanged, so every element still adds its
+   K terms in the order k = 0..K-1 from C0: the same bits as
+   nde__mlp_gemm, with any tile size, vector width or thread count. */
+#if defined(__AVX512F__)
+#define NDE__VW 8
+#elif defined(__AVX__)
+#define NDE__VW 4
+#else
+#define NDE__VW 2
+#endif
+#define NDE__MR 4
+#define NDE__NR (2 * NDE__VW)
+#define NDE__KC 256
+#define NDE__MC 64
+/* Products with at least this many multiply-adds are split over OpenMP
+   threads (when compiled with -fopenmp); below it one thread is faster
+   (the crossover measured by make bench, mlp_wide lines). */
+#ifndef NDE__THREAD_MIN
+#define NDE__THREAD_MIN 400000L
+#endif
+
+/* One NDE__MR x NDE__NR tile: C (MR,NR) = C0 + A (MR,K) B (K,NR) with
+   A strided (am, ak), B rows bk apart with unit columns, C rows cm apart. */
+static void nde__mlp_tile(int K, const double *A, long am, long ak, const double *Bm, long bk,
+                          double *C, long cm, int add)
+{
+    double c00[NDE__VW], c01[NDE__VW], c10[NDE__VW], c11[NDE__VW];
+    double c20[NDE__VW], c21[NDE__VW], c30[NDE__VW], c31[NDE__VW];
+    double *C1 = C + cm, *C2 = C1 + cm, *C3 = C2 + cm;
+    int k, l;
+    for (l = 0; l < NDE__VW; l++) {
+        c00[l] = add ? C[l] : 0.0;  c01[l] = add ? C[NDE__VW + l] : 0.0;
+        c10[l] = add ? C1[l] : 0.0; c11[l] = add ? C1[NDE__VW + l] : 0.0;
+        c20[l] = add ? C2[l] : 0.0; c21[l] = add ? C2[NDE__VW + l] : 0.0;
+        c30[l] = add ? C3[l] : 0.0; c31[l] = add ? C3[NDE__VW + l] : 0.0;
+    }
+    for (k = 0; k < K; k++, A += ak, Bm += bk) {
+        double a0 = A[0], a1 = A[am], a2 = A[2 * am], a3 = A[3 * am];
+        const double *b1 = Bm + NDE__VW;
+        for (l = 0; l < NDE__VW; l++) {
+            c00[l] += a0 * Bm[l]; c10[l] += a1 * Bm[l]; c20[l] += a2 * Bm[l]; c30[l] += a3 * Bm[l];
+        }
+        for (l = 0; l < NDE__VW; l++) {
+            c01[l] += a0 * b1[l]; c11[l] += a1 * b1[l]; c21[l] += a2 * b1[l]; c31[l] += a3 * b1[l];
+        }
+    }
+    for (l = 0; l < NDE__VW; l++) {
+        C[l] = c00[l];  C[NDE__VW + l] = c01[l];
+        C1[l] = c10[l]; C1[NDE__VW + l] = c11[l];
+        C2[l] = c20[l]; C2[NDE__VW + l] = c21[l];
+        C3[l] = c30[l]; C3[NDE__VW + l] = c31[l];
+    }
+}
+
+/* Rows [m0, m1) (multiples of NDE__MR) and tile columns [n0, n1) of the
+   blocked product: one thread's share. */
+static void nde__mlp_blocks(int m0, int m1, int n0, int n1, int K, const double *A, long am, long ak,
+                            const double *Bm, long bk, double *C, long cm, int add)
+{
+    int k0, mb, m, n;
+    for (k0 = 0; k0 < K; k0 += NDE__KC) {
+        int kc = K - k0 < NDE__KC ? K - k0 : NDE__KC, addk = add || k0 > 0;
+        for (mb = m0; mb < m1; mb += NDE__MC) {
+            int me = mb + NDE__MC < m1 ? mb + NDE__MC : m1;
+            for (n = n0; n < n1; n += NDE__NR)
+                for (m = mb; m < me; m += NDE__MR)
+                    nde__mlp_tile(kc, A + m * am + k0 * ak, am, ak, Bm + (long)k0 * bk + n, bk,
+                                  C + m * cm + n, cm, addk);
+        }
+    }
+}
+
+/* C (M,N) = C0 + A (M,K) B (K,N) with B and C unit-stride along N, on
+   the blocked kernel: full tiles there (split over threads when the
+   product is large), the M % NDE__MR last rows and N % NDE__NR last
+   columns on nde__mlp_gemm. Needs M >= NDE__MR and N >= NDE__NR. */
+static void nde__mlp_gemm_wide(int M, int N, int K, const double *A, long am, long ak,
+                               const double *Bm, long bk, double *C, long cm, int add)
+{
+    int Mt = M - M % NDE__MR, Nt = N - N % NDE__NR;
+#ifdef _OPENMP
+    if ((double)M * N * K >= NDE__THREAD_MIN) {
+        /* jobs: blocks of NDE__MC rows, or of 4 tile columns when M is short */
+        int nmb = (Mt + NDE__MC - 1) / NDE__MC, split_n = nmb < 4;
+        int nj = split_n ? (Nt / NDE__NR + 3) / 4 : nmb, j;
+#pragma omp parallel for schedule(static)
+        for (j = 0; j < nj; j++) {
+            if (split_n) {
+                int n0 = j * 4 * NDE__NR, n1 = n0 + 4 * NDE__NR < Nt ? n0 + 4 * NDE__NR : Nt;
+                nde__mlp_blocks(0, Mt, n0, n1, K, A, am, ak, Bm, bk, C, cm, add);
+            } else {
+                int m0 = j * NDE__MC, m1 = m0 + NDE__MC < Mt ? m0 + NDE__MC : Mt;
+                nde__mlp_blocks(m0, m1, 0, Nt, K, A, am, ak, Bm, bk, C, cm, add);
+            }
+        }
+    } else
+#endif
+        nde__mlp_blocks(0, Mt, 0, Nt, K, A, am, ak, Bm, bk, C, cm, add);
+    if (Nt < N) nde__mlp_gemm(Mt, N - Nt, K, A, am, ak, Bm + Nt, bk, 1, C + Nt, cm, 1, add);
+    if (Mt < M) nde__mlp_gemm(M - Mt, N, K, A + Mt * am, am, ak, Bm, bk, 1, C + Mt * cm, cm, 1, add);
+}
+
+/* NDE_USE_CBLAS: products of at least NDE_CBLAS_MIN multiply-adds go to
+   cblas_dgemm (link a CBLAS, e.g. -lopenblas). Its summation order is its
+   own: results agree with the built-in kernels to rounding, not bit for
+   bit, and whether they repeat across thread counts is the library's. */
+#ifdef NDE_USE_CBLAS
+#ifndef NDE_CBLAS_MIN
+#define NDE_CBLAS_MIN 262144L
+#endif
+#define NDE__CBLAS_WANTED(M, N, K) ((double)(M) * (N) * (K) >= NDE_CBLAS_MIN)
+#endif
+
+/* C (M,N) = C0 + A (M,K) B (K,N) (as nde__mlp_gemm), choosing the kernel
+   by shape: the blocked one when B and C run along N with unit stride and
+   the product fills its tiles, else the small-shape one. Same bits either
+   way; with NDE_USE_CBLAS large products go to cblas_dgemm. */
+static void nde__mlp_mm(int M, int N, int K, const double *A, long am, long ak,
+                        const double *Bm, long bk, long bn, double *C, long cm, long cn, int add)
+{
+#ifdef NDE_USE_CBLAS
+    if (bn == 1 && cn == 1 && (ak == 1 || am == 1) && NDE__CBLAS_WANTED(M, N, K)) {
+        cblas_dgemm(CblasRowMajor, ak == 1 ? CblasNoTrans : CblasTrans, CblasNoTrans, M, N, K, 1.0, A,
+                    (int)(ak == 1 ? am : ak), Bm, (int)bk, add ? 1.0 : 0.0, C, (int)cm);
+        return;
+    }
+#endif
+    if (bn == 1 && cn == 1 && M >= NDE__MR && N >= NDE__NR && K >= 8)
+        nde__mlp_gemm_wide(M, N, K, A, am, ak, Bm, bk, C, cm, add);
+    else
+        nde__mlp_gemm(M, N, K, A, am, ak, Bm, bk, bn, C, cm, cn, add);
+}
+
 /* y (B,out) = x (B,in) W^T + b for a narrow input, in = 1, 2 or 3 (the D
    or D + 1 columns of a first layer). Called with a literal in, so that
    the compiler unrolls the terms: a loop of two terms per output costs
@@ -2733,24 +2957,18 @@ static void nde__mlp_linear_narrow(int B, int in, int out, const double *W, cons
     }
 }
 
-/* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
-   dy = W dx). Inputs of 1 to 3 columns go to the unrolled loop above;
-   wider ones are dot products along the rows of W with four partial sums
-   (independent add chains). */
-static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
-                                    const double *x, double *y)
+/* Rows [r0, r1) and outputs [o0, o1) of y = x W^T + b (b may be NULL) as
+   dot products along the rows of W with four partial sums (independent add
+   chains): output (r,o) is b_o + ((s0 + s1) + (s2 + s3)), s_j the sum over
+   i = j mod 4 in increasing i, the last in % 4 terms added to s0. */
+static void nde__mlp_linear_dot(int r0, int r1, int o0, int o1, int in, int out, const double *W,
+                                const double *b, const double *x, double *y)
 {
     int r, o, i;
-    switch (in) {
-    case 1: nde__mlp_linear_narrow(B, 1, out, W, b, x, y); return;
-    case 2: nde__mlp_linear_narrow(B, 2, out, W, b, x, y); return;
-    case 3: nde__mlp_linear_narrow(B, 3, out, W, b, x, y); return;
-    default: break;
-    }
-    for (r = 0; r < B; r++) {
+    for (r = r0; r < r1; r++) {
         const double *xr = x + (size_t)r * in;
         double *yr = y + (size_t)r * out;
-        for (o = 0; o < out; o++) {
+        for (o = o0; o < o1; o++) {
             const double *Wo = W + (size_t)o * in;
             double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
             for (i = 0; i + 4 <= in; i += 4) {
@@ -2765,6 +2983,98 @@ static void nde__mlp_linear_forward(int B, int in, int out, const double *W, con
     }
 }
 
+/* Rows [m0, m1) (multiples of NDE__MR) of the wide forward, full tiles of
+   outputs only: per tile, each partial sum s_j is one run of the blocked
+   kernel's tile over lane j (x's columns j, j+4, ..., stride 4, times the
+   packed rows of W^T; s0 then adds the remainder columns), into a tile on
+   the stack; the four are combined as the dot form does. */
+static void nde__mlp_fwd_tiles(int m0, int m1, int in, int out, const double *Wt, const double *b,
+                               const double *x, double *y)
+{
+    int q = in / 4, rem = in - 4 * q, Nt = out - out % NDE__NR, mb, m, n, j, i, c;
+    double t[4][NDE__MR * NDE__NR];
+    for (mb = m0; mb < m1; mb += NDE__MC) {
+        int me = mb + NDE__MC < m1 ? mb + NDE__MC : m1;
+        for (n = 0; n < Nt; n += NDE__NR)
+            for (m = mb; m < me; m += NDE__MR) {
+                const double *xm = x + (size_t)m * in;
+                nde__mlp_tile(q, xm, in, 4, Wt + n, out, t[0], NDE__NR, 0);
+                if (rem) nde__mlp_tile(rem, xm + 4 * q, in, 1, Wt + (size_t)q * out + n, out, t[0], NDE__NR, 1);
+                for (j = 1; j < 4; j++)
+                    nde__mlp_tile(q, xm + j, in, 4, Wt + ((size_t)j * q + rem) * out + n, out, t[j], NDE__NR, 0);
+                for (i = 0; i < NDE__MR; i++) {
+                    double *yr = y + (size_t)(m + i) * out + n;
+                    const double *t0 = t[0] + i * NDE__NR, *t1 = t[1] + i * NDE__NR;
+                    const double *t2 = t[2] + i * NDE__NR, *t3 = t[3] + i * NDE__NR;
+                    for (c = 0; c < NDE__NR; c++)
+                        yr[c] = (b ? b[n + c] : 0.0) + ((t0[c] + t1[c]) + (t2[c] + t3[c]));
+                }
+            }
+    }
+}
+
+/* The wide forward: the dot form's sums in the dot form's order on the
+   blocked kernel's tiles. W^T is packed into ws (in*out doubles) as one
+   (in,out) block in the order s0's rows (x's columns 0, 4, ..., then the
+   remainder's), s1's, s2's, s3's; the last B % NDE__MR rows and
+   out % NDE__NR outputs take the dot loop. */
+static void nde__mlp_linear_wide(int B, int in, int out, const double *W, const double *b,
+                                 const double *x, double *y, double *ws)
+{
+    int q = in / 4, rem = in - 4 * q, i, o, Mt = B - B % NDE__MR, Nt = out - out % NDE__NR;
+    double *Wt = ws;
+    for (o = 0; o < out; o += 8) { /* pack: W^T row (lane j, k) = column 4k + j of W, 8 rows
+                                      of W at a time so that each write fills a cache line */
+        int ot = out - o < 8 ? out - o : 8, t;
+        const double *Wo = W + (size_t)o * in;
+        for (i = 0; i < in; i++) {
+            size_t row = i >= 4 * q ? (size_t)(i - 3 * q) /* remainder: rows q.. */
+                       : (size_t)(i % 4) * q + (size_t)(i / 4) + (i % 4 ? (size_t)rem : 0);
+            double *d = Wt + row * out + o;
+            for (t = 0; t < ot; t++) d[t] = Wo[(size_t)t * in + i];
+        }
+    }
+#ifdef _OPENMP
+    if ((double)B * out * in >= NDE__THREAD_MIN && Mt >= 2 * NDE__MC) {
+        int nj = (Mt + NDE__MC - 1) / NDE__MC, j;
+#pragma omp parallel for schedule(static)
+        for (j = 0; j < nj; j++)
+            nde__mlp_fwd_tiles(j * NDE__MC, (j + 1) * NDE__MC < Mt ? (j + 1) * NDE__MC : Mt, in, out, Wt, b, x, y);
+    } else
+#endif
+        nde__mlp_fwd_tiles(0, Mt, in, out, Wt, b, x, y);
+    nde__mlp_linear_dot(0, Mt, Nt, out, in, out, W, b, x, y);
+    nde__mlp_linear_dot(Mt, B, 0, out, in, out, W, b, x, y);
+}
+
+/* y (B,out) = x (B,in) W^T + b; b may be NULL (then this is the tangent
+   dy = W dx). Inputs of 1 to 3 columns go to the unrolled loop above,
+   wider ones to the dot loop, or (same sums in the same order) to the
+   blocked kernel when the batch and the layer fill its tiles; ws is
+   scratch of in*out doubles. The results do not depend on the path taken:
+   a batch gives the bits of its rows one at a time. */
+static void nde__mlp_linear_forward(int B, int in, int out, const double *W, const double *b,
+                                    const double *x, double *y, double *ws)
+{
+    switch (in) {
+    case 1: nde__mlp_linear_narrow(B, 1, out, W, b, x, y); return;
+    case 2: nde__mlp_linear_narrow(B, 2, out, W, b, x, y); return;
+    case 3: nde__mlp_linear_narrow(B, 3, out, W, b, x, y); return;
+    default: break;
+    }
+#ifdef NDE_USE_CBLAS
+    if (NDE__CBLAS_WANTED(B, out, in)) {
+        int r, o;
+        for (r = 0; r < B; r++)
+            for (o = 0; o < out; o++) y[(size_t)r * out + o] = b ? b[o] : 0.0;
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out, in, 1.0, x, in, W, in, 1.0, y, out);
+        return;
+    }
+#endif
+    if (B >= 2 * NDE__MR && out >= NDE__NR && in >= 32) nde__mlp_linear_wide(B, in, out, W, b, x, y, ws);
+    else nde__mlp_linear_dot(0, B, 0, out, in, out, W, b, x, y);
+}
+
 /* Backward of y = W x + b for a cotangent gy (B,out):
      gx (B,in)   = gy W                 written; skipped when gx is NULL
      gW (out,in) += gy^T x              when gW is not NULL
@@ -2776,8 +3086,8 @@ static void nde__mlp_linear_backward(int B, int in, int out, const double *W, co
                                      const double *gy, double *gx, double *gW, double *gb)
 {
     static const double one = 1.0;
-    if (gx) nde__mlp_gemm(B, in, out, gy, out, 1, W, in, 1, gx, in, 1, 0); /* gy (B,out) W (out,in) */
-    if (gW) nde__mlp_gemm(out, in, B, gy, 1, out, x, in, 1, gW, in, 1, 1); /* gy^T (out,B) x (B,in) */
+    if (gx) nde__mlp_mm(B, in, out, gy, out, 1, W, in, 1, gx, in, 1, 0); /* gy (B,out) W (out,in) */
+    if (gW) nde__mlp_mm(out, in, B, gy, 1, out, x, in, 1, gW, in, 1, 1); /* gy^T (out,B) x (B,in) */
     if (gb) nde__mlp_gemm(out, 1, B, gy, 1, out, &one, 0, 0, gb, 1, 0, 1); /* gy^T (out,B) 1 (B,1) */
 }
 
@@ -3134,6 +3444,7 @@ static void nde__mlp_dropout_apply(const nde_mlp *m, const nde_layer *L, int B, 
      dZ[l]         (B,w)           tangent of z
      G[3], dG[3]   (B,maxw)        reverse-mode cotangents and their tangents
      scratch       (B,4*n0)        for the nde_system callbacks
+     fw            (in*out)        for the widest layer: the wide forward's packed W^T
    The layer input X[l] is X[0] = a0 (or the caller's x when there is no
    input transform) and X[l+1] = Y[l]. Not thread-safe: one nde_mlp per thread.
 */
@@ -3149,6 +3460,7 @@ typedef struct nde__mlp_tape {
     double *a0, *da0;                         /* (B,n0) */
     double *G[3], *dG[3];                     /* (B,maxw) */
     double *scratch;                          /* (B,4*n0) */
+    double *fw;                               /* (in*out) of the widest layer */
 } nde__mlp_tape;
 
 /* Ensure the workspace holds B rows and point the tape into it.
@@ -3156,23 +3468,25 @@ typedef struct nde__mlp_tape {
 static int nde__mlp_setup(nde_mlp *m, int B, nde__mlp_tape *tp)
 {
     int l, n0 = nde__mlp_n0(m), maxw = n0;
-    size_t row = 0, Bs = (size_t)B;
+    size_t row = 0, Bs = (size_t)B, wt = 0, len;
     double *w;
     for (l = 0; l < m->nlayers; l++) {
         const nde_layer *L = &m->layer[l];
         row += (size_t)L->out * (L->kind == NDE_LAYER_RESIDUAL ? 5 : 2); /* Y dY (Z S dZ) */
         if (L->out > maxw) maxw = L->out;
+        if (L->kind != NDE_LAYER_ACT && (size_t)L->in * L->out > wt) wt = (size_t)L->in * L->out;
     }
     row += 2 * (size_t)n0 + 6 * (size_t)maxw + 4 * (size_t)n0;
     if (B > m->cap || !m->work) {
         double *nw;
-        if (Bs > ((size_t)-1 / sizeof(double)) / row) return NDE_ERR_NOMEM;
-        nw = (double *)NDE_MALLOC(Bs * row * sizeof(double));
+        if (Bs > ((size_t)-1 / sizeof(double) - wt) / row) return NDE_ERR_NOMEM;
+        len = Bs * row + wt;
+        nw = (double *)NDE_MALLOC(len * sizeof(double));
         if (!nw) return NDE_ERR_NOMEM;
         if (m->work) NDE_FREE(m->work);
         m->work = nw;
         m->cap = B;
-        m->work_len = (long)(Bs * row);
+        m->work_len = (long)len;
     }
     w = m->work;
     tp->a0 = w; w += Bs * n0;
@@ -3192,7 +3506,8 @@ static int nde__mlp_setup(nde_mlp *m, int B, nde__mlp_tape *tp)
     }
     for (l = 0; l < 3; l++) { tp->G[l] = w; w += Bs * maxw; }
     for (l = 0; l < 3; l++) { tp->dG[l] = w; w += Bs * maxw; }
-    tp->scratch = w;
+    tp->scratch = w; w += Bs * 4 * n0;
+    tp->fw = w;
     return NDE_OK;
 }
 
@@ -3305,7 +3620,7 @@ static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, cons
         else dst = own == tp->G[0] ? tp->G[1] : tp->G[0];
         switch (L->kind) {
         case NDE_LAYER_LINEAR:
-            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, dst);
+            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, dst, tp->fw);
             break;
         case NDE_LAYER_ACT:
             nde__mlp_act_forward(L->act, n, cur, dst);
@@ -3314,7 +3629,7 @@ static void nde__mlp_forward_lean(const nde_mlp *m, const double *p, int B, cons
             nde__mlp_dropout_apply(m, L, B, cur, dst);
             break;
         default: /* residual: G[2] = z, then dst = x + s(z) */
-            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, tp->G[2]);
+            nde__mlp_linear_forward(B, L->in, L->out, p + L->off, p + L->off + (long)L->out * L->in, cur, tp->G[2], tp->fw);
             nde__mlp_act_forward(L->act, n, tp->G[2], dst);
             for (k = 0; k < n; k++) dst[k] += cur[k];
             break;
@@ -3341,7 +3656,7 @@ static void nde__mlp_primal(const nde_mlp *m, const double *p, int B, const doub
         double *Y = tp->Y[l];
         switch (L->kind) {
         case NDE_LAYER_LINEAR:
-            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, Y);
+            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, Y, tp->fw);
             break;
         case NDE_LAYER_ACT:
             nde__mlp_act_forward(L->act, n, X, Y);
@@ -3350,7 +3665,7 @@ static void nde__mlp_primal(const nde_mlp *m, const double *p, int B, const doub
             nde__mlp_dropout_apply(m, L, B, X, Y);
             break;
         default:
-            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, tp->Z[l]);
+            nde__mlp_linear_forward(B, L->in, L->out, W, b, X, tp->Z[l], tp->fw);
             nde__mlp_act_forward(L->act, n, tp->Z[l], tp->S[l]);
             for (k = 0; k < n; k++) Y[k] = X[k] + tp->S[l][k];
             break;
@@ -3373,7 +3688,7 @@ static void nde__mlp_tangent(const nde_mlp *m, const double *p, int B, const dou
         double *dY = tp->dY[l];
         switch (L->kind) {
         case NDE_LAYER_LINEAR:
-            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, dY);
+            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, dY, tp->fw);
             break;
         case NDE_LAYER_ACT:
             nde__mlp_act_mul_d1(L->act, n, tp->X[l], tp->Y[l], dX, dY);
@@ -3382,7 +3697,7 @@ static void nde__mlp_tangent(const nde_mlp *m, const double *p, int B, const dou
             nde__mlp_dropout_apply(m, L, B, dX, dY);
             break;
         default:
-            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, tp->dZ[l]);
+            nde__mlp_linear_forward(B, L->in, L->out, W, NULL, dX, tp->dZ[l], tp->fw);
             nde__mlp_act_mul_d1(L->act, n, tp->Z[l], tp->S[l], tp->dZ[l], dY);
             for (k = 0; k < n; k++) dY[k] += dX[k];
             break;
@@ -3867,6 +4182,255 @@ NDEDEF int nde_hnn_system(nde_mlp *m, nde_system *sys, char *msg)
     sys->f_save = NULL;
     sys->vjp_saved = NULL;
     return NDE_OK;
+}
+
+/* ===================================================================== */
+/* Continuous normalizing flows                                           */
+/* ===================================================================== */
+/*
+   Row y = (z, l):  dz/dt = f(z, t),  dl/dt = -sum_k u_k^T (df/dz) u_k
+   with u_k = e_k, k < D (exact trace) or u_0 = eps (Hutchinson): one primal
+   pass, then a tangent pass per direction (the spiral report, eq 14).
+   vjp with a = (a_z, a_l):  a_z^T df/d(z,theta,t) by one reverse pass, and
+   -a_l d/d(z,theta,t) (u_k^T J u_k) by forward-over-reverse passes with
+   gout = -a_l u_k along u_k: the symmetric Hessian of gout . f turns
+   (dg/dz) u into d/dz (gout^T J u), as in the Hamiltonian network.
+*/
+
+/* Scratch z, u, g, h (B,D) each; z = the rows' first D columns. Returns
+   NDE_OK, NDE_ERR_ARG (too few eps rows) or NDE_ERR_NOMEM. */
+static int nde__cnf_setup(nde_cnf *c, int B, const double *y, nde__mlp_tape *tp, double **z,
+                          double **u, double **g, double **h)
+{
+    int D = c->net->in_dim, r, st;
+    size_t n = (size_t)B * D;
+    if (c->trace != NDE_TRACE_EXACT && B > c->neps) return NDE_ERR_ARG;
+    if (B > c->cap || !c->work) {
+        double *w = (double *)NDE_MALLOC(4 * n * sizeof(double));
+        if (!w) return NDE_ERR_NOMEM;
+        if (c->work) NDE_FREE(c->work);
+        c->work = w;
+        c->cap = B;
+    }
+    st = nde__mlp_setup(c->net, B, tp);
+    if (st) return st;
+    *z = c->work;
+    *u = *z + n;
+    *g = *u + n;
+    *h = *g + n;
+    for (r = 0; r < B; r++) memcpy(*z + (size_t)r * D, y + (size_t)r * (D + 1), (size_t)D * sizeof(double));
+    return NDE_OK;
+}
+
+/* Number of trace directions, and direction k in every row: u (B,D). */
+static int nde__cnf_ndir(const nde_cnf *c) { return c->trace == NDE_TRACE_EXACT ? c->net->in_dim : 1; }
+
+static void nde__cnf_dir(const nde_cnf *c, int k, int B, double *u)
+{
+    int D = c->net->in_dim, r;
+    if (c->trace != NDE_TRACE_EXACT) {
+        memcpy(u, c->eps, (size_t)B * D * sizeof(double));
+        return;
+    }
+    memset(u, 0, (size_t)B * D * sizeof(double));
+    for (r = 0; r < B; r++) u[(size_t)r * D + k] = 1.0;
+}
+
+static int nde__cnf_f(void *ctx, double t, int B, const double *y, const double *theta, double *dydt)
+{
+    nde_cnf *c = (nde_cnf *)ctx;
+    nde_mlp *m = c->net;
+    const double *p = theta ? theta : m->params, *out, *Ju;
+    nde__mlp_tape tp;
+    double *z, *u, *g, *h;
+    int st, D = m->in_dim, r, i, k;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    st = nde__cnf_setup(c, B, y, &tp, &z, &u, &g, &h);
+    if (st) return st;
+    nde__mlp_primal(m, p, B, z, t, &tp, 1);
+    out = tp.Y[m->nlayers - 1];
+    for (r = 0; r < B; r++) {
+        memcpy(dydt + (size_t)r * (D + 1), out + (size_t)r * D, (size_t)D * sizeof(double));
+        dydt[(size_t)r * (D + 1) + D] = 0.0;
+    }
+    for (k = 0; k < nde__cnf_ndir(c); k++) { /* dl/dt -= u_k^T J u_k */
+        nde__cnf_dir(c, k, B, u);
+        nde__mlp_tangent(m, p, B, z, u, &tp);
+        Ju = tp.dY[m->nlayers - 1];
+        for (r = 0; r < B; r++) {
+            double s = 0.0;
+            for (i = 0; i < D; i++) s += u[(size_t)r * D + i] * Ju[(size_t)r * D + i];
+            dydt[(size_t)r * (D + 1) + D] -= s;
+        }
+    }
+    return NDE_OK;
+}
+
+static int nde__cnf_vjp(void *ctx, double t, int B, const double *y, const double *theta,
+                        const double *a, double *gy, double *gth, double *gt)
+{
+    nde_cnf *c = (nde_cnf *)ctx;
+    nde_mlp *m = c->net;
+    const double *p = theta ? theta : m->params;
+    nde__mlp_tape tp;
+    double *z, *u, *g, *h, *hz;
+    int st, D = m->in_dim, r, i, k, any_l = 0;
+    if (B <= 0) return B < 0 ? NDE_ERR_ARG : NDE_OK;
+    if (!gy && !gth && !gt) return NDE_OK;
+    st = nde__cnf_setup(c, B, y, &tp, &z, &u, &g, &h);
+    if (st) return st;
+    hz = gy ? h : NULL; /* (B,D) d/dz of everything, added into gy's z columns at the end */
+    if (hz) memset(hz, 0, (size_t)B * D * sizeof(double));
+    nde__mlp_primal(m, p, B, z, t, &tp, 0);
+    for (r = 0; r < B; r++) { /* a_z^T df: one reverse pass */
+        memcpy(g + (size_t)r * D, a + (size_t)r * (D + 1), (size_t)D * sizeof(double));
+        any_l |= a[(size_t)r * (D + 1) + D] != 0.0;
+    }
+    if (!nde__all_zero((long)B * D, g)) nde__mlp_reverse(m, p, B, z, g, 0, NULL, &tp, hz, gth, gt, NULL, NULL, NULL);
+    for (k = 0; any_l && k < nde__cnf_ndir(c); k++) { /* -a_l d(u_k^T J u_k): forward over reverse */
+        nde__cnf_dir(c, k, B, u);
+        for (r = 0; r < B; r++) {
+            double s = -a[(size_t)r * (D + 1) + D];
+            for (i = 0; i < D; i++) g[(size_t)r * D + i] = s * u[(size_t)r * D + i];
+        }
+        nde__mlp_tangent(m, p, B, z, u, &tp);
+        nde__mlp_reverse(m, p, B, z, g, 1, u, &tp, NULL, NULL, NULL, hz, gth, gt);
+    }
+    if (hz)
+        for (r = 0; r < B; r++)
+            for (i = 0; i < D; i++) gy[(size_t)r * (D + 1) + i] += hz[(size_t)r * D + i];
+    return NDE_OK;
+}
+
+NDEDEF int nde_cnf_system(nde_cnf *c, nde_mlp *net, int trace, double sigma, nde_system *sys, char *msg)
+{
+    if (!c || !net || !sys) {
+        nde__msg(msg, "nde_cnf_system: %s is NULL", !c ? "c" : !net ? "net" : "sys");
+        return NDE_ERR_ARG;
+    }
+    memset(c, 0, sizeof *c);
+    if (!net->params) { nde__msg(msg, "nde_cnf_system: net is not built (call nde_mlp_build)"); return NDE_ERR_ARG; }
+    if (net->out_dim != net->in_dim) {
+        nde__msg(msg, "nde_cnf_system: net out_dim = %d must equal in_dim = %d for dz/dt = f(z, t)",
+                 net->out_dim, net->in_dim);
+        return NDE_ERR_ARG;
+    }
+    if (trace < NDE_TRACE_EXACT || trace > NDE_TRACE_GAUSSIAN) {
+        nde__msg(msg, "nde_cnf_system: trace = %d is not an nde_cnf_trace (0 .. 2)", trace);
+        return NDE_ERR_ARG;
+    }
+    if (!(sigma > 0.0) || !nde__finite(sigma)) {
+        nde__msg(msg, "nde_cnf_system: sigma = %g must be positive and finite", sigma);
+        return NDE_ERR_ARG;
+    }
+    c->net = net;
+    c->trace = trace;
+    c->sigma = sigma;
+    memset(sys, 0, sizeof *sys);
+    sys->dim = net->in_dim + 1;
+    sys->nparams = (int)net->nparams;
+    sys->params = net->params;
+    sys->ctx = c;
+    sys->f = nde__cnf_f;
+    sys->vjp = nde__cnf_vjp;
+    return NDE_OK;
+}
+
+NDEDEF int nde_cnf_draw(nde_cnf *c, nde_rng *r, int B, char *msg)
+{
+    size_t n, i;
+    if (!c || !r || !c->net) { nde__msg(msg, "nde_cnf_draw: %s", !c ? "c is NULL" : !r ? "r is NULL" : "c has no network (call nde_cnf_system)"); return NDE_ERR_ARG; }
+    if (c->trace == NDE_TRACE_EXACT) { nde__msg(msg, "nde_cnf_draw: the flow uses the exact trace (no eps to draw)"); return NDE_ERR_ARG; }
+    if (B < 1) { nde__msg(msg, "nde_cnf_draw: B = %d must be at least 1", B); return NDE_ERR_ARG; }
+    n = (size_t)B * c->net->in_dim;
+    if (B > c->neps || !c->eps) {
+        double *e = (double *)NDE_MALLOC(n * sizeof(double));
+        if (!e) { nde__msg(msg, "nde_cnf_draw: out of memory for %d rows", B); return NDE_ERR_NOMEM; }
+        if (c->eps) NDE_FREE(c->eps);
+        c->eps = e;
+    }
+    c->neps = B;
+    for (i = 0; i < n; i++)
+        c->eps[i] = c->trace == NDE_TRACE_GAUSSIAN ? nde_rng_normal(r) : (nde_rng_u64(r) >> 63 ? 1.0 : -1.0);
+    return NDE_OK;
+}
+
+NDEDEF void nde_cnf_free(nde_cnf *c)
+{
+    if (!c) return;
+    if (c->eps) NDE_FREE(c->eps);
+    if (c->work) NDE_FREE(c->work);
+    c->eps = c->work = NULL;
+    c->neps = c->cap = 0;
+}
+
+/* log N(z; 0, sigma^2 I) of one point z (D). */
+static double nde__cnf_log_base(double sigma, int D, const double *z)
+{
+    double q = 0.0, s2 = sigma * sigma;
+    int i;
+    for (i = 0; i < D; i++) q += z[i] * z[i];
+    return -0.5 * q / s2 - 0.5 * D * log(2.0 * 3.14159265358979323846 * s2);
+}
+
+NDEDEF double nde_cnf_nll(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
+{
+    const nde_cnf *c = (const nde_cnf *)ctx;
+    const double *yl;
+    double *gl, L = 0.0;
+    int b, i;
+    (void)t;
+    if (N < 1 || B < 1 || D < 2) return NAN;
+    memset(g, 0, (size_t)N * B * D * sizeof(double));
+    if (!c || !c->net || D != c->net->in_dim + 1) return NAN;
+    yl = y + (size_t)(N - 1) * B * D;
+    gl = g + (size_t)(N - 1) * B * D;
+    for (b = 0; b < B; b++) { /* -log p_data = -log p_base(z(T)) + l(T) */
+        const double *yb = yl + (size_t)b * D;
+        double *gb = gl + (size_t)b * D;
+        L += yb[D - 1] - nde__cnf_log_base(c->sigma, D - 1, yb);
+        for (i = 0; i < D - 1; i++) gb[i] = yb[i] / (c->sigma * c->sigma * B);
+        gb[D - 1] = 1.0 / B;
+    }
+    return L / B;
+}
+
+NDEDEF int nde_cnf_log_density(const nde_system *sys, int B, const double *x, double T,
+                               const nde_options *opt, double *logp, double *z, nde_stats *st)
+{
+    nde_stats local;
+    nde_stats *s = st ? st : &local;
+    const nde_cnf *c;
+    double t[2] = {0.0, T}, *y;
+    int D, E, b, status;
+    memset(s, 0, sizeof *s);
+    if (!sys || sys->f != nde__cnf_f) { nde__msg(s->msg, "nde_cnf_log_density: sys is %s", sys ? "not a flow from nde_cnf_system" : "NULL"); return NDE_ERR_ARG; }
+    c = (const nde_cnf *)sys->ctx;
+    if (B < 1 || !x || !logp) { nde__msg(s->msg, "nde_cnf_log_density: %s", B < 1 ? "B must be at least 1" : !x ? "x is NULL" : "logp is NULL"); return NDE_ERR_ARG; }
+    if (!nde__finite(T) || T == 0.0) { nde__msg(s->msg, "nde_cnf_log_density: T = %g must be finite and non-zero", T); return NDE_ERR_ARG; }
+    if (c->trace != NDE_TRACE_EXACT && c->neps < B) {
+        nde__msg(s->msg, "nde_cnf_log_density: %d rows of eps drawn for B = %d (call nde_cnf_draw)", c->neps, B);
+        return NDE_ERR_ARG;
+    }
+    D = c->net->in_dim;
+    E = D + 1;
+    y = (double *)NDE_MALLOC(3 * (size_t)B * E * sizeof(double)); /* y0 (B,E), then yout (2,B,E) */
+    if (!y) { nde__msg(s->msg, "nde_cnf_log_density: out of memory for %d rows", B); return NDE_ERR_NOMEM; }
+    for (b = 0; b < B; b++) {
+        memcpy(y + (size_t)b * E, x + (size_t)b * D, (size_t)D * sizeof(double));
+        y[(size_t)b * E + D] = 0.0;
+    }
+    status = nde_solve(sys, B, y, 2, t, opt, y + (size_t)B * E, s);
+    if (status == NDE_OK) {
+        const double *yT = y + 2 * (size_t)B * E;
+        for (b = 0; b < B; b++) {
+            const double *yb = yT + (size_t)b * E;
+            logp[b] = nde__cnf_log_base(c->sigma, D, yb) - yb[D];
+            if (z) memcpy(z + (size_t)b * D, yb, (size_t)D * sizeof(double));
+        }
+    }
+    NDE_FREE(y);
+    return status;
 }
 
 /* ===================================================================== */

@@ -207,6 +207,158 @@ static void bench_mlp(void)
 }
 
 /* ===================================================================== */
+/* Wide networks: H-H-H-H tanh (two hidden layers) against OpenBLAS dgemm */
+/* ===================================================================== */
+/*
+   The net: widths {H, H, H, H}, tanh after the first two linear layers: three (H,H) weight
+   matrices, so nearly all the work is three dense products per pass. Per call:
+     forward          3 products  y = x W^T (B,H,H)
+     forward + vjp    11 products: the forward (3), the vjp's own forward (2: it skips the last
+                      layer's output), gx = gy W (3) and gW += gy^T x (3)
+   gflops counts 2*B*H*H per product. openblas_gflops: cblas_dgemm on the same shapes and
+   transposes, the same number of calls, one OpenBLAS thread, in the same run (dgemm only: our
+   time also holds tanh and the biases). ratio = gflops / openblas_gflops. speedup_2threads:
+   our wall time on 1 OpenMP thread over our wall time on 2 (bench built with -fopenmp; "na"
+   without); it needs both cores free, so on a shared machine it reads low.
+   build=: the flags of this binary (native: -march=native -ffp-contract=off, the same bits as
+   portable; portable: PORTABLE_CFLAGS). The one-thread times (gflops, openblas_gflops) are
+   the thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which other processes on a shared machine
+   inflate far less than wall time; best of 5 repeats of >= 20 ms chunks.
+*/
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#ifdef NDE_BENCH_OPENBLAS
+#include <cblas.h>
+#endif
+#ifndef NDE_BENCH_BUILD
+#define NDE_BENCH_BUILD "portable"
+#endif
+
+typedef struct wide_case {
+    nde_mlp *net;
+    int B, H, vjp;
+    double *x, *g, *out, *gx, *gp, *h1, *h2; /* h1, h2 (B,H): dgemm scratch */
+} wide_case;
+
+/* One call of the timed job: ours (which = 0) or the dgemm sequence (which = 1). */
+static void wide_job(wide_case *c, int which)
+{
+    int B = c->B, H = c->H, l;
+    if (which == 0) {
+        nde_mlp_forward(c->net, B, c->x, 0.0, c->out);
+        if (c->vjp) nde_mlp_vjp(c->net, B, c->x, 0.0, c->g, c->gx, c->gp, NULL);
+        return;
+    }
+#ifdef NDE_BENCH_OPENBLAS
+    {
+        const double *W = c->net->params;
+        long stride = (long)H * H + H;
+        int nt = c->vjp ? 5 : 3;
+        for (l = 0; l < nt; l++) /* forward products (the vjp's own forward included) */
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, H, H, 1.0, l % 3 ? c->h1 : c->x, H,
+                        W + (l % 3) * stride, H, 0.0, l % 2 ? c->h2 : c->out, H);
+        if (c->vjp)
+            for (l = 2; l >= 0; l--) {
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, H, 1.0, c->g, H, W + l * stride, H,
+                            0.0, c->gx, H);
+                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, H, H, B, 1.0, c->g, H, l ? c->h1 : c->x, H,
+                            1.0, c->gp + l * stride, H);
+            }
+    }
+#else
+    (void)l; (void)B; (void)H;
+#endif
+}
+
+static double thread_cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Best seconds per call over 5 repeats of chunks of reps calls, by the clock clk. */
+static double wide_time(wide_case *c, int which, long reps, double (*clk)(void))
+{
+    double best = 1e30, t0;
+    long i;
+    int k;
+    for (k = 0; k < 5; k++) {
+        t0 = clk();
+        for (i = 0; i < reps; i++) wide_job(c, which);
+        best = fmin(best, (clk() - t0) / reps);
+    }
+    sink += c->out[0] + c->gx[0];
+    return best;
+}
+
+static void bench_mlp_wide(void)
+{
+    static const int Bs[3] = {32, 128, 512}, Hs[3] = {64, 128, 256};
+    int ib, ih, v;
+#ifdef NDE_BENCH_OPENBLAS
+    openblas_set_num_threads(1);
+#else
+    printf("# mlp_wide: built without OpenBLAS (libopenblas-dev absent): openblas_gflops and ratio are na\n");
+#endif
+    for (ih = 0; ih < 3; ih++)
+        for (ib = 0; ib < 3; ib++)
+            for (v = 0; v < 2; v++) {
+                int B = Bs[ib], H = Hs[ih], widths[4], i;
+                double flops = (v ? 11.0 : 3.0) * 2.0 * B * H * H, t1, t2 = 0.0, tb = 0.0;
+                long reps, n = (long)B * H;
+                nde_mlp net;
+                nde_rng rng;
+                wide_case c;
+                char sp[32] = "na", ob[32] = "na", ra[32] = "na";
+                for (i = 0; i < 4; i++) widths[i] = H;
+                if (nde_mlp_dense(&net, 4, widths, NDE_ACT_TANH, 0, NULL) != NDE_OK) return;
+                nde_rng_seed(&rng, 3);
+                nde_mlp_init_glorot(&net, &rng);
+                memset(&c, 0, sizeof c);
+                c.net = &net; c.B = B; c.H = H; c.vjp = v;
+                c.x = (double *)calloc((size_t)(6 * n + net.nparams), sizeof(double));
+                if (!c.x) { nde_mlp_free(&net); return; }
+                c.g = c.x + n; c.out = c.g + n; c.gx = c.out + n; c.h1 = c.gx + n; c.h2 = c.h1 + n;
+                c.gp = c.h2 + n;
+                for (i = 0; i < n; i++) {
+                    c.x[i] = nde_rng_normal(&rng);
+                    c.g[i] = nde_rng_normal(&rng);
+                    c.h1[i] = tanh(c.x[i]);
+                }
+                reps = (long)(2e7 / flops) + 1; /* >= ~20 ms at 1 GFLOP/s */
+#ifdef _OPENMP
+                omp_set_num_threads(1);
+#endif
+                wide_job(&c, 0);
+                t1 = wide_time(&c, 0, reps, thread_cpu_now);
+#ifdef _OPENMP
+                omp_set_num_threads(2);
+                wide_job(&c, 0);
+                t2 = wide_time(&c, 0, reps, wall_now);
+                omp_set_num_threads(1);
+                snprintf(sp, sizeof sp, "%.2f", wide_time(&c, 0, reps, wall_now) / t2);
+#endif
+#ifdef NDE_BENCH_OPENBLAS
+                wide_job(&c, 1);
+                tb = wide_time(&c, 1, reps, thread_cpu_now);
+                snprintf(ob, sizeof ob, "%.2f", 1e-9 * flops / tb);
+                snprintf(ra, sizeof ra, "%.2f", tb / t1);
+#endif
+                (void)t2; (void)tb;
+                printf("BENCH name=mlp_wide pass=%s B=%d H=%d net=H-H-H-H_tanh build=%s gflops=%.2f "
+                       "openblas_gflops=%s ratio=%s speedup_2threads=%s us_per_call=%.1f\n",
+                       v ? "forward_vjp" : "forward", B, H, NDE_BENCH_BUILD, 1e-9 * flops / t1, ob, ra, sp,
+                       1e6 * t1);
+                fflush(stdout);
+                free(c.x);
+                nde_mlp_free(&net);
+            }
+}
+
+/* ===================================================================== */
 /* Lotka-Volterra by dopri5                                               */
 /* ===================================================================== */
 
@@ -468,12 +620,14 @@ static void bench_spiral(void)
     }
 }
 
-/* With an argument, only the sections whose name starts with it: mlp, lv, spiral, stiff, odenet. */
+/* With an argument, only the sections whose name starts with it: mlp (mlp_wide too), mlp_wide,
+   lv, spiral, stiff, odenet. */
 int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : "";
     printf("# neuralode.h benchmarks (times: best of %d repeats unless said; wall clock, CLOCK_MONOTONIC)\n", REPEATS);
     if (!strncmp("mlp", only, strlen(only))) bench_mlp();
+    if (!strncmp("mlp_wide", only, strlen(only))) bench_mlp_wide();
     if (!strncmp("lv", only, strlen(only))) bench_lv();
     if (!strncmp("spiral", only, strlen(only))) bench_spiral();
     if (!strncmp("stiff", only, strlen(only))) bench_stiff();

@@ -31,8 +31,8 @@ set title 'the observed spiral a = -0.15, b = 1.3 from (1, 0)'
 set xlabel 'x'
 set ylabel 'y'
 unset logscale
-set xrange [-1:1]
-set yrange [-0.59999999999999998:1]
+set xrange [-1:1.5]
+set yrange [-1:1]
 set key default
 set key reverse Left above nobox
 unset colorbox

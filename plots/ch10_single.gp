@@ -14,10 +14,10 @@ set title 'training spiral: a = 0, b = 1, t in [0, 5]'
 set xlabel 'x'
 set ylabel 'y'
 unset logscale
-set xrange [-1:1.5]
-set yrange [-1.5:1]
+set xrange [-1.5:1.5]
+set yrange [-1.5:1.5]
 set key default
-set key reverse Left bottom left box lc rgb '#BEBEBE' opaque
+set key reverse Left top right box lc rgb '#BEBEBE' opaque
 unset colorbox
 plot 'ch10_single.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth', \
      'ch10_single.dat' index 1 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'model'
@@ -27,10 +27,10 @@ set title 'test spiral: a = -0.20, b = 1.50'
 set xlabel 'x'
 set ylabel 'y'
 unset logscale
-set xrange [-1:1.5]
-set yrange [-1.5:1]
+set xrange [-1.5:1.5]
+set yrange [-1.5:1.5]
 set key default
-set key reverse Left bottom right box lc rgb '#BEBEBE' opaque
+set key reverse Left top right box lc rgb '#BEBEBE' opaque
 unset colorbox
 plot 'ch10_single.dat' index 2 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth', \
      'ch10_single.dat' index 3 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'single-spiral model'
@@ -40,10 +40,10 @@ set title 'test spiral: a = -0.10, b = 0.50'
 set xlabel 'x'
 set ylabel 'y'
 unset logscale
-set xrange [-1:1.5]
-set yrange [-1.5:1]
+set xrange [-1.5:1.5]
+set yrange [-1.5:1.5]
 set key default
-set key reverse Left bottom right box lc rgb '#BEBEBE' opaque
+set key reverse Left top right box lc rgb '#BEBEBE' opaque
 unset colorbox
 plot 'ch10_single.dat' index 4 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth', \
      'ch10_single.dat' index 5 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'single-spiral model'

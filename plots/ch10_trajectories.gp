@@ -14,10 +14,10 @@ set title 'inside: a = -0.20, b = 1.50'
 set xlabel 'x'
 set ylabel 'y'
 unset logscale
-set xrange [-1:1.5]
-set yrange [-1.5:1]
+set xrange [-1.5:1.5]
+set yrange [-1.5:1.5]
 set key default
-set key reverse Left bottom right box lc rgb '#BEBEBE' opaque
+set key reverse Left above nobox
 unset colorbox
 plot 'ch10_trajectories.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth', \
      'ch10_trajectories.dat' index 1 using 1:2 with lines lw 1.67 dt 2 lc rgb '#0072B2' title 'family model', \

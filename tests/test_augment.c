@@ -285,7 +285,8 @@ static void test_bad_args(void)
     nde_augment_slice(&aug, 2, ya, back);
     CHECK("augment pad then slice gives the rows back, a(0) = 0",
           !memcmp(y, back, sizeof y) && ya[2] == 0.0 && ya[5] == 0.0 && ya[3] == 3.0);
-    /* the wrapped loss used with a system of another width: NaN (point), NDE_ERR_CALLBACK (running) */
+    /* the wrapped loss used with a system of another width: its NaN is NDE_ERR_NONFINITE
+       (point), NDE_ERR_CALLBACK (running) */
     memset(&o, 0, sizeof o);
     both.ctx = c.targets;
     nde_augment_init(&aug, &c.sys, AD, &both, msg);
@@ -297,7 +298,8 @@ static void test_bad_args(void)
     aug.loss.running = NULL;
     st = nde_grad(&c.sys, AB, ya0, AN, c.t, &o, NULL, &aug.loss, &L, NULL, gth, NULL, NULL);
     printf("     wrong width, point loss only: status %s, L = %g\n", nde_status_name(st), L);
-    CHECK("augment: the wrapped point loss on rows of the wrong width gives L = NaN", L != L);
+    CHECK("augment: the wrapped point loss on rows of the wrong width stops nde_grad (NDE_ERR_NONFINITE)",
+          st == NDE_ERR_NONFINITE);
     nde_augment_free(&aug);
     case_free(&c);
 }

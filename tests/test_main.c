@@ -8,21 +8,25 @@ void test_mlp(void);
 void test_train(void);
 void test_stiff(void);
 void test_plot(void);
+void test_cnf(void);
 void test_tour(void);
 void test_dropout(void);
 void test_harden(void);
 void test_badinput(void);
 void test_augment(void);
+void test_kernels(void);
 void test_classify(void);
 
 int main(void)
 {
     test_solvers();
     test_mlp();
+    test_kernels();
     test_grad();
     test_stiff();
     test_plot();
     test_train();
+    test_cnf();
     test_tour();
     test_dropout();
     test_harden();

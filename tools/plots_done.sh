@@ -1,6 +1,12 @@
 #!/bin/sh
-# After every chapter ran: render the gnuplot scripts (when gnuplot is there)
-# and list the figures under plots/.
+# After every chapter ran: render the gnuplot scripts (when gnuplot is there),
+# list the figures under plots/, and print each chapter's wall and CPU time
+# (from BUILD/*.plots.time, written by the Makefile's .plots rule) and the
+# whole run's wall time since START (seconds since the epoch).
+# Usage: tools/plots_done.sh [BUILD [START]]
+build=${1:-build}
+start=$2
+times=$(cat "$build"/*.plots.time 2>/dev/null | sort -rn)
 cd plots || exit 1
 if command -v gnuplot >/dev/null 2>&1; then
     failed=0
@@ -19,3 +25,9 @@ for png in *.png; do
     case "$png" in *_gnuplot.png) continue ;; esac
     echo "  plots/$png"
 done
+if [ -n "$times" ]; then
+    echo "chapter run times, longest first (wall s, CPU s; chapters run side by side):"
+    echo "$times" | awk '{ printf "  %-28s %7.1f %7s\n", $3, $1, $2 }'
+fi
+[ -n "$start" ] && echo "make plots: $(($(date +%s) - start)) s wall in all"
+exit 0

@@ -4,7 +4,8 @@
 build=$1; shift
 mkdir -p "$build/quick"
 log="$build/test_all.log"
-"$build/test_all" > "$log" 2>&1
+mkdir -p "$build/tmp"   # the tests' files: private to this build, not shared /tmp names
+TMPDIR="$(cd "$build/tmp" && pwd)" "$build/test_all" > "$log" 2>&1
 unit_rc=$?
 grep -v '^ok ' "$log" | grep -v '^[0-9]* passed, [0-9]* failed$'
 pass=$(grep -c '^ok ' "$log")
@@ -35,6 +36,7 @@ keys_for() {
     11_*) echo "order_euler order_midpoint order_heun order_rk4 order_bs32 order_dopri5 order_tsit5 order_backward_euler order_sdirk4 order_epi2 order_leapfrog order_gauss2 nfe_dopri5_stiff nfe_sdirk4_stiff nfe_epi2_stiff" ;;
     10_*) echo "single_test_mse family_test_mse_inside family_test_mse_outside ab_rel_err" ;;
     13_*) echo "flip_loss_node flip_loss_anode annuli_acc_node annuli_acc_anode nfe_final_node nfe_final_anode recon_err_node recon_err_anode recon_break_t_node recon_break_t_anode" ;;
+    14_*) echo "nll_train_circles nll_test_circles nll_gauss_circles nll_train_moons nll_test_moons nll_gauss_moons nll_train_8gauss nll_test_8gauss nll_gauss_8gauss density_integral trace_exact_ms trace_hutch_ms" ;;
     12_*) echo "test_acc_odenet test_acc_resnet test_acc_mlp params_odenet nfe_fwd_per_iter nfe_bwd_per_iter seconds_per_epoch epochs" ;;
     08_*) echo "bytes_per_step_backprop bytes_per_step_backprop_recompute bytes_per_step_interp bytes_per_step_backsolve bytes_ratio_backprop_backsolve time_ratio_backsolve_backprop grad_rel_diff_T16" ;;
     esac

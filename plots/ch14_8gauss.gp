@@ -1,0 +1,104 @@
+# ch14_8gauss.gp: gnuplot version of ch14_8gauss.png, written by ndeplot.h. Data: ch14_8gauss.dat.
+# Run it in this directory: gnuplot ch14_8gauss.gp   (writes ch14_8gauss_gnuplot.png)
+set terminal pngcairo size 1600,820 font 'sans,12' noenhanced
+set output 'ch14_8gauss_gnuplot.png'
+set palette defined (0 '#440154', 1 '#482878', 2 '#3E4A89', 3 '#31688E', 4 '#26828E', 5 '#1F9E89', 6 '#35B779', 7 '#6DCD59', 8 '#FDE725')
+set grid lt 1 lc rgb '#E6E6E6'
+set tics out nomirror
+set format xy '%g'
+set format cb '%g'
+set multiplot layout 2,4 title 'Continuous normalizing flow: 8gauss (base N(0, 0.1 I) at t = 1, data at t = 0)'
+
+# panel (0,0)
+set title 'target samples (held out)'
+set xlabel ''
+set ylabel ''
+unset logscale
+set xrange [-2:2]
+set yrange [-2:2]
+unset key
+unset colorbox
+plot 'ch14_8gauss.dat' index 0 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
+
+# panel (0,1)
+set title 'learned density exp(log p)'
+set xlabel ''
+set ylabel ''
+unset logscale
+set xrange [-2:2]
+set yrange [-2:2]
+unset key
+set colorbox
+set cbrange [1.9915293399796782e-18:1.4853170581415864]
+set cblabel 'p(x)'
+plot 'ch14_8gauss.dat' index 1 matrix using (-2+($1+0.5)*0.0333333333):(-2+($2+0.5)*0.0333333333):3 with image notitle
+
+# panel (0,2)
+set title 'model samples (t = 0)'
+set xlabel ''
+set ylabel ''
+unset logscale
+set xrange [-2:2]
+set yrange [-2:2]
+unset key
+unset colorbox
+plot 'ch14_8gauss.dat' index 2 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
+
+# panel (0,3)
+set title 'training'
+set xlabel 'iteration'
+set ylabel ''
+unset logscale
+set xrange [0:300]
+set yrange [0:5]
+set key default
+set key reverse Left top right box lc rgb '#BEBEBE' opaque
+unset colorbox
+plot 'ch14_8gauss.dat' index 3 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'batch NLL', \
+     'ch14_8gauss.dat' index 4 using 1:2 with lines lw 1.67 dt 2 lc rgb '#8C8C8C' title 'best Gaussian'
+
+# panel (1,0)
+set title 'samples at t = 1.00'
+set xlabel ''
+set ylabel ''
+unset logscale
+set xrange [-2:2]
+set yrange [-2:2]
+unset key
+unset colorbox
+plot 'ch14_8gauss.dat' index 5 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
+
+# panel (1,1)
+set title 'samples at t = 0.75'
+set xlabel ''
+set ylabel ''
+unset logscale
+set xrange [-2:2]
+set yrange [-2:2]
+unset key
+unset colorbox
+plot 'ch14_8gauss.dat' index 6 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
+
+# panel (1,2)
+set title 'samples at t = 0.50'
+set xlabel ''
+set ylabel ''
+unset logscale
+set xrange [-2:2]
+set yrange [-2:2]
+unset key
+unset colorbox
+plot 'ch14_8gauss.dat' index 7 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
+
+# panel (1,3)
+set title 'samples at t = 0.25'
+set xlabel ''
+set ylabel ''
+unset logscale
+set xrange [-2:2]
+set yrange [-2:2]
+unset key
+unset colorbox
+plot 'ch14_8gauss.dat' index 8 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
+
+unset multiplot
