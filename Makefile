@@ -67,15 +67,15 @@ $(BUILD)/ex_%: examples/%.c neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 OPENMP   = $(shell echo 'int main(void){return 0;}' | $(CC) -fopenmp -x c - -o /dev/null 2>/dev/null && echo -fopenmp)
 OPENBLAS = $(shell printf '\043include <cblas.h>\nint main(void){openblas_set_num_threads(1);return 0;}\n' | \
              $(CC) -x c - -o /dev/null -lopenblas 2>/dev/null && echo -lopenblas)
-BENCH_SRC := bench/bench.c bench/bench_stiff.c tests/problems.c
+BENCH_SRC := bench/bench.c bench/bench_stiff.c bench/bench_odenet.c tests/problems.c
 
 # The bench is built twice: with the Makefile's flags (native vector width) and portable; the
 # portable one prints only the mlp_wide lines. Both with OpenMP and OpenBLAS when present.
-$(BUILD)/bench: $(BENCH_SRC) neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
+$(BUILD)/bench: $(BENCH_SRC) chapters/odenet.h neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
 	$(CC) $(CFLAGS) $(OPENMP) -DNDE_BENCH_BUILD='"$(if $(NATIVE),native,portable)"' -I. -o $@ $(BENCH_SRC) \
 	  $(if $(OPENBLAS),-DNDE_BENCH_OPENBLAS $(OPENBLAS)) $(LDLIBS)
 
-$(BUILD)/bench_portable: $(BENCH_SRC) neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
+$(BUILD)/bench_portable: $(BENCH_SRC) chapters/odenet.h neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
 	$(CC) $(PORTABLE_CFLAGS) $(OPENMP) -I. -o $@ $(BENCH_SRC) $(if $(OPENBLAS),-DNDE_BENCH_OPENBLAS $(OPENBLAS)) $(LDLIBS)
 
 test: $(BUILD)/test_all $(CH_BINS) $(EXAMPLES)
@@ -182,13 +182,17 @@ bench-peer: | $(BUILD)
 	    -lsundials_sunlinsoldense -lsundials_sunmatrixdense $(LDLIBS) && $(BUILD)/cvodes_peer; \
 	else echo "bench-peer needs libsundials-dev: apt-get install -y libsundials-dev"; fi
 
-# Optional: the spiral job in PyTorch (own dopri5, autograd through it) next to ours, same run.
-# SEEDS=0,1,...,19 for the spread; needs Debian's python3-torch.
+# Optional: the spiral job and one epoch of chapter 12's ODE-Net in PyTorch (own dopri5,
+# autograd through it) next to ours, same run; the ODE-Net line ends with the ratio of CPU
+# time per iteration. SEEDS=0,1,...,19 for the spiral's spread; needs Debian's python3-torch.
 PYTHON ?= /usr/bin/python3
 SEEDS  ?= 0,1,2
 bench-torch: $(BUILD)/bench
 	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
-	  $(BUILD)/bench spiral && $(PYTHON) bench/torch_spiral_peer.py --seeds $(SEEDS); \
+	  $(BUILD)/bench spiral && $(PYTHON) bench/torch_spiral_peer.py --seeds $(SEEDS) && \
+	  $(BUILD)/bench odenet | tee $(BUILD)/bench_odenet.log && \
+	  $(PYTHON) bench/torch_odenet_peer.py --ours-cpu-ms \
+	    "$$(sed -n 's/.*cpu_ms_per_iter=\([0-9.]*\).*/\1/p' $(BUILD)/bench_odenet.log)"; \
 	else echo "bench-torch needs PyTorch: apt-get install -y python3-torch"; fi
 
 ch%:

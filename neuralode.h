@@ -8,7 +8,8 @@
      Runge-Kutta solvers (fixed and adaptive, with dense output), implicit,
      exponential and symplectic solvers, three gradient methods (backprop
      through the solver, backsolve adjoint, interpolating adjoint), losses,
-     optimizers, minibatches and model files. It never prints, never exits
+     optimizers, minibatches, model files, and IDX data files (plain or
+     gzip) with a softmax classification head. It never prints, never exits
      and keeps no global state: every failure is a status and a message.
 
    HOW TO USE IT
@@ -54,6 +55,9 @@
                                            nde_train (the loop), nde_mlp_save / _load / _load_new
     10. Data tables (CSV) ................ nde_csv, nde_csv_read, nde_csv_parse, nde_csv_column,
                                            nde_csv_free, nde_csv_write
+    11. Data files and classification ... nde_idx_parse / _read / _save / _rows (IDX, plain
+                                           or gzip), nde_softmax_ce, nde_accuracy,
+                                           nde_classifier + nde_loss_classify (a point loss)
 
    METHODS (nde_options.method; every one through nde_solve and nde_grad)
      explicit Runge-Kutta, fixed step: euler, midpoint, heun, rk4
@@ -121,6 +125,9 @@
      - Double precision only; no SIMD intrinsics (the dense kernels are
        vectorised by the compiler); threads only with -fopenmp, and only
        inside the MLP's wide products.
+     - IDX files of at most 16 dimensions (the format allows 255); gzip files
+       of one member, at most 4 GB uncompressed (ISIZE is 32 bits). The
+       inflate decodes a bit at a time: 0.8 s for Fashion-MNIST's 47 MB.
 
    EXAMPLE (a complete program; see also examples/ and chapters/)
 */
@@ -1095,48 +1102,6 @@ NDEDEF int nde_mlp_load(nde_mlp *m, const char *path, char *msg);
 NDEDEF int nde_mlp_load_new(nde_mlp *m, const char *path, char *msg);
 
 /* ===================================================================== */
-/* The training loop                                                      */
-/* ===================================================================== */
-
-/* What nde_train does besides gradient steps; zero-initialised = no
-   clipping, last parameters kept, silent. */
-typedef struct nde_train_options {
-    int iters;               /* optimizer steps (>= 1) */
-    double clip;             /* clip the gradient to this global norm (0: no clipping) */
-    int keep_best;           /* 1: finish with the parameters of the lowest training loss seen */
-    nde_progress *progress;  /* progress reporter (its line is due every progress->every steps), or NULL */
-    double *loss_history;    /* (iters) the training loss before every step, or NULL */
-    int iter0;               /* steps taken before this call: progress lines count on from it */
-    nde_early_stop *best;    /* caller-owned tracker (nde_early_init) of the best loss and its
-                                parameters, so that keep_best can span several calls; NULL:
-                                nde_train keeps its own for this call */
-} nde_train_options;
-
-typedef struct nde_train_stats {
-    int iters;               /* steps taken */
-    double loss_first;       /* loss at the starting parameters */
-    double loss_last;        /* loss before the last step */
-    double loss_best;        /* lowest loss seen */
-    int best_iter;           /* 0-based step at which loss_best was measured (counted by the
-                                tracker: across calls when to->best is given) */
-    long nfe;                /* forward + backward evaluations over all steps */
-    nde_grad_stats last;     /* diagnostics of the last gradient call */
-    char msg[NDE_MSG_LEN];
-} nde_train_stats;
-
-/* Fit sys->params to one fixed batch: iters times {L, dL/dtheta = nde_grad(...);
-   clip; report progress; step o}. Same problem arguments as nde_grad; o is an
-   initialised optimizer over sys->nparams parameters (its state carries over
-   between calls, so training can continue in stages). Unless gopt->work is
-   given it reuses its own buffers from step to step (so backprop keeps up to
-   64 MB of activations while it runs; gopt->save_bytes < 0 keeps none).
-   Returns NDE_OK, or the first failing status with ts->msg saying at which
-   step. ts may be NULL. */
-NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, const double *t,
-                     const nde_options *opt, const nde_grad_options *gopt, const nde_loss *loss,
-                     nde_optim *o, const nde_train_options *to, nde_train_stats *ts);
-
-/* ===================================================================== */
 /* Data tables: numeric CSV and whitespace-separated files                */
 /* ===================================================================== */
 /*
@@ -1184,6 +1149,157 @@ NDEDEF void nde_csv_free(nde_csv *c);
    NDE_ERR_NOMEM or NDE_ERR_IO. */
 NDEDEF int nde_csv_write(const char *path, int rows, int cols, const double *data, const char *const *names,
                          const char *comment, char *msg);
+
+/* ===================================================================== */
+/* Data files and classification                                          */
+/* ===================================================================== */
+/*
+   IDX files (the MNIST format: LeCun, Cortes, Burges, "The MNIST database
+   of handwritten digits", section "File formats"): a big-endian header of
+   two zero bytes, an element type byte, a dimension count byte, one uint32
+   per dimension, then the elements row-major, big-endian. The parser works
+   on a buffer in memory (the fuzz target calls it directly), reads the
+   header first and allocates only after checking that the buffer holds
+   every element. gzip-compressed files (RFC 1952) are decoded by the
+   header's own inflate (RFC 1951), with the CRC-32 and length checked: the
+   header stays libc-only, and stb_image's inflate (which the plotting unit
+   compiles) rejects a valid Fashion-MNIST file (see the implementation).
+   Then the softmax cross-entropy, accuracy and a classification head that
+   is a point loss for nde_grad (the crash course, example 1).
+*/
+
+/* Element types of the IDX format (the third header byte). */
+typedef enum nde_idx_type {
+    NDE_IDX_U8 = 0x08,   /* unsigned byte */
+    NDE_IDX_I8 = 0x09,   /* signed byte */
+    NDE_IDX_I16 = 0x0B,  /* short, 2 bytes */
+    NDE_IDX_I32 = 0x0C,  /* int, 4 bytes */
+    NDE_IDX_F32 = 0x0D,  /* IEEE-754 binary32 */
+    NDE_IDX_F64 = 0x0E   /* IEEE-754 binary64 */
+} nde_idx_type;
+
+/* Most dimensions an IDX file may have here (the format allows 255). */
+#define NDE_IDX_MAX_DIMS 16
+
+/* One IDX array: item i is row i of (dims[0], dims[1]*...*dims[ndim-1]). */
+typedef struct nde_idx {
+    int type;                      /* nde_idx_type */
+    int ndim;                      /* 1..NDE_IDX_MAX_DIMS */
+    long dims[NDE_IDX_MAX_DIMS];   /* (ndim) sizes, dims[0] = items */
+    long count;                    /* elements: product of dims */
+    long row;                      /* elements per item: count / dims[0] (1 when ndim = 1) */
+    unsigned char *data;           /* (count * element size) the elements as stored
+                                      (big-endian); owned, free with nde_idx_free */
+} nde_idx;
+
+/* Parse an IDX image buf (n) held in memory into x (overwritten; on
+   failure x owns nothing). A gzip image (first bytes 1f 8b) is inflated
+   first: its output is sized from the trailer's ISIZE, bounded by
+   deflate's 1032:1 ratio, and checked against the CRC-32; one member.
+   Then, before allocating: the magic (two zero bytes, a known type,
+   1..NDE_IDX_MAX_DIMS dimensions), that the sizes fit in memory, that the
+   data is exactly header + elements (truncated or trailing bytes).
+   Returns NDE_OK, NDE_ERR_ARG, NDE_ERR_FORMAT or NDE_ERR_NOMEM; msg
+   names what was wrong. */
+NDEDEF int nde_idx_parse(const unsigned char *buf, size_t n, nde_idx *x, char *msg);
+
+/* Read the IDX file at path, plain or gzip-compressed (recognised by its
+   first two bytes, whatever the name), as nde_idx_parse; the message
+   starts with the path. Returns as nde_idx_parse, plus NDE_ERR_IO. */
+NDEDEF int nde_idx_read(const char *path, nde_idx *x, char *msg);
+
+/* Write values (count) as a plain IDX file of the given type and shape
+   dims (ndim); integer types need integral values in their range. Written
+   to "<path>.tmp" then renamed. Returns NDE_OK, NDE_ERR_ARG (naming the
+   first bad value or argument), NDE_ERR_NOMEM or NDE_ERR_IO. */
+NDEDEF int nde_idx_save(const char *path, int type, int ndim, const long *dims, const double *values, char *msg);
+
+/* Release x's elements (safe on a zeroed or already freed struct). */
+NDEDEF void nde_idx_free(nde_idx *x);
+
+/* Element i (0 <= i < count) of x as a double (every type is exact). */
+NDEDEF double nde_idx_value(const nde_idx *x, long i);
+
+/* out (n, x->row) = scale * items rows[first .. first+n) of x (rows NULL:
+   items first .. first+n), e.g. a shuffled minibatch of images with scale
+   1/255. Returns NDE_OK or NDE_ERR_ARG (an item out of range). */
+NDEDEF int nde_idx_rows(const nde_idx *x, long first, long n, const long *rows, double scale, double *out, char *msg);
+
+/* Check that labels (1-D, integral values in [0, nclass)) belong to images:
+   the same number of items. Returns NDE_OK, or NDE_ERR_FORMAT naming the
+   mismatch or the first bad label. */
+NDEDEF int nde_idx_check_labels(const nde_idx *images, const nde_idx *labels, int nclass, char *msg);
+
+/* Mean softmax cross-entropy of logits (B,K) against labels (B) in [0,K):
+   L = mean_b [logsumexp(logits_b) - logits_b[label_b]], computed stably
+   (the maximum subtracted first). g (B,K) = dL/dlogits = (softmax - onehot)/B
+   is written when not NULL; *correct (may be NULL) counts the rows whose
+   arg-max is the label (ties: the first maximum). */
+NDEDEF double nde_softmax_ce(int B, int K, const double *logits, const int *labels, double *g, long *correct);
+
+/* Fraction of rows of logits (B,K) whose arg-max equals the label (B). */
+NDEDEF double nde_accuracy(int B, int K, const double *logits, const int *labels);
+
+/* A classification head as a point loss (nde_loss.point with ctx = this):
+   logits (B,K) = head(y(t_{N-1})) and the mean softmax cross-entropy. It
+   writes g = dL/dy (zero except at the last time) and ADDS dL/dtheta_head
+   into gparams (head->nparams; zero it first). The head is any built
+   nde_mlp with in_dim D and out_dim K, e.g. the single linear layer
+   logits = W z(T) + b. */
+typedef struct nde_classifier {
+    nde_mlp *head;        /* logits = head(z(T)) */
+    const int *labels;    /* (B) class of each row */
+    double *gparams;      /* (head->nparams) ADDED into; NULL: not wanted */
+    long correct;         /* written: rows classified right at the last call */
+    int status;           /* written: NDE_OK, or why the loss is NaN */
+    char msg[NDE_MSG_LEN];
+} nde_classifier;
+
+/* The point loss of an nde_classifier (see above). Returns L, or NaN with
+   c->status and c->msg set (wrong widths, labels out of range, no memory). */
+NDEDEF double nde_loss_classify(void *ctx, int N, int B, int D, const double *t, const double *y, double *g);
+
+/* ===================================================================== */
+/* The training loop                                                      */
+/* ===================================================================== */
+
+/* What nde_train does besides gradient steps; zero-initialised = no
+   clipping, last parameters kept, silent. */
+typedef struct nde_train_options {
+    int iters;               /* optimizer steps (>= 1) */
+    double clip;             /* clip the gradient to this global norm (0: no clipping) */
+    int keep_best;           /* 1: finish with the parameters of the lowest training loss seen */
+    nde_progress *progress;  /* progress reporter (its line is due every progress->every steps), or NULL */
+    double *loss_history;    /* (iters) the training loss before every step, or NULL */
+    int iter0;               /* steps taken before this call: progress lines count on from it */
+    nde_early_stop *best;    /* caller-owned tracker (nde_early_init) of the best loss and its
+                                parameters, so that keep_best can span several calls; NULL:
+                                nde_train keeps its own for this call */
+} nde_train_options;
+
+typedef struct nde_train_stats {
+    int iters;               /* steps taken */
+    double loss_first;       /* loss at the starting parameters */
+    double loss_last;        /* loss before the last step */
+    double loss_best;        /* lowest loss seen */
+    int best_iter;           /* 0-based step at which loss_best was measured (counted by the
+                                tracker: across calls when to->best is given) */
+    long nfe;                /* forward + backward evaluations over all steps */
+    nde_grad_stats last;     /* diagnostics of the last gradient call */
+    char msg[NDE_MSG_LEN];
+} nde_train_stats;
+
+/* Fit sys->params to one fixed batch: iters times {L, dL/dtheta = nde_grad(...);
+   clip; report progress; step o}. Same problem arguments as nde_grad; o is an
+   initialised optimizer over sys->nparams parameters (its state carries over
+   between calls, so training can continue in stages). Unless gopt->work is
+   given it reuses its own buffers from step to step (so backprop keeps up to
+   64 MB of activations while it runs; gopt->save_bytes < 0 keeps none).
+   Returns NDE_OK, or the first failing status with ts->msg saying at which
+   step. ts may be NULL. */
+NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, const double *t,
+                     const nde_options *opt, const nde_grad_options *gopt, const nde_loss *loss,
+                     nde_optim *o, const nde_train_options *to, nde_train_stats *ts);
 
 #ifdef __cplusplus
 }
@@ -6751,14 +6867,14 @@ static size_t nde__file_want(const unsigned char *buf, size_t len)
     return NDE__FILE_HEAD + 16 * L + 8 + 8 * (size_t)P + 8 + 1;
 }
 
-/* Read the file at path into a new buffer (*buf, *n); a model file
+/* Read the file at path into a new buffer (*buf, *n): a model file
    (model = 1) no further than its header announces (plus one byte), any
-   other file to its end. The buffer grows as bytes arrive, so a short file
-   never costs what its header claims. The caller frees. */
+   other file (model = 0, IDX) to its end; the buffer grows as bytes arrive,
+   so a short file never costs what its header claims. The caller frees. */
 static int nde__file_read_all(const char *path, int model, unsigned char **buf, size_t *n, char *msg)
 {
     FILE *f;
-    size_t cap = 4096, len = 0, got, want = NDE__FILE_HEAD;
+    size_t cap = 4096, len = 0, got, want = model ? NDE__FILE_HEAD : (size_t)-1;
     unsigned char *b;
     int err;
     *buf = NULL;
@@ -6782,7 +6898,7 @@ static int nde__file_read_all(const char *path, int model, unsigned char **buf, 
         got = fread(b + len, 1, (want < cap ? want : cap) - len, f);
         len += got;
         if (got == 0) break;
-        if (len == want) want = model ? nde__file_want(b, len) : 2 * len;
+        if (model && len == want) want = nde__file_want(b, len);
     }
     if (ferror(f)) {
         err = errno;
@@ -6979,16 +7095,19 @@ static FILE *nde__file_create_tmp(const char *path, char *tmp, size_t plen, int 
     return f;
 }
 
-/* Write buf (n bytes) to a temporary file of our own next to path (see
-   nde__file_create_tmp), then rename it over path: an interrupted or
-   concurrent write never leaves a half-written file at path. */
-static int nde__file_write_all(const char *path, const void *buf, size_t n, char *msg)
+/* Write buf (n) to a fresh "<path>.tmp.<16 hex digits>" (nde__file_create_tmp),
+   then rename it over path: an interrupted write never leaves a half-written
+   file at path. Used by the model and the IDX writers. */
+static int nde__file_write_atomic(const char *path, const unsigned char *buf, size_t n, char *msg)
 {
     size_t plen = strlen(path);
     char *tmp = (char *)NDE_MALLOC(plen + 22);
     FILE *f;
     int bad, err;
-    if (!tmp) { nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
+    if (!tmp) {
+        nde__msg(msg, "%s: out of memory", path);
+        return NDE_ERR_NOMEM;
+    }
     memcpy(tmp, path, plen);
     f = nde__file_create_tmp(path, tmp, plen, &err);
     if (!f) {
@@ -7035,7 +7154,10 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
     }
     n = NDE__FILE_HEAD + 16 * (size_t)L + 8 + 8 * (size_t)m->nparams + 8;
     buf = (unsigned char *)NDE_MALLOC(n);
-    if (!buf) { nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
+    if (!buf) {
+        nde__msg(msg, "%s: out of memory", path);
+        return NDE_ERR_NOMEM;
+    }
 
     /* the image */
     memcpy(buf, NDE__FILE_MAGIC, 8);
@@ -7061,8 +7183,7 @@ NDEDEF int nde_mlp_save(const nde_mlp *m, const char *path, char *msg)
         off += 8;
     }
     nde__file_put_u64(buf + off, nde__file_fnv1a(buf, off));
-
-    rc = nde__file_write_all(path, buf, n, msg);
+    rc = nde__file_write_atomic(path, buf, n, msg);
     NDE_FREE(buf);
     return rc;
 }
@@ -7445,9 +7566,642 @@ NDEDEF int nde_csv_write(const char *path, int rows, int cols, const double *dat
             n += (size_t)len;
             text[n++] = j + 1 < cols ? ',' : '\n';
         }
-    rc = nde__file_write_all(path, text, n, msg);
+    rc = nde__file_write_atomic(path, (const unsigned char *)text, n, msg);
     NDE_FREE(text);
     return rc;
+}
+
+/* ===================================================================== */
+/* Data files and classification                                          */
+/* ===================================================================== */
+/*
+   IDX [LeCun, Cortes, Burges, "The MNIST database", "File formats"]:
+     bytes 0-1 zero, byte 2 element type, byte 3 dimension count nd,
+     nd x uint32 big-endian sizes, then the elements row-major, big-endian.
+   gzip [RFC 1952, 2.3]: 1f 8b, CM = 8 (deflate), FLG, MTIME (4), XFL, OS,
+     optional FEXTRA (2-byte length + data), FNAME and FCOMMENT (zero-
+     terminated), FHCRC (2), the deflate stream [RFC 1951], then CRC-32 and
+     ISIZE (the uncompressed length mod 2^32), both little-endian.
+   Why our own inflate rather than stb_image's (Debian's libstb-dev, already
+   compiled in ndeplot_png.c): that decoder rejects a valid stream, Fashion-
+   MNIST's t10k-labels-idx1-ubyte.gz, with "bad huffman code" (Python's
+   zlib decodes it; tests/test_classify.c reads it with ours), and it would
+   tie the library to the plotting unit. Ours is libc-only, ~150 lines, and
+   fuzzed with the parser (tests/fuzz/fuzz_idx.c). Deflate expands at most
+   1032:1 (258 bytes from a 2-bit code pair, RFC 1951 3.2.5), which bounds
+   what an ISIZE may claim before anything is allocated.
+*/
+
+typedef char nde__idx_float_is_32bit[sizeof(float) == 4 ? 1 : -1];
+
+/* Bytes per element of an IDX type, 0 for an unknown type byte. */
+static int nde__idx_size(int type)
+{
+    switch (type) {
+    case NDE_IDX_U8: case NDE_IDX_I8: return 1;
+    case NDE_IDX_I16: return 2;
+    case NDE_IDX_I32: case NDE_IDX_F32: return 4;
+    case NDE_IDX_F64: return 8;
+    default: return 0;
+    }
+}
+
+static const char *nde__idx_type_name(int type)
+{
+    switch (type) {
+    case NDE_IDX_U8: return "ubyte";
+    case NDE_IDX_I8: return "byte";
+    case NDE_IDX_I16: return "short";
+    case NDE_IDX_I32: return "int";
+    case NDE_IDX_F32: return "float";
+    case NDE_IDX_F64: return "double";
+    default: return "?";
+    }
+}
+
+static unsigned long long nde__get_be(const unsigned char *p, int bytes)
+{
+    unsigned long long x = 0;
+    int k;
+    for (k = 0; k < bytes; k++) x = (x << 8) | p[k];
+    return x;
+}
+
+static void nde__put_be(unsigned char *p, unsigned long long x, int bytes)
+{
+    int k;
+    for (k = bytes - 1; k >= 0; k--, x >>= 8) p[k] = (unsigned char)(x & 0xffu);
+}
+
+/* "60000 x 28 x 28": the dimensions of an IDX header for a message. */
+static void nde__idx_dims_desc(char *buf, size_t cap, int nd, const unsigned long long *dims)
+{
+    size_t len = 0;
+    int i;
+    buf[0] = 0;
+    for (i = 0; i < nd && len + 24 < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len, i ? " x %llu" : "%llu", dims[i]);
+}
+
+/* Parse a plain (uncompressed) IDX image buf (n) into x. */
+static int nde__idx_parse_plain(const unsigned char *buf, size_t n, nde_idx *x, char *msg)
+{
+    unsigned long long dims[NDE_IDX_MAX_DIMS], count = 1, row = 1, limit, need;
+    char desc[NDE_IDX_MAX_DIMS * 14];
+    size_t head;
+    int es, nd, i;
+    if (n < 4) {
+        nde__msg(msg, "truncated: %lu bytes, an IDX magic number alone needs 4", (unsigned long)n);
+        return NDE_ERR_FORMAT;
+    }
+    if (buf[0] != 0 || buf[1] != 0) {
+        nde__msg(msg, "bad magic number 0x%02x%02x%02x%02x: an IDX file starts with two zero bytes", buf[0], buf[1],
+                 buf[2], buf[3]);
+        return NDE_ERR_FORMAT;
+    }
+    es = nde__idx_size(buf[2]);
+    if (!es) {
+        nde__msg(msg, "bad magic number 0x0000%02x%02x: unknown element type 0x%02x (08, 09, 0B, 0C, 0D, 0E)",
+                 buf[2], buf[3], buf[2]);
+        return NDE_ERR_FORMAT;
+    }
+    nd = buf[3];
+    if (nd < 1 || nd > NDE_IDX_MAX_DIMS) {
+        nde__msg(msg, "bad magic number 0x0000%02x%02x: %d dimensions (1..%d supported)", buf[2], buf[3], nd, NDE_IDX_MAX_DIMS);
+        return NDE_ERR_FORMAT;
+    }
+    head = 4 + 4 * (size_t)nd;
+    if (n < head) {
+        nde__msg(msg, "truncated: %lu bytes, the header of %d dimensions needs %lu", (unsigned long)n, nd, (unsigned long)head);
+        return NDE_ERR_FORMAT;
+    }
+    /* the element bytes must fit a long and a size_t: checked one factor at a time */
+    limit = (unsigned long long)LONG_MAX < (unsigned long long)(size_t)-1 ? (unsigned long long)LONG_MAX
+                                                                          : (unsigned long long)(size_t)-1;
+    limit /= (unsigned long long)es;
+    for (i = 0; i < nd; i++) dims[i] = nde__get_be(buf + 4 + 4 * i, 4);
+    for (i = nd - 1; i >= 0; i--) { /* the product of the non-zero sizes must fit */
+        if (dims[i] > 0 && count > limit / dims[i]) {
+            nde__idx_dims_desc(desc, sizeof desc, nd, dims);
+            nde__msg(msg, "sizes %s of %d-byte elements overflow the address space", desc, es);
+            return NDE_ERR_FORMAT;
+        }
+        if (dims[i] > 0) count *= dims[i];
+    }
+    for (i = 1; i < nd; i++) row *= dims[i];
+    count = dims[0] * row;
+    need = head + count * es;
+    if ((unsigned long long)n != need) {
+        nde__idx_dims_desc(desc, sizeof desc, nd, dims);
+        nde__msg(msg, "%s: %lu bytes, the header (%s of %s) needs %llu",
+                 (unsigned long long)n < need ? "truncated" : "trailing bytes", (unsigned long)n, desc,
+                 nde__idx_type_name(buf[2]), need);
+        return NDE_ERR_FORMAT;
+    }
+    x->data = (unsigned char *)NDE_MALLOC(count * es > 0 ? (size_t)(count * es) : 1);
+    if (!x->data) { nde__msg(msg, "out of memory for %llu elements", count); return NDE_ERR_NOMEM; }
+    memcpy(x->data, buf + head, (size_t)(count * es));
+    x->type = buf[2];
+    x->ndim = nd;
+    for (i = 0; i < nd; i++) x->dims[i] = (long)dims[i];
+    x->count = (long)count;
+    x->row = (long)row;
+    return NDE_OK;
+}
+
+/* CRC-32 of RFC 1952 8 (reflected polynomial 0xEDB88320), by a table built per call. */
+static unsigned long nde__crc32(const unsigned char *p, size_t n)
+{
+    unsigned long table[256], c;
+    size_t i;
+    int k;
+    for (i = 0; i < 256; i++) {
+        c = (unsigned long)i;
+        for (k = 0; k < 8; k++) c = c & 1u ? 0xEDB88320ul ^ (c >> 1) : c >> 1;
+        table[i] = c;
+    }
+    c = 0xFFFFFFFFul;
+    for (i = 0; i < n; i++) c = table[(c ^ p[i]) & 0xffu] ^ (c >> 8);
+    return (c ^ 0xFFFFFFFFul) & 0xFFFFFFFFul;
+}
+
+/* Inflate [RFC 1951]: a bit reader (least significant bit first), canonical
+   Huffman codes decoded one bit at a time (counts per length and symbols in
+   code order, the scheme of RFC 1951 3.2.2), and the three block types. */
+typedef struct nde__inflate {
+    const unsigned char *in;   /* (n_in) the deflate stream */
+    size_t n_in, pos;          /* its length and the next byte to load */
+    unsigned long bits;        /* bit buffer: nbits (< 8 between reads) not yet used */
+    int nbits;
+    unsigned char *out;        /* (n_out) the output */
+    size_t n_out, len;         /* its capacity and the bytes written */
+    int eof;                   /* 1 once a read went past the end of the input */
+} nde__inflate;
+
+typedef struct nde__huff {
+    short count[16];           /* codes of each length 0..15 */
+    short symbol[288];         /* the symbols in canonical code order */
+} nde__huff;
+
+static unsigned nde__inf_bits(nde__inflate *s, int need)
+{
+    unsigned long v = s->bits;
+    while (s->nbits < need) {
+        if (s->pos == s->n_in) { s->eof = 1; return 0; }
+        v |= (unsigned long)s->in[s->pos++] << s->nbits;
+        s->nbits += 8;
+    }
+    s->bits = v >> need;
+    s->nbits -= need;
+    return (unsigned)(v & ((1ul << need) - 1ul));
+}
+
+/* Canonical code from the code lengths len (n): < 0 when over-subscribed;
+   incomplete codes are accepted (a code never assigned fails to decode). */
+static int nde__huff_build(nde__huff *h, const unsigned char *len, int n)
+{
+    short offs[16];
+    int sym, l, left = 1;
+    memset(h->count, 0, sizeof h->count);
+    for (sym = 0; sym < n; sym++) h->count[len[sym]]++;
+    for (l = 1; l < 16; l++) {
+        left = 2 * left - h->count[l];
+        if (left < 0) return -1;
+    }
+    offs[1] = 0;
+    for (l = 1; l < 15; l++) offs[l + 1] = (short)(offs[l] + h->count[l]);
+    for (sym = 0; sym < n; sym++)
+        if (len[sym]) h->symbol[offs[len[sym]]++] = (short)sym;
+    return 0;
+}
+
+/* Next symbol of code h, or -1 (no such code, or the input ended). */
+static int nde__huff_decode(nde__inflate *s, const nde__huff *h)
+{
+    int code = 0, first = 0, index = 0, l, count;
+    for (l = 1; l < 16; l++) {
+        code |= (int)nde__inf_bits(s, 1);
+        count = h->count[l];
+        if (code - first < count) return s->eof ? -1 : h->symbol[index + code - first];
+        index += count;
+        first = (first + count) << 1;
+        code <<= 1;
+    }
+    return -1;
+}
+
+/* Literal/length and distance symbols of one block until its end code. */
+static int nde__inf_codes(nde__inflate *s, const nde__huff *lc, const nde__huff *dc)
+{
+    static const short lbase[29] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
+                                    35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
+    static const short lext[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
+    static const unsigned short dbase[30] = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385,
+                                             513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+    static const short dext[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+    int sym;
+    size_t L, dist;
+    for (;;) {
+        sym = nde__huff_decode(s, lc);
+        if (sym < 0) return -1;
+        if (sym < 256) {
+            if (s->len == s->n_out) return -2;
+            s->out[s->len++] = (unsigned char)sym;
+        } else if (sym == 256) {
+            return 0;
+        } else {
+            sym -= 257;
+            if (sym >= 29) return -1;
+            L = (size_t)lbase[sym] + nde__inf_bits(s, lext[sym]);
+            sym = nde__huff_decode(s, dc);
+            if (sym < 0 || sym >= 30) return -1;
+            dist = (size_t)dbase[sym] + nde__inf_bits(s, dext[sym]);
+            if (s->eof || dist > s->len) return -1;
+            if (L > s->n_out - s->len) return -2;
+            for (; L > 0; L--, s->len++) s->out[s->len] = s->out[s->len - dist];
+        }
+    }
+}
+
+/* Decode the raw deflate stream in (n_in) into out (n_out). Returns the bytes
+   written; -1 corrupt or truncated data, -2 more output than n_out.
+   *used receives the input bytes the stream took. */
+static long nde__inflate_raw(const unsigned char *in, size_t n_in, unsigned char *out, size_t n_out, size_t *used)
+{
+    static const unsigned char order[19] = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+    nde__inflate s;
+    nde__huff lc, dc;
+    unsigned char len[320];
+    int last, type, rc, i, nlen, ndist, ncode, sym, rep;
+    memset(&s, 0, sizeof s);
+    s.in = in;
+    s.n_in = n_in;
+    s.out = out;
+    s.n_out = n_out;
+    do {
+        last = (int)nde__inf_bits(&s, 1);
+        type = (int)nde__inf_bits(&s, 2);
+        if (s.eof) return -1;
+        if (type == 0) {            /* stored: byte-aligned LEN, NLEN = ~LEN, LEN bytes */
+            size_t L;
+            s.bits = 0;
+            s.nbits = 0;
+            if (s.n_in - s.pos < 4) return -1;
+            L = (size_t)s.in[s.pos] | (size_t)s.in[s.pos + 1] << 8;
+            if ((s.in[s.pos] ^ s.in[s.pos + 2]) != 0xff || (s.in[s.pos + 1] ^ s.in[s.pos + 3]) != 0xff) return -1;
+            s.pos += 4;
+            if (L > s.n_in - s.pos) return -1;
+            if (L > s.n_out - s.len) return -2;
+            memcpy(s.out + s.len, s.in + s.pos, L);
+            s.pos += L;
+            s.len += L;
+            rc = 0;
+        } else if (type == 1) {     /* fixed codes (RFC 1951 3.2.6) */
+            for (i = 0; i < 144; i++) len[i] = 8;
+            for (; i < 256; i++) len[i] = 9;
+            for (; i < 280; i++) len[i] = 7;
+            for (; i < 288; i++) len[i] = 8;
+            nde__huff_build(&lc, len, 288);
+            for (i = 0; i < 30; i++) len[i] = 5;
+            nde__huff_build(&dc, len, 30);
+            rc = nde__inf_codes(&s, &lc, &dc);
+        } else if (type == 2) {     /* dynamic codes (RFC 1951 3.2.7) */
+            nlen = (int)nde__inf_bits(&s, 5) + 257;
+            ndist = (int)nde__inf_bits(&s, 5) + 1;
+            ncode = (int)nde__inf_bits(&s, 4) + 4;
+            if (nlen > 286 || ndist > 30) return -1;
+            memset(len, 0, 19);
+            for (i = 0; i < ncode; i++) len[order[i]] = (unsigned char)nde__inf_bits(&s, 3);
+            if (s.eof || nde__huff_build(&lc, len, 19) < 0) return -1;
+            for (i = 0; i < nlen + ndist;) {
+                sym = nde__huff_decode(&s, &lc);
+                if (sym < 0) return -1;
+                if (sym < 16) { len[i++] = (unsigned char)sym; continue; }
+                if (sym == 16) {
+                    if (i == 0) return -1;
+                    rep = 3 + (int)nde__inf_bits(&s, 2);
+                    sym = len[i - 1];
+                } else {
+                    rep = sym == 17 ? 3 + (int)nde__inf_bits(&s, 3) : 11 + (int)nde__inf_bits(&s, 7);
+                    sym = 0;
+                }
+                if (s.eof || i + rep > nlen + ndist) return -1;
+                while (rep--) len[i++] = (unsigned char)sym;
+            }
+            if (len[256] == 0) return -1; /* no end-of-block code */
+            if (nde__huff_build(&lc, len, nlen) < 0 || nde__huff_build(&dc, len + nlen, ndist) < 0) return -1;
+            rc = nde__inf_codes(&s, &lc, &dc);
+        } else {
+            return -1;
+        }
+        if (rc != 0) return rc;
+    } while (!last);
+    *used = s.pos;
+    return (long)s.len;
+}
+
+/* Unwrap the gzip image buf (n): inflate its deflate stream into a new
+   buffer (*out, *n_out) of ISIZE bytes checked against the CRC-32. */
+static int nde__gunzip(const unsigned char *buf, size_t n, unsigned char **out, size_t *n_out, char *msg)
+{
+    size_t p = 10, dlen, used = 0;
+    unsigned long crc, isize;
+    unsigned char *o;
+    long got;
+    int flg;
+    *out = NULL;
+    *n_out = 0;
+    if (n < 18) { nde__msg(msg, "truncated gzip data: %lu bytes, header and trailer need 18", (unsigned long)n); return NDE_ERR_FORMAT; }
+    flg = buf[3];
+    if (buf[2] != 8 || (flg & 0xE0)) {
+        nde__msg(msg, "gzip %s 0x%02x (only deflate, method 8, and flag bits 0-4 exist)",
+                 buf[2] != 8 ? "compression method" : "reserved flags", buf[2] != 8 ? buf[2] : flg);
+        return NDE_ERR_FORMAT;
+    }
+    if (flg & 4) /* FEXTRA: a 2-byte length and that many bytes */
+        p += 2 + (size_t)(buf[10] | buf[11] << 8);
+    if (flg & 8) /* FNAME, zero-terminated */
+        while (p < n - 8 && buf[p++]) {}
+    if (flg & 16) /* FCOMMENT, zero-terminated */
+        while (p < n - 8 && buf[p++]) {}
+    if (flg & 2) p += 2; /* FHCRC */
+    if (p >= n - 8) { nde__msg(msg, "truncated gzip data: the header fields run into the trailer"); return NDE_ERR_FORMAT; }
+    dlen = n - 8 - p;
+    crc = (unsigned long)buf[n - 8] | (unsigned long)buf[n - 7] << 8 | (unsigned long)buf[n - 6] << 16 | (unsigned long)buf[n - 5] << 24;
+    isize = (unsigned long)buf[n - 4] | (unsigned long)buf[n - 3] << 8 | (unsigned long)buf[n - 2] << 16 | (unsigned long)buf[n - 1] << 24;
+    if ((double)isize > 1032.0 * (double)dlen || (double)isize > (double)(LONG_MAX / 2)) {
+        nde__msg(msg, "gzip trailer claims %lu bytes from %lu bytes of deflate data (more than deflate can expand: "
+                 "truncated or corrupt)", isize, (unsigned long)dlen);
+        return NDE_ERR_FORMAT;
+    }
+    o = (unsigned char *)NDE_MALLOC(isize ? isize : 1);
+    if (!o) { nde__msg(msg, "out of memory for %lu uncompressed bytes", isize); return NDE_ERR_NOMEM; }
+    got = nde__inflate_raw(buf + p, dlen, o, (size_t)isize, &used);
+    if (got != (long)isize || used != dlen) {
+        NDE_FREE(o);
+        if (got == -1) nde__msg(msg, "corrupt or truncated deflate data");
+        else if (got == -2) nde__msg(msg, "deflate data gives more than the %lu bytes the gzip trailer says", isize);
+        else if (got != (long)isize) nde__msg(msg, "deflate data gives %ld bytes, the gzip trailer says %lu", got, isize);
+        else nde__msg(msg, "%lu bytes after the deflate stream (several gzip members: one is supported)", (unsigned long)(dlen - used));
+        return NDE_ERR_FORMAT;
+    }
+    if (nde__crc32(o, isize) != crc) {
+        NDE_FREE(o);
+        nde__msg(msg, "gzip CRC-32 mismatch: corrupt data");
+        return NDE_ERR_FORMAT;
+    }
+    *out = o;
+    *n_out = isize;
+    return NDE_OK;
+}
+
+NDEDEF int nde_idx_parse(const unsigned char *buf, size_t n, nde_idx *x, char *msg)
+{
+    unsigned char *raw;
+    size_t nraw;
+    int rc;
+    if (!x || (!buf && n)) { nde__msg(msg, "nde_idx_parse: %s is NULL", !x ? "x" : "buf"); return NDE_ERR_ARG; }
+    memset(x, 0, sizeof *x);
+    if (n < 2 || buf[0] != 0x1f || buf[1] != 0x8b) return nde__idx_parse_plain(buf, n, x, msg);
+    rc = nde__gunzip(buf, n, &raw, &nraw, msg);
+    if (rc != NDE_OK) return rc;
+    rc = nde__idx_parse_plain(raw, nraw, x, msg);
+    NDE_FREE(raw);
+    return rc;
+}
+
+NDEDEF int nde_idx_read(const char *path, nde_idx *x, char *msg)
+{
+    unsigned char *buf;
+    size_t n;
+    char sub[NDE_MSG_LEN];
+    int rc;
+    if (!path || !x) { nde__msg(msg, "nde_idx_read: %s is NULL", !path ? "path" : "x"); return NDE_ERR_ARG; }
+    memset(x, 0, sizeof *x);
+    rc = nde__file_read_all(path, 0, &buf, &n, msg);
+    if (rc != NDE_OK) return rc;
+    rc = nde_idx_parse(buf, n, x, sub);
+    if (rc != NDE_OK) nde__msg(msg, "%s: %s", path, sub);
+    NDE_FREE(buf);
+    return rc;
+}
+
+NDEDEF void nde_idx_free(nde_idx *x)
+{
+    if (!x) return;
+    if (x->data) NDE_FREE(x->data);
+    x->data = NULL;
+    x->count = 0;
+}
+
+NDEDEF double nde_idx_value(const nde_idx *x, long i)
+{
+    const unsigned char *p = x->data + (size_t)i * (size_t)nde__idx_size(x->type);
+    unsigned long long u;
+    switch (x->type) {
+    case NDE_IDX_U8: return p[0];
+    case NDE_IDX_I8: return p[0] < 128 ? p[0] : (double)p[0] - 256.0;
+    case NDE_IDX_I16: u = nde__get_be(p, 2); return u < 32768u ? (double)u : (double)u - 65536.0;
+    case NDE_IDX_I32: u = nde__get_be(p, 4); return u < 2147483648u ? (double)u : (double)u - 4294967296.0;
+    case NDE_IDX_F32: {
+        unsigned long bits = (unsigned long)nde__get_be(p, 4);
+        unsigned int b32 = (unsigned int)bits;
+        float f;
+        memcpy(&f, &b32, 4);
+        return f;
+    }
+    default: {
+        double d;
+        u = nde__get_be(p, 8);
+        memcpy(&d, &u, 8);
+        return d;
+    }
+    }
+}
+
+NDEDEF int nde_idx_rows(const nde_idx *x, long first, long n, const long *rows, double scale, double *out, char *msg)
+{
+    long i, j, r;
+    if (!x || !x->data || !out || first < 0 || n < 0) {
+        nde__msg(msg, "nde_idx_rows: %s", !x || !x->data ? "x holds no data" : !out ? "out is NULL" : "first or n negative");
+        return NDE_ERR_ARG;
+    }
+    for (i = 0; i < n; i++) {
+        r = rows ? rows[first + i] : first + i;
+        if (r < 0 || r >= x->dims[0]) {
+            nde__msg(msg, "nde_idx_rows: item %ld (row %ld of the request) is outside 0..%ld", r, i, x->dims[0] - 1);
+            return NDE_ERR_ARG;
+        }
+        if (x->type == NDE_IDX_U8)
+            for (j = 0; j < x->row; j++) out[i * x->row + j] = scale * x->data[r * x->row + j];
+        else
+            for (j = 0; j < x->row; j++) out[i * x->row + j] = scale * nde_idx_value(x, r * x->row + j);
+    }
+    return NDE_OK;
+}
+
+NDEDEF int nde_idx_check_labels(const nde_idx *images, const nde_idx *labels, int nclass, char *msg)
+{
+    long i;
+    double v;
+    if (!images || !labels || !labels->data || nclass < 1) {
+        nde__msg(msg, "nde_idx_check_labels: %s", nclass < 1 ? "nclass < 1" : "images or labels missing");
+        return NDE_ERR_ARG;
+    }
+    if (labels->ndim != 1) {
+        nde__msg(msg, "labels have %d dimensions, a label file has 1", labels->ndim);
+        return NDE_ERR_FORMAT;
+    }
+    if (labels->dims[0] != images->dims[0]) {
+        nde__msg(msg, "count mismatch: %ld images but %ld labels", images->dims[0], labels->dims[0]);
+        return NDE_ERR_FORMAT;
+    }
+    for (i = 0; i < labels->count; i++) {
+        v = nde_idx_value(labels, i);
+        if (!(v >= 0 && v < nclass) || v != floor(v)) {
+            nde__msg(msg, "label %ld is %g, not a class in 0..%d", i, v, nclass - 1);
+            return NDE_ERR_FORMAT;
+        }
+    }
+    return NDE_OK;
+}
+
+NDEDEF int nde_idx_save(const char *path, int type, int ndim, const long *dims, const double *values, char *msg)
+{
+    double lo = 0, hi = 0, v;
+    unsigned long long count = 1, bits;
+    unsigned char *buf, *p;
+    size_t head, n;
+    int es = nde__idx_size(type), i, rc;
+    long k;
+    if (!path || !*path || !es || ndim < 1 || ndim > NDE_IDX_MAX_DIMS || !dims) {
+        nde__msg(msg, "nde_idx_save: %s", !path || !*path ? "path is NULL or empty" : !es ? "unknown element type"
+                 : !dims ? "dims is NULL" : "ndim outside 1..NDE_IDX_MAX_DIMS");
+        return NDE_ERR_ARG;
+    }
+    for (i = 0; i < ndim; i++) {
+        if (dims[i] < 0 || (unsigned long long)dims[i] > 0xFFFFFFFFull ||
+            (dims[i] > 0 && count > (unsigned long long)(LONG_MAX / es) / (unsigned long long)dims[i])) {
+            nde__msg(msg, "nde_idx_save: %s: dims[%d] = %ld is negative, above 2^32-1 or overflows", path, i, dims[i]);
+            return NDE_ERR_ARG;
+        }
+        count *= (unsigned long long)dims[i];
+    }
+    if (count > 0 && !values) { nde__msg(msg, "nde_idx_save: %s: values is NULL", path); return NDE_ERR_ARG; }
+    switch (type) {
+    case NDE_IDX_U8: hi = 255; break;
+    case NDE_IDX_I8: lo = -128; hi = 127; break;
+    case NDE_IDX_I16: lo = -32768; hi = 32767; break;
+    case NDE_IDX_I32: lo = -2147483648.0; hi = 2147483647.0; break;
+    default: break;
+    }
+    for (k = 0; hi > lo && k < (long)count; k++) {
+        v = values[k];
+        if (!(v >= lo && v <= hi) || v != floor(v)) {
+            nde__msg(msg, "nde_idx_save: %s: values[%ld] = %g is not a %s (an integer in [%g, %g])", path, k, v,
+                     nde__idx_type_name(type), lo, hi);
+            return NDE_ERR_ARG;
+        }
+    }
+    head = 4 + 4 * (size_t)ndim;
+    n = head + (size_t)count * (size_t)es;
+    buf = (unsigned char *)NDE_MALLOC(n);
+    if (!buf) { nde__msg(msg, "%s: out of memory", path); return NDE_ERR_NOMEM; }
+    buf[0] = buf[1] = 0;
+    buf[2] = (unsigned char)type;
+    buf[3] = (unsigned char)ndim;
+    for (i = 0; i < ndim; i++) nde__put_be(buf + 4 + 4 * i, (unsigned long long)dims[i], 4);
+    for (k = 0, p = buf + head; k < (long)count; k++, p += es) {
+        v = values[k];
+        if (type == NDE_IDX_F32) {
+            float f = (float)v;
+            unsigned int b32;
+            memcpy(&b32, &f, 4);
+            bits = b32;
+        } else if (type == NDE_IDX_F64) {
+            memcpy(&bits, &v, 8);
+        } else {
+            bits = (unsigned long long)(long long)v; /* two's complement, cut to es bytes */
+        }
+        nde__put_be(p, bits, es);
+    }
+    rc = nde__file_write_atomic(path, buf, n, msg);
+    NDE_FREE(buf);
+    return rc;
+}
+
+/* L = mean_b logsumexp(z_b) - z_b[y_b]; dL/dz_bk = (softmax(z_b)_k - [k = y_b]) / B. */
+NDEDEF double nde_softmax_ce(int B, int K, const double *logits, const int *labels, double *g, long *correct)
+{
+    double L = 0.0, m, s;
+    long nc = 0;
+    int b, k, am;
+    for (b = 0; b < B; b++) {
+        const double *z = logits + (size_t)b * K;
+        if (labels[b] < 0 || labels[b] >= K) return NAN;
+        for (am = 0, k = 1; k < K; k++)
+            if (z[k] > z[am]) am = k;
+        m = z[am];
+        for (s = 0.0, k = 0; k < K; k++) s += exp(z[k] - m);
+        L += m + log(s) - z[labels[b]];
+        nc += am == labels[b];
+        if (g)
+            for (k = 0; k < K; k++) g[(size_t)b * K + k] = (exp(z[k] - m) / s - (k == labels[b])) / B;
+    }
+    if (correct) *correct = nc;
+    return B > 0 ? L / B : 0.0;
+}
+
+NDEDEF double nde_accuracy(int B, int K, const double *logits, const int *labels)
+{
+    long nc = 0;
+    int b, k, am;
+    for (b = 0; b < B; b++) {
+        const double *z = logits + (size_t)b * K;
+        for (am = 0, k = 1; k < K; k++)
+            if (z[k] > z[am]) am = k;
+        nc += am == labels[b];
+    }
+    return B > 0 ? (double)nc / B : 0.0;
+}
+
+NDEDEF double nde_loss_classify(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
+{
+    nde_classifier *c = (nde_classifier *)ctx;
+    const double *yT = y + (size_t)(N - 1) * B * D;
+    double *logits, *gl, L;
+    int K, b, rc;
+    if (!c || !c->head || !c->labels || !c->head->params || c->head->in_dim != D || N < 1 || B < 1) {
+        if (c) {
+            c->status = NDE_ERR_ARG;
+            nde__msg(c->msg, "nde_loss_classify: %s", !c->head || !c->head->params ? "the head is not built"
+                     : !c->labels ? "labels is NULL" : c->head->in_dim != D ? "the head's in_dim is not the state's D"
+                     : "N or B < 1");
+        }
+        return NAN;
+    }
+    K = c->head->out_dim;
+    logits = (double *)NDE_MALLOC(2 * (size_t)B * K * sizeof(double));
+    if (!logits) { c->status = NDE_ERR_NOMEM; nde__msg(c->msg, "nde_loss_classify: out of memory"); return NAN; }
+    gl = logits + (size_t)B * K;
+    rc = nde_mlp_forward(c->head, B, yT, t[N - 1], logits);
+    L = rc == NDE_OK ? nde_softmax_ce(B, K, logits, c->labels, gl, &c->correct) : NAN;
+    if (rc == NDE_OK && L != L) {
+        for (b = 0; b < B && c->labels[b] >= 0 && c->labels[b] < K; b++) {}
+        rc = NDE_ERR_ARG;
+        nde__msg(c->msg, "nde_loss_classify: labels[%d] = %d is not a class in 0..%d", b, b < B ? c->labels[b] : 0, K - 1);
+    } else if (rc != NDE_OK) {
+        nde__msg(c->msg, "nde_loss_classify: the head's forward pass failed (%s)", nde_status_name(rc));
+    }
+    if (rc == NDE_OK && g) {
+        memset(g, 0, (size_t)N * B * D * sizeof(double));
+        rc = nde_mlp_vjp(c->head, B, yT, t[N - 1], gl, g + (size_t)(N - 1) * B * D, c->gparams, NULL);
+        if (rc != NDE_OK) nde__msg(c->msg, "nde_loss_classify: the head's reverse pass failed (%s)", nde_status_name(rc));
+    }
+    NDE_FREE(logits);
+    c->status = rc;
+    if (rc == NDE_OK) c->msg[0] = 0;
+    return rc == NDE_OK ? L : NAN;
 }
 
 #endif /* NEURALODE_IMPLEMENTATION_DONE */

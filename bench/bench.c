@@ -14,7 +14,8 @@
      spiral_train_<method>          the classic spiral demo (chapter 01's job), 2000
                                     iterations, seeds 0, 1, 2, for backprop / backsolve / interp
      bench_stiff()                  the stiff solvers' lines (bench/bench_stiff.c)
-   Usage: build/bench [mlp|lv|spiral|stiff]   (no argument: everything)
+     bench_odenet()                 one epoch of chapter 12's ODE-Net (bench/bench_odenet.c)
+   Usage: build/bench [mlp|lv|spiral|stiff|odenet]   (no argument: everything)
 
    Times: the minimum over repeats of CLOCK_MONOTONIC wall time (the least disturbed
    measurement); the training runs also report process CPU time, which other processes on a
@@ -33,6 +34,7 @@
 #include <time.h>
 
 void bench_stiff(void);
+void bench_odenet(void);
 
 #define REPEATS 15    /* timing repeats of short chunks; the minimum is reported */
 
@@ -619,7 +621,7 @@ static void bench_spiral(void)
 }
 
 /* With an argument, only the sections whose name starts with it: mlp (mlp_wide too), mlp_wide,
-   lv, spiral, stiff. */
+   lv, spiral, stiff, odenet. */
 int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : "";
@@ -629,5 +631,6 @@ int main(int argc, char **argv)
     if (!strncmp("lv", only, strlen(only))) bench_lv();
     if (!strncmp("spiral", only, strlen(only))) bench_spiral();
     if (!strncmp("stiff", only, strlen(only))) bench_stiff();
+    if (!strncmp("odenet", only, strlen(only))) bench_odenet();
     return 0;
 }

@@ -16,6 +16,7 @@ void test_badinput(void);
 void test_augment(void);
 void test_kernels(void);
 void test_csv(void);
+void test_classify(void);
 
 int main(void)
 {
@@ -33,6 +34,7 @@ int main(void)
     test_badinput();
     test_augment();
     test_csv();
+    test_classify();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;
 }

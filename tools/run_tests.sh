@@ -38,6 +38,8 @@ keys_for() {
     13_*) echo "flip_loss_node flip_loss_anode annuli_acc_node annuli_acc_anode nfe_final_node nfe_final_anode recon_err_node recon_err_anode recon_break_t_node recon_break_t_anode" ;;
     14_*) echo "nll_train_circles nll_test_circles nll_gauss_circles nll_train_moons nll_test_moons nll_gauss_moons nll_train_8gauss nll_test_8gauss nll_gauss_8gauss density_integral trace_exact_ms trace_hutch_ms" ;;
     08_*) echo "bytes_per_step_backprop bytes_per_step_backprop_recompute bytes_per_step_interp bytes_per_step_backsolve bytes_ratio_backprop_backsolve time_ratio_backsolve_backprop grad_rel_diff_T16 lagrange_adjoint_max_diff" ;;
+    12_*) echo "test_acc_odenet test_acc_resnet test_acc_mlp params_odenet nfe_fwd_per_iter nfe_bwd_per_iter seconds_per_epoch epochs" ;;
+    08_*) echo "bytes_per_step_backprop bytes_per_step_backprop_recompute bytes_per_step_interp bytes_per_step_backsolve bytes_ratio_backprop_backsolve time_ratio_backsolve_backprop grad_rel_diff_T16" ;;
     esac
 }
 # Strict command lines (issue 13, defect 9): an unknown option and a malformed value are
