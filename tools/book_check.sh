@@ -33,16 +33,27 @@ for ref in $(grep -o -E '(href|src)="[^"]*"' "$html" | sed -E 's/^(href|src)="([
     *) [ -f "$dir/$ref" ] || bad "link $ref: no file $dir/$ref" ;;
     esac
 done
-tidy -q -e "$html" > "$dir/tidy.log" 2>&1
-rc=$?
-[ $rc -lt 2 ] || { bad "tidy finds errors:"; head -20 "$dir/tidy.log"; }
-warn=$(grep -c 'Warning' "$dir/tidy.log")
-[ "$warn" -eq 0 ] || { bad "tidy warnings: $warn"; head -10 "$dir/tidy.log"; }
+valid=""
+if command -v tidy > /dev/null 2>&1; then
+    tidy -q -e "$html" > "$dir/tidy.log" 2>&1
+    rc=$?
+    [ $rc -lt 2 ] || { bad "tidy finds errors:"; head -20 "$dir/tidy.log"; }
+    warn=$(grep -c 'Warning' "$dir/tidy.log")
+    [ "$warn" -eq 0 ] || { bad "tidy warnings: $warn"; head -10 "$dir/tidy.log"; }
+    valid="tidy clean"
+else
+    valid="tidy skipped (not installed: apt-get install tidy)"
+fi
 # xmllint's HTML parser predates HTML5: it names section, figure and figcaption unknown
 # tags; anything else it reports (unclosed or misnested elements, bad entities) fails
-xmllint --html --noout "$html" > "$dir/xmllint.log" 2>&1
-other=$(grep 'error' "$dir/xmllint.log" | grep -v -E 'Tag (section|figure|figcaption) invalid' | head -5)
-[ -z "$other" ] || { bad "xmllint --html:"; echo "$other"; }
+if command -v xmllint > /dev/null 2>&1; then
+    xmllint --html --noout "$html" > "$dir/xmllint.log" 2>&1
+    other=$(grep 'error' "$dir/xmllint.log" | grep -v -E 'Tag (section|figure|figcaption) invalid' | head -5)
+    [ -z "$other" ] || { bad "xmllint --html:"; echo "$other"; }
+    valid="$valid, xmllint --html clean but for HTML5 tag names"
+else
+    valid="$valid, xmllint skipped (not installed: apt-get install libxml2-utils)"
+fi
 shot="skipped: Chromium is not installed (apt-get install chromium for the screenshot check)"
 for b in chromium chromium-browser google-chrome; do
     command -v "$b" > /dev/null 2>&1 || continue
@@ -53,4 +64,4 @@ for b in chromium chromium-browser google-chrome; do
     break
 done
 [ $fail -eq 0 ] || exit 1
-echo "ok   book: $nch chapters, $nfig figures, $nlink links and images resolve, tidy clean, xmllint --html clean but for HTML5 tag names; $shot"
+echo "ok   book: $nch chapters, $nfig figures, $nlink links and images resolve, $valid; $shot"
