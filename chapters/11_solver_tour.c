@@ -87,7 +87,9 @@
    Figures (PNG + gnuplot .dat/.gp)
      ch11_stability.png    log10 |R(z)| and the boundary |R(z)| = 1, 8 methods
      ch11_convergence.png  error at T against h, log-log, fitted orders
-     ch11_work.png         error against evaluations and CPU time: pendulum, Robertson
+     ch11_work.png         error against evaluations: pendulum, Robertson
+     build/ch11_work_time.png  the same against CPU time (never committed: timings change
+                           from run to run)
      ch11_stiffness.png    steps against lambda; steps along t at lambda = 1000
                            with the detector's time; |R| on the negative real axis
 */
@@ -622,31 +624,39 @@ static void work_panel(ndp_panel *p, const sweep *w, int by_time, int m)
     ndp_scatter(p, x, y, w->n, NULL, &st);
 }
 
-static void draw_work(const char *dir, const sweep *wp, const sweep *ws)
+/* Work-precision against evaluations (k = 0: ch11_work, under dir) or against CPU time (k = 1:
+   ch11_work_time, under tdir: build/, never committed, since timings change from run to run). */
+static void draw_work_one(const char *dir, int k, const sweep *wp, const sweep *ws)
 {
     char msg[NDP_MSG_LEN];
     const char *xl[2] = {"evaluations of f (Jacobians not counted)", "CPU ms per solve"};
-    ndp_figure *fig = ndp_figure_create(1800, 1300, 2, 2, msg);
-    int k, m;
+    ndp_figure *fig = ndp_figure_create(1000, 1300, 2, 1, msg);
+    int m;
     double ax[2], ay[2] = {STIFF_ACC, STIFF_ACC};
     ndp_style acc = {NDP_GREY, NDP_DOTTED, 0, 0, 0};
+    ndp_panel *p;
     if (!fig) { printf("   figure: %s\n", msg); return; }
-    ndp_figure_title(fig, "Work-precision: top, pendulum over one period; bottom, Robertson to t = 40 (dotted: the stated accuracy 1e-5)");
-    for (k = 0; k < 2; k++) {
-        ndp_panel *p = ndp_panel_at(fig, 0, k);
-        for (m = 0; m < NM; m++) work_panel(p, &wp[m], k, m);
-        decorate(p, k ? "pendulum: error against CPU time" : "pendulum: error against evaluations of f", xl[k],
-                 "max |y(T) - y(0)|", NDP_LEGEND_OUTSIDE, 1);
-        p = ndp_panel_at(fig, 1, k);
-        for (m = 0; m < 4; m++) work_panel(p, &ws[m], k, stiff_methods[m]);
-        ax[0] = k ? 1e-3 : 10.0;
-        ax[1] = k ? 1e3 : 1e7;
-        ndp_line(p, ax, ay, 2, NULL, &acc);
-        decorate(p, k ? "Robertson: error against CPU time" : "Robertson: error against evaluations of f", xl[k],
-                 "max relative error at t = 40", NDP_LEGEND_BOTTOM_LEFT, 1);
-    }
-    ndp_finish(fig, dir, "ch11_work", msg);
+    ndp_figure_title(fig, k ? "Work-precision against CPU time (dotted: the stated accuracy 1e-5)"
+                            : "Work-precision against evaluations (dotted: the stated accuracy 1e-5)");
+    p = ndp_panel_at(fig, 0, 0);
+    for (m = 0; m < NM; m++) work_panel(p, &wp[m], k, m);
+    decorate(p, k ? "pendulum over one period: error against CPU time" : "pendulum over one period: error against evaluations of f",
+             xl[k], "max |y(T) - y(0)|", NDP_LEGEND_OUTSIDE, 1);
+    p = ndp_panel_at(fig, 1, 0);
+    for (m = 0; m < 4; m++) work_panel(p, &ws[m], k, stiff_methods[m]);
+    ax[0] = k ? 1e-3 : 10.0;
+    ax[1] = k ? 1e3 : 1e7;
+    ndp_line(p, ax, ay, 2, NULL, &acc);
+    decorate(p, k ? "Robertson to t = 40: error against CPU time" : "Robertson to t = 40: error against evaluations of f", xl[k],
+             "max relative error at t = 40", NDP_LEGEND_BOTTOM_LEFT, 1);
+    ndp_finish(fig, dir, k ? "ch11_work_time" : "ch11_work", msg);
     printf("   %s\n", msg);
+}
+
+static void draw_work(const char *dir, const char *tdir, const sweep *wp, const sweep *ws)
+{
+    draw_work_one(dir, 0, wp, ws);
+    draw_work_one(tdir, 1, wp, ws);
 }
 
 /* ===================================================================== */
@@ -1020,7 +1030,7 @@ int main(int argc, char **argv)
     for (i = 0; i < 3; i++) nfe_stiff[i] = nfe_at(&ws[i], STIFF_ACC);
     printf("   at max relative error <= %g: nfe dopri5 %ld, sdirk4 %ld, epi2 %ld (+ one Jacobian per epi2 step)\n",
            STIFF_ACC, nfe_stiff[0], nfe_stiff[1], nfe_stiff[2]);
-    draw_work(dir, wp, ws);
+    draw_work(dir, quick ? "build/quick" : "build", wp, ws);
     printf("   Robertson: dopri5 pays ~2e5 evaluations at every tolerance (its steps are set by the\n"
            "   stability interval, h ~ 3.3/|lambda_max|, not by rtol); sdirk4 follows the tolerance;\n"
            "   EPI2 (fixed steps, exact on the frozen linearisation) is stable at every h tried and\n"
