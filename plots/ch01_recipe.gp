@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,2 title 'Chapter 01: the full-trajectory MSE of seeds 0-9, classic recipe and the one that converges'
 
-# panel (0,0)
-set title '(a) classic: RMSprop, 10-point windows, MAE'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06429
+set rmargin at screen 0.47786
+set tmargin at screen 0.89333
+set bmargin at screen 0.10333
+unset label
+set title ''
+set label 1 '(a) classic: RMSprop, 10-point windows, MAE' at screen 0.27107, 0.92167 center
+
 set xlabel 'iteration'
 set ylabel 'full-trajectory MSE'
 unset logscale
@@ -31,8 +39,16 @@ plot 'ch01_recipe.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2
      'ch01_recipe.dat' index 9 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' title 'seed 9', \
      'ch01_recipe.dat' index 10 using 1:2 with lines lw 1.67 dt 2 lc rgb '#000000' title 'MSE 0.01'
 
-# panel (0,1)
-set title '(b) then: Adam, windows 20 to 500, whole'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.57286
+set rmargin at screen 0.97786
+set tmargin at screen 0.89333
+set bmargin at screen 0.10333
+unset label
+set title ''
+set label 1 '(b) then: Adam, windows 20 to 500, whole' at screen 0.77536, 0.92167 center
+
 set xlabel 'iteration (continuing the classic run)'
 set ylabel 'full-trajectory MSE'
 unset logscale

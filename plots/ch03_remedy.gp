@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 2,1 title 'Chapter 03: trained on [0, 30], the report''s suggested remedy'
 
-# panel (0,0)
-set title '(a) prey, forward to t = 50 and backward to t = -50 (model clipped: it reaches [-2.72, 5.09])'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.03600
+set rmargin at screen 0.98733
+set tmargin at screen 0.92889
+set bmargin at screen 0.55222
+unset label
+set title ''
+set label 1 '(a) prey, forward to t = 50 and backward to t = -50 (model clipped: it reaches [-2.72, 5.09])' at screen 0.51167, 0.94778 center
+
 set xlabel 't'
 set ylabel 'prey x'
 unset logscale
@@ -26,8 +34,16 @@ plot 'ch03_remedy.dat' index 0 using 1:2 with lines lw 2.00 dt 1 lc rgb '#8C8C8C
      'ch03_remedy.dat' index 4 using 1:2 with lines lw 1.67 dt 3 lc rgb '#000000' title 'training window [0, 30]', \
      'ch03_remedy.dat' index 5 using 1:2 with lines lw 1.67 dt 3 lc rgb '#000000' notitle
 
-# panel (1,0)
-set title '(b) predator (model clipped: it reaches [-1.25, 3.97])'
+# panel (1,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06000
+set rmargin at screen 0.98733
+set tmargin at screen 0.44556
+set bmargin at screen 0.06889
+unset label
+set title ''
+set label 1 '(b) predator (model clipped: it reaches [-1.25, 3.97])' at screen 0.52367, 0.46444 center
+
 set xlabel 't'
 set ylabel 'predator y'
 unset logscale

@@ -12,19 +12,19 @@ set multiplot layout 1,3 title 'Energy (true H of eq 3.5) along each model, from
 # panel (0,0): the plot area where the PNG has it, so the figure title, the panel
 # title and a legend above the plot get the room the PNG gave them
 set lmargin at screen 0.07000
-set rmargin at screen 0.32278
+set rmargin at screen 0.31944
 set tmargin at screen 0.79333
 set bmargin at screen 0.10333
 unset label
 set title ''
-set label 1 'H(t) - H(0) on [0, 20], Gauss-Legendre h 0.01' at screen 0.17917, 0.92167 center
+set label 1 'H(t) - H(0) on [0, 200], Gauss-Legendre h 0.01' at screen 0.17583, 0.92167 center
 set key default
 set key at screen 0.00444, 0.89333 left top vertical maxrows 2 reverse Left nobox samplen 2 font ',10'
 
 set xlabel 't'
 set ylabel 'energy error H(t) - H(0)'
 unset logscale
-set xrange [0:20]
+set xrange [0:200]
 set yrange [-0.0015:0.0025000000000000001]
 unset colorbox
 plot 'ch06_energy.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth', \

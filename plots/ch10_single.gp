@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 2,2 title 'One spiral learned, the law not: a model trained on x = cos t, y = sin t (a = 0, b = 1)'
 
-# panel (0,0)
-set title 'training spiral: a = 0, b = 1, t in [0, 5]'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06923
+set rmargin at screen 0.48077
+set tmargin at screen 0.94182
+set bmargin at screen 0.54273
+unset label
+set title ''
+set label 1 'training spiral: a = 0, b = 1, t in [0, 5]' at screen 0.27500, 0.95727 center
+
 set xlabel 'x'
 set ylabel 'y'
 unset logscale
@@ -22,8 +30,16 @@ unset colorbox
 plot 'ch10_single.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth', \
      'ch10_single.dat' index 1 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'model'
 
-# panel (0,1)
-set title 'test spiral: a = -0.20, b = 1.50'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.56923
+set rmargin at screen 0.98077
+set tmargin at screen 0.94182
+set bmargin at screen 0.54273
+unset label
+set title ''
+set label 1 'test spiral: a = -0.20, b = 1.50' at screen 0.77500, 0.95727 center
+
 set xlabel 'x'
 set ylabel 'y'
 unset logscale
@@ -35,8 +51,16 @@ unset colorbox
 plot 'ch10_single.dat' index 2 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth', \
      'ch10_single.dat' index 3 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'single-spiral model'
 
-# panel (1,0)
-set title 'test spiral: a = -0.10, b = 0.50'
+# panel (1,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06923
+set rmargin at screen 0.48077
+set tmargin at screen 0.45545
+set bmargin at screen 0.05636
+unset label
+set title ''
+set label 1 'test spiral: a = -0.10, b = 0.50' at screen 0.27500, 0.47091 center
+
 set xlabel 'x'
 set ylabel 'y'
 unset logscale
@@ -48,15 +72,23 @@ unset colorbox
 plot 'ch10_single.dat' index 4 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth', \
      'ch10_single.dat' index 5 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'single-spiral model'
 
-# panel (1,1)
-set title 'test spiral: a = 0.10, b = 2.50'
+# panel (1,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.56923
+set rmargin at screen 0.98077
+set tmargin at screen 0.42091
+set bmargin at screen 0.05636
+unset label
+set title ''
+set label 1 'test spiral: a = 0.10, b = 2.50' at screen 0.77500, 0.47091 center
+set key default
+set key at screen 0.61000, 0.45545 left top vertical maxrows 1 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'x'
 set ylabel 'y'
 unset logscale
 set xrange [-1.5:2]
 set yrange [-2:1.5]
-set key default
-set key reverse Left above nobox
 unset colorbox
 plot 'ch10_single.dat' index 6 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth', \
      'ch10_single.dat' index 7 using 1:2 with lines lw 1.67 dt 2 lc rgb '#D55E00' title 'single-spiral model'

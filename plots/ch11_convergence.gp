@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,2 title 'Pendulum over one period: error at T against the step h (fixed steps); legend: fitted order (method''s order)'
 
-# panel (0,0)
-set title 'explicit Runge-Kutta (adaptive ones at fixed h)'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06000
+set rmargin at screen 0.49235
+set tmargin at screen 0.91111
+set bmargin at screen 0.08611
+unset label
+set title ''
+set label 1 'explicit Runge-Kutta (adaptive ones at fixed h)' at screen 0.27618, 0.93472 center
+
 set xlabel 'h'
 set ylabel 'max |y(T) - y(0)|'
 unset logscale
@@ -36,8 +44,16 @@ plot 'ch11_convergence.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0
      'ch11_convergence.dat' index 12 using 1:2 with lines lw 1.67 dt 2 lc rgb '#0072B2' title 'tsit5 5.03 (5)', \
      'ch11_convergence.dat' index 13 using 1:2 with points pt 7 ps 1.00 lc rgb '#0072B2' notitle
 
-# panel (0,1)
-set title 'implicit, exponential, symplectic'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.56000
+set rmargin at screen 0.99235
+set tmargin at screen 0.91111
+set bmargin at screen 0.08611
+unset label
+set title ''
+set label 1 'implicit, exponential, symplectic' at screen 0.77618, 0.93472 center
+
 set xlabel 'h'
 set ylabel 'max |y(T) - y(0)|'
 unset logscale

@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 2,4 title 'Linear stability: log10 |R(z)|, z = h lambda (clipped to [-2, 2]); line: |R(z)| = 1; stable where log10 |R| <= 0 (dark)'
 
-# panel (0,0)
-set title 'euler: stable inside'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.03667
+set rmargin at screen 0.19556
+set tmargin at screen 0.92558
+set bmargin at screen 0.55465
+unset label
+set title ''
+set label 1 'euler: stable inside' at screen 0.11639, 0.94535 center
+
 set xlabel 'Re z'
 set ylabel 'Im z'
 unset logscale
@@ -25,8 +33,16 @@ plot 'ch11_stability.dat' index 0 matrix using (-6+($1+0.5)*0.0745341615):(-4.5+
      'ch11_stability.dat' index 2 using 1:2 with lines lw 1.67 dt 3 lc rgb '#8C8C8C' notitle, \
      'ch11_stability.dat' index 3 using 1:2 with points pt 7 ps 0.40 lc rgb '#D55E00' notitle
 
-# panel (0,1)
-set title 'midpoint = heun (1 + z + z^2/2)'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.28667
+set rmargin at screen 0.44556
+set tmargin at screen 0.92558
+set bmargin at screen 0.55465
+unset label
+set title ''
+set label 1 'midpoint = heun (1 + z + z^2/2)' at screen 0.36639, 0.94535 center
+
 set xlabel 'Re z'
 set ylabel 'Im z'
 unset logscale
@@ -41,8 +57,16 @@ plot 'ch11_stability.dat' index 4 matrix using (-6+($1+0.5)*0.0745341615):(-4.5+
      'ch11_stability.dat' index 6 using 1:2 with lines lw 1.67 dt 3 lc rgb '#8C8C8C' notitle, \
      'ch11_stability.dat' index 7 using 1:2 with points pt 7 ps 0.40 lc rgb '#D55E00' notitle
 
-# panel (0,2)
-set title 'rk4: stable inside'
+# panel (0,2): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.53667
+set rmargin at screen 0.69556
+set tmargin at screen 0.92558
+set bmargin at screen 0.55465
+unset label
+set title ''
+set label 1 'rk4: stable inside' at screen 0.61639, 0.94535 center
+
 set xlabel 'Re z'
 set ylabel 'Im z'
 unset logscale
@@ -57,8 +81,16 @@ plot 'ch11_stability.dat' index 8 matrix using (-6+($1+0.5)*0.0745341615):(-4.5+
      'ch11_stability.dat' index 10 using 1:2 with lines lw 1.67 dt 3 lc rgb '#8C8C8C' notitle, \
      'ch11_stability.dat' index 11 using 1:2 with points pt 7 ps 0.40 lc rgb '#D55E00' notitle
 
-# panel (0,3)
-set title 'dopri5: stable inside'
+# panel (0,3): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.78667
+set rmargin at screen 0.94556
+set tmargin at screen 0.92558
+set bmargin at screen 0.55465
+unset label
+set title ''
+set label 1 'dopri5: stable inside' at screen 0.86639, 0.94535 center
+
 set xlabel 'Re z'
 set ylabel 'Im z'
 unset logscale
@@ -73,8 +105,16 @@ plot 'ch11_stability.dat' index 12 matrix using (-6+($1+0.5)*0.0745341615):(-4.5
      'ch11_stability.dat' index 14 using 1:2 with lines lw 1.67 dt 3 lc rgb '#8C8C8C' notitle, \
      'ch11_stability.dat' index 15 using 1:2 with points pt 7 ps 0.40 lc rgb '#D55E00' notitle
 
-# panel (1,0)
-set title 'backward_euler: unstable inside'
+# panel (1,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.04333
+set rmargin at screen 0.19556
+set tmargin at screen 0.44302
+set bmargin at screen 0.07209
+unset label
+set title ''
+set label 1 'backward_euler: unstable inside' at screen 0.11972, 0.46279 center
+
 set xlabel 'Re z'
 set ylabel 'Im z'
 unset logscale
@@ -89,8 +129,16 @@ plot 'ch11_stability.dat' index 16 matrix using (-15+($1+0.5)*0.310559006):(-18.
      'ch11_stability.dat' index 18 using 1:2 with lines lw 1.67 dt 3 lc rgb '#8C8C8C' notitle, \
      'ch11_stability.dat' index 19 using 1:2 with points pt 7 ps 0.40 lc rgb '#D55E00' notitle
 
-# panel (1,1)
-set title 'sdirk4: unstable inside'
+# panel (1,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.29333
+set rmargin at screen 0.44556
+set tmargin at screen 0.44302
+set bmargin at screen 0.07209
+unset label
+set title ''
+set label 1 'sdirk4: unstable inside' at screen 0.36972, 0.46279 center
+
 set xlabel 'Re z'
 set ylabel 'Im z'
 unset logscale
@@ -105,8 +153,16 @@ plot 'ch11_stability.dat' index 20 matrix using (-15+($1+0.5)*0.310559006):(-18.
      'ch11_stability.dat' index 22 using 1:2 with lines lw 1.67 dt 3 lc rgb '#8C8C8C' notitle, \
      'ch11_stability.dat' index 23 using 1:2 with points pt 7 ps 0.40 lc rgb '#D55E00' notitle
 
-# panel (1,2)
-set title 'gauss2: stable for Re z <= 0'
+# panel (1,2): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.54333
+set rmargin at screen 0.69556
+set tmargin at screen 0.44302
+set bmargin at screen 0.07209
+unset label
+set title ''
+set label 1 'gauss2: stable for Re z <= 0' at screen 0.61972, 0.46279 center
+
 set xlabel 'Re z'
 set ylabel 'Im z'
 unset logscale
@@ -121,8 +177,16 @@ plot 'ch11_stability.dat' index 24 matrix using (-15+($1+0.5)*0.310559006):(-18.
      'ch11_stability.dat' index 26 using 1:2 with lines lw 1.67 dt 3 lc rgb '#8C8C8C' notitle, \
      'ch11_stability.dat' index 27 using 1:2 with points pt 7 ps 0.40 lc rgb '#D55E00' notitle
 
-# panel (1,3)
-set title 'epi2: R = e^z (exact)'
+# panel (1,3): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.79333
+set rmargin at screen 0.94556
+set tmargin at screen 0.44302
+set bmargin at screen 0.07209
+unset label
+set title ''
+set label 1 'epi2: R = e^z (exact)' at screen 0.86972, 0.46279 center
+
 set xlabel 'Re z'
 set ylabel 'Im z'
 unset logscale

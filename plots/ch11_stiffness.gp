@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,3 title 'Stiffness: u'' = -lambda (u - cos t), u(0) = 0, t in [0, 10], rtol = atol = 1e-6 (epi2: fewest steps reaching 1e-6)'
 
-# panel (0,0)
-set title 'accepted steps against lambda'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06000
+set rmargin at screen 0.31368
+set tmargin at screen 0.90000
+set bmargin at screen 0.09688
+unset label
+set title ''
+set label 1 'accepted steps against lambda' at screen 0.18711, 0.92656 center
+
 set xlabel 'lambda'
 set ylabel 'steps'
 unset logscale
@@ -30,8 +38,16 @@ plot 'ch11_stiffness.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#007
      'ch11_stiffness.dat' index 6 using 1:2 with lines lw 1.67 dt 2 lc rgb '#E69F00' title 'epi2', \
      'ch11_stiffness.dat' index 7 using 1:2 with lines lw 1.67 dt 2 lc rgb '#8C8C8C' title 'lambda T / 3.31 (dopri5 interval)'
 
-# panel (0,1)
-set title 'lambda = 1000: steps taken up to t'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.38053
+set rmargin at screen 0.65632
+set tmargin at screen 0.90000
+set bmargin at screen 0.09688
+unset label
+set title ''
+set label 1 'lambda = 1000: steps taken up to t' at screen 0.51868, 0.92656 center
+
 set xlabel 't'
 set ylabel 'steps'
 unset logscale
@@ -45,8 +61,16 @@ plot 'ch11_stiffness.dat' index 8 using 1:2 with lines lw 1.67 dt 1 lc rgb '#007
      'ch11_stiffness.dat' index 10 using 1:2 with lines lw 1.67 dt 2 lc rgb '#8C8C8C' title '1000 t / 3.31 (stability limit)', \
      'ch11_stiffness.dat' index 11 using 1:2 with lines lw 1.67 dt 3 lc rgb '#000000' title 'stiffness detected, t = 1.55'
 
-# panel (0,2)
-set title '|R(-x)| on the negative real axis'
+# panel (0,2): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.72632
+set rmargin at screen 0.98053
+set tmargin at screen 0.90000
+set bmargin at screen 0.09688
+unset label
+set title ''
+set label 1 '|R(-x)| on the negative real axis' at screen 0.85342, 0.92656 center
+
 set xlabel 'x = h lambda'
 set ylabel '|R(-x)| (clipped)'
 unset logscale

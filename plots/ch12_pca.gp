@@ -9,13 +9,21 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,4 title 'z(t) of 1000 test images on the first two principal components at each t'
 
-# panel (0,0)
-set title 't = 0.00: 58% by class mean'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.02125
+set rmargin at screen 0.24625
+set tmargin at screen 0.93191
+set bmargin at screen 0.06809
+unset label
+set title ''
+set label 1 't = 0.00: 58% by class mean' at screen 0.13375, 0.95000 center
+
 set xlabel 'PC1'
 set ylabel 'PC2'
 unset logscale
 set xrange [-5:5]
-set yrange [-4:4]
+set yrange [-4:5]
 unset key
 unset colorbox
 plot 'ch12_pca.dat' index 0 using 1:2 with points pt 7 ps 0.75 lc rgb '#0072B2' notitle, \
@@ -29,8 +37,16 @@ plot 'ch12_pca.dat' index 0 using 1:2 with points pt 7 ps 0.75 lc rgb '#0072B2' 
      'ch12_pca.dat' index 8 using 1:2 with points pt 7 ps 0.75 lc rgb '#8C8C8C' notitle, \
      'ch12_pca.dat' index 9 using 1:2 with points pt 2 ps 0.75 lc rgb '#0072B2' notitle
 
-# panel (0,1)
-set title 't = 0.33: 62% by class mean'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.27125
+set rmargin at screen 0.49625
+set tmargin at screen 0.93191
+set bmargin at screen 0.06809
+unset label
+set title ''
+set label 1 't = 0.33: 62% by class mean' at screen 0.38375, 0.95000 center
+
 set xlabel 'PC1'
 set ylabel 'PC2'
 unset logscale
@@ -49,13 +65,21 @@ plot 'ch12_pca.dat' index 10 using 1:2 with points pt 7 ps 0.75 lc rgb '#0072B2'
      'ch12_pca.dat' index 18 using 1:2 with points pt 7 ps 0.75 lc rgb '#8C8C8C' notitle, \
      'ch12_pca.dat' index 19 using 1:2 with points pt 2 ps 0.75 lc rgb '#0072B2' notitle
 
-# panel (0,2)
-set title 't = 0.67: 64% by class mean'
+# panel (0,2): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.52125
+set rmargin at screen 0.74625
+set tmargin at screen 0.93191
+set bmargin at screen 0.06809
+unset label
+set title ''
+set label 1 't = 0.67: 64% by class mean' at screen 0.63375, 0.95000 center
+
 set xlabel 'PC1'
 set ylabel 'PC2'
 unset logscale
 set xrange [-10:8]
-set yrange [-6:10]
+set yrange [-8:10]
 unset key
 unset colorbox
 plot 'ch12_pca.dat' index 20 using 1:2 with points pt 7 ps 0.75 lc rgb '#0072B2' notitle, \
@@ -69,13 +93,21 @@ plot 'ch12_pca.dat' index 20 using 1:2 with points pt 7 ps 0.75 lc rgb '#0072B2'
      'ch12_pca.dat' index 28 using 1:2 with points pt 7 ps 0.75 lc rgb '#8C8C8C' notitle, \
      'ch12_pca.dat' index 29 using 1:2 with points pt 2 ps 0.75 lc rgb '#0072B2' notitle
 
-# panel (0,3)
-set title 't = 1.00: 65% by class mean'
+# panel (0,3): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.77500
+set rmargin at screen 0.99438
+set tmargin at screen 0.93191
+set bmargin at screen 0.06809
+unset label
+set title ''
+set label 1 't = 1.00: 65% by class mean' at screen 0.88438, 0.95000 center
+
 set xlabel 'PC1'
 set ylabel 'PC2'
 unset logscale
-set xrange [-14:10]
-set yrange [-8:14]
+set xrange [-15:10]
+set yrange [-10:14]
 set key default
 set key reverse Left top left box lc rgb '#BEBEBE' opaque
 unset colorbox

@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,2
 
-# panel (0,0)
-set title 'Trained ODE-Net solved at other tolerances'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.07286
+set rmargin at screen 0.48214
+set tmargin at screen 0.93929
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 'Trained ODE-Net solved at other tolerances' at screen 0.27750, 0.96964 center
+
 set xlabel 'rtol = atol at test time (trained at 1e-3)'
 set ylabel 'test accuracy'
 unset logscale
@@ -22,8 +30,16 @@ unset colorbox
 plot 'ch12_tolerance.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' notitle, \
      'ch12_tolerance.dat' index 1 using 1:2 with points pt 7 ps 1.00 lc rgb '#0072B2' notitle
 
-# panel (0,1)
-set title 'Accuracy against evaluations per test batch'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.57286
+set rmargin at screen 0.98643
+set tmargin at screen 0.93929
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 'Accuracy against evaluations per test batch' at screen 0.77964, 0.96964 center
+
 set xlabel 'evaluations of f per batch of 1000'
 set ylabel 'test accuracy'
 unset logscale

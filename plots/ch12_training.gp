@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,2
 
-# panel (0,0)
-set title 'Test accuracy after each epoch'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06429
+set rmargin at screen 0.48643
+set tmargin at screen 0.93929
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 'Test accuracy after each epoch' at screen 0.27536, 0.96964 center
+
 set xlabel 'epoch'
 set ylabel 'test accuracy'
 unset logscale
@@ -29,15 +37,23 @@ plot 'ch12_training.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072
      'ch12_training.dat' index 7 using 1:2 with points pt 7 ps 1.00 lc rgb '#E69F00' notitle, \
      'ch12_training.dat' index 8 using 1:2 with points pt 2 ps 1.50 lc rgb '#8C8C8C' title 'torchdiffeq ODE-Net (issue 10)'
 
-# panel (0,1)
-set title 'ODE-Net: evaluations of f per iteration (epoch mean)'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.56429
+set rmargin at screen 0.98643
+set tmargin at screen 0.83214
+set bmargin at screen 0.11071
+unset label
+set title ''
+set label 1 'ODE-Net: evaluations of f per iteration (epoch mean)' at screen 0.77179, 0.96964 center
+set key default
+set key at screen 0.55786, 0.93929 left top vertical maxrows 2 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'epoch'
 set ylabel 'evaluations per iteration'
 unset logscale
 set xrange [1:10]
-set yrange [18:20.5]
-set key default
-set key reverse Left above nobox
+set yrange [17.5:20.5]
 unset colorbox
 plot 'ch12_training.dat' index 9 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'backprop forward', \
      'ch12_training.dat' index 10 using 1:2 with points pt 7 ps 1.00 lc rgb '#0072B2' notitle, \

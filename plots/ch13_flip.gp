@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 2,2 title 'The flip g(-1) = 1, g(1) = -1: plain Neural ODE on R against one extra dimension'
 
-# panel (0,0)
-set title 'plain Neural ODE: x(t) (the paths cannot cross)'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06923
+set rmargin at screen 0.48077
+set tmargin at screen 0.93600
+set bmargin at screen 0.54700
+unset label
+set title ''
+set label 1 'plain Neural ODE: x(t) (the paths cannot cross)' at screen 0.27500, 0.95300 center
+
 set xlabel 't'
 set ylabel 'x'
 unset logscale
@@ -23,8 +31,16 @@ plot 'ch13_flip.dat' index 0 using 1:2 with lines lw 2.00 dt 1 lc rgb '#0072B2' 
      'ch13_flip.dat' index 1 using 1:2 with lines lw 2.00 dt 1 lc rgb '#D55E00' title 'from x = 1', \
      'ch13_flip.dat' index 2 using 1:2 with points pt 2 ps 2.00 lc rgb '#000000' title 'targets'
 
-# panel (0,1)
-set title 'augmented [x, a]: x(t) (the points pass)'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.56923
+set rmargin at screen 0.98077
+set tmargin at screen 0.93600
+set bmargin at screen 0.54700
+unset label
+set title ''
+set label 1 'augmented [x, a]: x(t) (the points pass)' at screen 0.77500, 0.95300 center
+
 set xlabel 't'
 set ylabel 'x'
 unset logscale
@@ -37,8 +53,16 @@ plot 'ch13_flip.dat' index 3 using 1:2 with lines lw 2.00 dt 1 lc rgb '#0072B2' 
      'ch13_flip.dat' index 4 using 1:2 with lines lw 2.00 dt 1 lc rgb '#D55E00' title 'from x = 1', \
      'ch13_flip.dat' index 5 using 1:2 with points pt 2 ps 2.00 lc rgb '#000000' title 'targets'
 
-# panel (1,0)
-set title 'augmented: the same paths in (x, a)'
+# panel (1,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.06923
+set rmargin at screen 0.48077
+set tmargin at screen 0.45100
+set bmargin at screen 0.06200
+unset label
+set title ''
+set label 1 'augmented: the same paths in (x, a)' at screen 0.27500, 0.46800 center
+
 set xlabel 'x'
 set ylabel 'a'
 unset logscale
@@ -50,8 +74,16 @@ unset colorbox
 plot 'ch13_flip.dat' index 6 using 1:2 with lines lw 2.00 dt 1 lc rgb '#0072B2' title 'from (-1, 0)', \
      'ch13_flip.dat' index 7 using 1:2 with lines lw 2.00 dt 1 lc rgb '#D55E00' title 'from (1, 0)'
 
-# panel (1,1)
-set title 'training loss (mean squared error at T)'
+# panel (1,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.57846
+set rmargin at screen 0.97615
+set tmargin at screen 0.45100
+set bmargin at screen 0.06200
+unset label
+set title ''
+set label 1 'training loss (mean squared error at T)' at screen 0.77731, 0.46800 center
+
 set xlabel 'iteration'
 set ylabel 'loss'
 unset logscale

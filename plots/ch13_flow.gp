@@ -9,15 +9,23 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 1,3 title 'Where the flow sends the plane at T = 1 (every 2nd data point, grid lines 0.25 apart)'
 
-# panel (0,0)
-set title 'the inputs x (t = 0)'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.05000
+set rmargin at screen 0.31944
+set tmargin at screen 0.80625
+set bmargin at screen 0.09688
+unset label
+set title ''
+set label 1 'the inputs x (t = 0)' at screen 0.18472, 0.92656 center
+set key default
+set key at screen 0.06222, 0.90000 left top vertical maxrows 2 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'x1'
 set ylabel 'x2'
 unset logscale
 set xrange [-1.5:1.5]
-set yrange [-1.5:1.5]
-set key default
-set key reverse Left above nobox
+set yrange [-1.5:2]
 unset colorbox
 plot 'ch13_flow.dat' index 0 using 1:2 with lines lw 0.67 dt 1 lc rgb '#8C8C8C' title 'grid of the plane', \
      'ch13_flow.dat' index 1 using 1:2 with lines lw 0.67 dt 1 lc rgb '#8C8C8C' notitle, \
@@ -48,15 +56,23 @@ plot 'ch13_flow.dat' index 0 using 1:2 with lines lw 0.67 dt 1 lc rgb '#8C8C8C' 
      'ch13_flow.dat' index 26 using 1:2 with points pt 7 ps 0.50 lc rgb '#0072B2' title 'label -1', \
      'ch13_flow.dat' index 27 using 1:2 with points pt 7 ps 0.50 lc rgb '#D55E00' title 'label +1'
 
-# panel (0,1)
-set title 'plain Neural ODE: z(T)'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.38333
+set rmargin at screen 0.65944
+set tmargin at screen 0.80625
+set bmargin at screen 0.09688
+unset label
+set title ''
+set label 1 'plain Neural ODE: z(T)' at screen 0.52139, 0.92656 center
+set key default
+set key at screen 0.39889, 0.90000 left top vertical maxrows 2 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'z1'
 set ylabel 'z2'
 unset logscale
 set xrange [-2:3]
 set yrange [-2:2]
-set key default
-set key reverse Left above nobox
 unset colorbox
 plot 'ch13_flow.dat' index 28 using 1:2 with lines lw 0.67 dt 1 lc rgb '#8C8C8C' title 'grid of the plane', \
      'ch13_flow.dat' index 29 using 1:2 with lines lw 0.67 dt 1 lc rgb '#8C8C8C' notitle, \
@@ -88,15 +104,23 @@ plot 'ch13_flow.dat' index 28 using 1:2 with lines lw 0.67 dt 1 lc rgb '#8C8C8C'
      'ch13_flow.dat' index 55 using 1:2 with points pt 7 ps 0.50 lc rgb '#D55E00' title 'label +1', \
      'ch13_flow.dat' index 56 using 1:2 with lines lw 1.67 dt 2 lc rgb '#000000' title 'read-out = 0'
 
-# panel (0,2)
-set title 'augmented p = 1: [z; a](T)'
+# panel (0,2): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.71667
+set rmargin at screen 0.99278
+set tmargin at screen 0.80625
+set bmargin at screen 0.09688
+unset label
+set title ''
+set label 1 'augmented p = 1: [z; a](T)' at screen 0.85472, 0.92656 center
+set key default
+set key at screen 0.73222, 0.90000 left top vertical maxrows 2 reverse Left nobox samplen 2 font ',10'
+
 set xlabel 'u: (z1, z2) along the read-out''s w'
 set ylabel 'a'
 unset logscale
 set xrange [-1:3]
 set yrange [-1.5:2]
-set key default
-set key reverse Left above nobox
 unset colorbox
 plot 'ch13_flow.dat' index 57 using 1:2 with lines lw 0.67 dt 1 lc rgb '#8C8C8C' title 'grid of the plane', \
      'ch13_flow.dat' index 58 using 1:2 with lines lw 0.67 dt 1 lc rgb '#8C8C8C' notitle, \

@@ -9,8 +9,16 @@ set format xy '%g'
 set format cb '%g'
 set multiplot layout 2,4 title 'Continuous normalizing flow: moons (base N(0, 0.1 I) at t = 1, data at t = 0)'
 
-# panel (0,0)
-set title 'target samples (held out)'
+# panel (0,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.02500
+set rmargin at screen 0.24188
+set tmargin at screen 0.92195
+set bmargin at screen 0.52561
+unset label
+set title ''
+set label 1 'target samples (held out)' at screen 0.13344, 0.94268 center
+
 set xlabel ''
 set ylabel ''
 unset logscale
@@ -20,8 +28,16 @@ unset key
 unset colorbox
 plot 'ch14_moons.dat' index 0 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
 
-# panel (0,1)
-set title 'learned density exp(log p)'
+# panel (0,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.27500
+set rmargin at screen 0.43125
+set tmargin at screen 0.92195
+set bmargin at screen 0.52561
+unset label
+set title ''
+set label 1 'learned density exp(log p)' at screen 0.35344, 0.94268 center
+
 set xlabel ''
 set ylabel ''
 unset logscale
@@ -33,8 +49,16 @@ set cbrange [1.5094190436619995e-28:2.4302376837759203]
 set cblabel 'p(x)'
 plot 'ch14_moons.dat' index 1 matrix using (-2+($1+0.5)*0.0333333333):(-2+($2+0.5)*0.0333333333):3 with image notitle
 
-# panel (0,2)
-set title 'model samples (t = 0)'
+# panel (0,2): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.52500
+set rmargin at screen 0.74187
+set tmargin at screen 0.92195
+set bmargin at screen 0.52561
+unset label
+set title ''
+set label 1 'model samples (t = 0)' at screen 0.63344, 0.94268 center
+
 set xlabel ''
 set ylabel ''
 unset logscale
@@ -44,8 +68,16 @@ unset key
 unset colorbox
 plot 'ch14_moons.dat' index 2 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
 
-# panel (0,3)
-set title 'training'
+# panel (0,3): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.78250
+set rmargin at screen 0.98438
+set tmargin at screen 0.92195
+set bmargin at screen 0.55732
+unset label
+set title ''
+set label 1 'training' at screen 0.88344, 0.94268 center
+
 set xlabel 'iteration'
 set ylabel ''
 unset logscale
@@ -57,8 +89,16 @@ unset colorbox
 plot 'ch14_moons.dat' index 3 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'batch NLL', \
      'ch14_moons.dat' index 4 using 1:2 with lines lw 1.67 dt 2 lc rgb '#8C8C8C' title 'best Gaussian'
 
-# panel (1,0)
-set title 'samples at t = 1.00'
+# panel (1,0): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.02500
+set rmargin at screen 0.24188
+set tmargin at screen 0.44024
+set bmargin at screen 0.04390
+unset label
+set title ''
+set label 1 'samples at t = 1.00' at screen 0.13344, 0.46098 center
+
 set xlabel ''
 set ylabel ''
 unset logscale
@@ -68,8 +108,16 @@ unset key
 unset colorbox
 plot 'ch14_moons.dat' index 5 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
 
-# panel (1,1)
-set title 'samples at t = 0.75'
+# panel (1,1): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.27500
+set rmargin at screen 0.49188
+set tmargin at screen 0.44024
+set bmargin at screen 0.04390
+unset label
+set title ''
+set label 1 'samples at t = 0.75' at screen 0.38344, 0.46098 center
+
 set xlabel ''
 set ylabel ''
 unset logscale
@@ -79,8 +127,16 @@ unset key
 unset colorbox
 plot 'ch14_moons.dat' index 6 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
 
-# panel (1,2)
-set title 'samples at t = 0.50'
+# panel (1,2): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.52500
+set rmargin at screen 0.74187
+set tmargin at screen 0.44024
+set bmargin at screen 0.04390
+unset label
+set title ''
+set label 1 'samples at t = 0.50' at screen 0.63344, 0.46098 center
+
 set xlabel ''
 set ylabel ''
 unset logscale
@@ -90,8 +146,16 @@ unset key
 unset colorbox
 plot 'ch14_moons.dat' index 7 using 1:2 with points pt 7 ps 0.25 lc rgb '#0072B2' notitle
 
-# panel (1,3)
-set title 'samples at t = 0.25'
+# panel (1,3): the plot area where the PNG has it, so the figure title, the panel
+# title and a legend above the plot get the room the PNG gave them
+set lmargin at screen 0.77500
+set rmargin at screen 0.99187
+set tmargin at screen 0.44024
+set bmargin at screen 0.04390
+unset label
+set title ''
+set label 1 'samples at t = 0.25' at screen 0.88344, 0.46098 center
+
 set xlabel ''
 set ylabel ''
 unset logscale
