@@ -48,7 +48,7 @@ fi
 # tags; anything else it reports (unclosed or misnested elements, bad entities) fails
 if command -v xmllint > /dev/null 2>&1; then
     xmllint --html --noout "$html" > "$dir/xmllint.log" 2>&1
-    other=$(grep 'error' "$dir/xmllint.log" | grep -v -E 'Tag (section|figure|figcaption) invalid' | head -5)
+    other=$(grep 'error :' "$dir/xmllint.log" | grep -v -E 'Tag (section|figure|figcaption) invalid' | head -5)
     [ -z "$other" ] || { bad "xmllint --html:"; echo "$other"; }
     valid="$valid, xmllint --html clean but for HTML5 tag names"
 else
