@@ -7458,7 +7458,7 @@ NDEDEF int nde_csv_parse(const char *text, size_t len, const char *name, int fla
             break;
         }
         if (n > 0 && s[n - 1] == '\r') n--;
-        if ((cut = (const char *)memchr(s, '#', (size_t)n)) != NULL) n = (long)(cut - s);
+        if (n > 0 && (cut = (const char *)memchr(s, '#', (size_t)n)) != NULL) n = (long)(cut - s);
         while (n > 0 && nde__csv_blank(s[n - 1])) n--;
         for (k = 0; k < n && nde__csv_blank(s[k]); k++) {}
         if (k < n) rc = nde__csv_line(&st, s, n);        /* else a blank line */
