@@ -370,8 +370,9 @@ int main(int argc, char **argv)
         int every = 5, n = (NT + every - 1) / every;  /* every 5th point on [0, T_END] */
         if (!fig) { printf("%s\n", msg); return 1; }
         ndp_figure_title(fig, "Energy (true H of eq 3.5) along each model, from z(0) (report Fig 11)");
+        for (k = 3; k >= 0; k--) /* the widest bands first, so the narrower ones stay visible on top */
+            ndp_line_strided(p0, t, every, dH + k * NT, every, n, lab[k], &st[k]);
         for (k = 0; k < 5; k++) {
-            if (k < 4) ndp_line_strided(p0, t, every, dH + k * NT, every, n, lab[k], &st[k]);
             dp_running_max(NT, dH + k * NT, buf);
             ndp_line_strided(p1, t, every, buf, every, n, lab[k], &st[k]);
         }

@@ -27,10 +27,10 @@ unset logscale
 set xrange [0:200]
 set yrange [-0.0015:0.0025000000000000001]
 unset colorbox
-plot 'ch06_energy.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth', \
-     'ch06_energy.dat' index 1 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'HNN (a) exact derivatives', \
-     'ch06_energy.dat' index 2 using 1:2 with lines lw 1.67 dt 2 lc rgb '#009E73' title 'HNN (b) collocation', \
-     'ch06_energy.dat' index 3 using 1:2 with lines lw 1.67 dt 1 lc rgb '#E69F00' title 'HNN (c) trajectory'
+plot 'ch06_energy.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#E69F00' title 'HNN (c) trajectory', \
+     'ch06_energy.dat' index 1 using 1:2 with lines lw 1.67 dt 2 lc rgb '#009E73' title 'HNN (b) collocation', \
+     'ch06_energy.dat' index 2 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'HNN (a) exact derivatives', \
+     'ch06_energy.dat' index 3 using 1:2 with lines lw 1.67 dt 1 lc rgb '#000000' title 'truth'
 
 # panel (0,1): the plot area where the PNG has it, so the figure title, the panel
 # title and a legend above the plot get the room the PNG gave them
