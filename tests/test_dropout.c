@@ -274,20 +274,6 @@ static void td_test_products(void)
    through rk4 against central differences of the same discrete solve, and
    the backsolve and interpolating adjoints (dopri5, tight tolerances)
    against backprop through the same dopri5 solve. */
-static double td_mse(void *ctx, int N, int B, int D, const double *t, const double *y, double *g)
-{
-    const double *target = (const double *)ctx;
-    long i, n = (long)N * B * D;
-    double L = 0;
-    (void)t;
-    for (i = 0; i < n; i++) {
-        double d = y[i] - target[i];
-        L += d * d / n;
-        if (g) g[i] = 2 * d / n;
-    }
-    return L;
-}
-
 static void td_test_solve_gradients(void)
 {
     enum { N = 6 };
@@ -300,6 +286,7 @@ static void td_test_solve_gradients(void)
     nde_grad_stats gs;
     double y0[TD_B * TD_D], t[N], target[N * TD_B * TD_D], L, *g, *g2, *gfd, *yo, e = 0, sc = 0;
     nde_loss loss;
+    nde_target tg;
     long P, k;
     int meth, st;
     char name[160];
@@ -312,7 +299,8 @@ static void td_test_solve_gradients(void)
     td_fill(&r, N * TD_B * TD_D, target, 0.8);
     nde_linspace(N, 0.0, 1.0, t);
     nde_mlp_dropout_sample(&m, &r, TD_B, NULL);
-    loss.point = td_mse; loss.running = NULL; loss.ctx = target;
+    tg.y = target; tg.w = NULL;
+    loss.point = nde_loss_mse; loss.running = NULL; loss.ctx = &tg;
     memset(&rk, 0, sizeof rk);
     rk.method = NDE_RK4;
     rk.h = 0.05;
@@ -338,9 +326,9 @@ static void td_test_solve_gradients(void)
     for (k = 0; k < P; k++) {
         double pk = m.params[k], lp, lm;
         m.params[k] = pk + TD_EPS;
-        nde_solve(&s, TD_B, y0, N, t, &rk, yo, NULL); lp = td_mse(target, N, TD_B, TD_D, t, yo, NULL);
+        nde_solve(&s, TD_B, y0, N, t, &rk, yo, NULL); lp = nde_mse((long)N * TD_B * TD_D, yo, target);
         m.params[k] = pk - TD_EPS;
-        nde_solve(&s, TD_B, y0, N, t, &rk, yo, NULL); lm = td_mse(target, N, TD_B, TD_D, t, yo, NULL);
+        nde_solve(&s, TD_B, y0, N, t, &rk, yo, NULL); lm = nde_mse((long)N * TD_B * TD_D, yo, target);
         m.params[k] = pk;
         gfd[k] = (lp - lm) / (2 * TD_EPS);
         e = fmax(e, fabs(g[k] - gfd[k]));
