@@ -53,7 +53,7 @@ $(PNG_OBJ): ndeplot_png.c | $(BUILD) deps
 
 TEST_LIB := tests/check.c tests/problems.c tests/nde_impl.c
 
-$(BUILD)/test_all: tests/test_main.c $(TEST_LIB) $(TESTS) tests/check.h tests/problems.h tests/fixtures/refs.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
+$(BUILD)/test_all: tests/test_main.c $(TEST_LIB) $(TESTS) $(wildcard chapters/*.h) tests/check.h tests/problems.h tests/fixtures/refs.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ tests/test_main.c $(TEST_LIB) $(TESTS) $(PNG_OBJ) $(LDLIBS)
 
 $(BUILD)/%: chapters/%.c $(wildcard chapters/*.h) tests/fixtures/refs.h tests/problems.c tests/problems.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)

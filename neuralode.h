@@ -87,15 +87,15 @@
      its output, any output may be NULL). Implicit solvers also use jvp or
      jac; without them the Jacobian is built from D vjp calls. To mix known
      physics with a network ("universal differential equation"), call
-     nde_mlp_forward inside f and nde_mlp_vjp inside vjp, and add the physics
-     term and its derivatives by hand; put the physics parameters after the
-     network's in one flat theta block. Check every hand-written product with
-     nde_system_check before training: it compares them with central finite
-     differences. Backprop through EPI2 also needs vhp (second-order
-     products); nde_mlp_system provides every product, vhp included, and
-     the optional f_save/vjp_saved pair: backprop keeps the network's
-     activations on its tape so their vjps skip the forward pass. By
-     default it does so when buffers are reused across calls
+     nde_mlp_forward_at inside f and nde_mlp_vjp_at inside vjp with the theta
+     they are passed, and add the physics term and its derivatives by hand;
+     put the physics parameters after the network's in one flat theta block.
+     Check every hand-written product with nde_system_check before training:
+     it compares them with central finite differences. Backprop through EPI2
+     also needs vhp (second-order products); nde_mlp_system provides every
+     product, vhp included, and the optional f_save/vjp_saved pair: backprop
+     keeps the network's activations on its tape so their vjps skip the
+     forward pass. By default it does so when buffers are reused across calls
      (nde_grad_options.work; nde_train does), up to 64 MB, later steps
      recomputing (nde_grad_options.save_bytes). A system struct from an
      initializer list or memset leaves the pair unset: fine.
@@ -575,6 +575,14 @@ NDEDEF int nde_mlp_forward(nde_mlp *m, int B, const double *x, double t, double 
    (zero without NDE_INPUT_TIME). Returns as nde_mlp_forward. */
 NDEDEF int nde_mlp_vjp(nde_mlp *m, int B, const double *x, double t, const double *gout,
                        double *gx, double *gp, double *gt);
+
+/* The same two products at a parameter block theta (P), laid out as m->params,
+   instead of m->params: what a custom system's f and vjp need, since the
+   solver hands them its theta (a copy in a gradient check, or the network's
+   part of a larger flat block). theta NULL is NDE_ERR_ARG. */
+NDEDEF int nde_mlp_forward_at(nde_mlp *m, const double *theta, int B, const double *x, double t, double *out);
+NDEDEF int nde_mlp_vjp_at(nde_mlp *m, const double *theta, int B, const double *x, double t,
+                          const double *gout, double *gx, double *gp, double *gt);
 
 /* Forward mode: out (B,out_dim) = net(x, t) and jv (B,out_dim) = (d net/dx) v,
    v (B,in_dim) (the t column is not a direction); out may be NULL. */
@@ -3891,17 +3899,28 @@ static int nde__mlp_grad_tangent_p(nde_mlp *m, const double *p, int B, const dou
     return NDE_OK;
 }
 
+NDEDEF int nde_mlp_forward_at(nde_mlp *m, const double *theta, int B, const double *x, double t, double *out)
+{
+    if (nde__mlp_check(m, B, x) || !theta || (B > 0 && !out)) return NDE_ERR_ARG;
+    return nde__mlp_forward_p(m, theta, B, x, t, out);
+}
+
 NDEDEF int nde_mlp_forward(nde_mlp *m, int B, const double *x, double t, double *out)
 {
-    if (nde__mlp_check(m, B, x) || (B > 0 && !out)) return NDE_ERR_ARG;
-    return nde__mlp_forward_p(m, m->params, B, x, t, out);
+    return nde_mlp_forward_at(m, m ? m->params : NULL, B, x, t, out);
+}
+
+NDEDEF int nde_mlp_vjp_at(nde_mlp *m, const double *theta, int B, const double *x, double t,
+                          const double *gout, double *gx, double *gp, double *gt)
+{
+    if (nde__mlp_check(m, B, x) || !theta || (B > 0 && !gout)) return NDE_ERR_ARG;
+    return nde__mlp_vjp_p(m, theta, B, x, t, gout, gx, gp, gt);
 }
 
 NDEDEF int nde_mlp_vjp(nde_mlp *m, int B, const double *x, double t, const double *gout,
                        double *gx, double *gp, double *gt)
 {
-    if (nde__mlp_check(m, B, x) || (B > 0 && !gout)) return NDE_ERR_ARG;
-    return nde__mlp_vjp_p(m, m->params, B, x, t, gout, gx, gp, gt);
+    return nde_mlp_vjp_at(m, m ? m->params : NULL, B, x, t, gout, gx, gp, gt);
 }
 
 NDEDEF int nde_mlp_jvp(nde_mlp *m, int B, const double *x, double t, const double *v,

@@ -278,12 +278,9 @@ static int model_scratch(model *md, int B)
 static int family_f(void *ctx, double t, int B, const double *y, const double *theta, double *dydt)
 {
     model *md = (model *)ctx;
-    double *own = md->net.params;
     int r, st;
     if (model_scratch(md, B)) return 1;
-    md->net.params = (double *)theta;
-    st = nde_mlp_forward(&md->net, B, y, t, md->g2);
-    md->net.params = own;
+    st = nde_mlp_forward_at(&md->net, theta, B, y, t, md->g2);
     for (r = 0; r < B; r++) {
         dydt[4 * r] = md->g2[2 * r];
         dydt[4 * r + 1] = md->g2[2 * r + 1];
@@ -298,17 +295,13 @@ static int family_vjp(void *ctx, double t, int B, const double *y, const double 
                       double *gy, double *gth, double *gt)
 {
     model *md = (model *)ctx;
-    double *own = md->net.params;
-    int r, st;
+    int r;
     if (model_scratch(md, B)) return 1;
     for (r = 0; r < B; r++) {
         md->g2[2 * r] = a[4 * r];
         md->g2[2 * r + 1] = a[4 * r + 1];
     }
-    md->net.params = (double *)theta;
-    st = nde_mlp_vjp(&md->net, B, y, t, md->g2, gy, gth, gt);
-    md->net.params = own;
-    return st;
+    return nde_mlp_vjp_at(&md->net, theta, B, y, t, md->g2, gy, gth, gt);
 }
 
 static int model_build(model *md, int D, int hidden, double p, nde_rng *rng, char *msg)

@@ -291,6 +291,9 @@ static void bi_mlp(void)
     ROWS("nde_mlp_forward", "B < 0", nde_mlp_forward(&m, -1, x, 0, out), NDE_ERR_ARG);
     ROWS("nde_mlp_forward", "x NULL", nde_mlp_forward(&m, 1, NULL, 0, out), NDE_ERR_ARG);
     ROWS("nde_mlp_forward", "out NULL", nde_mlp_forward(&m, 1, x, 0, NULL), NDE_ERR_ARG);
+    ROWS("nde_mlp_forward_at", "theta NULL", nde_mlp_forward_at(&m, NULL, 1, x, 0, out), NDE_ERR_ARG);
+    ROWS("nde_mlp_forward_at", "m NULL", nde_mlp_forward_at(NULL, m.params, 1, x, 0, out), NDE_ERR_ARG);
+    ROWS("nde_mlp_vjp_at", "theta NULL", nde_mlp_vjp_at(&m, NULL, 1, x, 0, v, g, NULL, NULL), NDE_ERR_ARG);
     ROWS("nde_mlp_vjp", "gout NULL", nde_mlp_vjp(&m, 1, x, 0, NULL, g, NULL, NULL), NDE_ERR_ARG);
     ROWS("nde_mlp_vjp", "B < 0", nde_mlp_vjp(&m, -2, x, 0, v, g, NULL, NULL), NDE_ERR_ARG);
     ROWS("nde_mlp_jvp", "v NULL", nde_mlp_jvp(&m, 1, x, 0, NULL, out, g), NDE_ERR_ARG);

@@ -17,6 +17,7 @@ void test_augment(void);
 void test_kernels(void);
 void test_csv(void);
 void test_classify(void);
+void test_timeaware(void);
 
 int main(void)
 {
@@ -35,6 +36,7 @@ int main(void)
     test_augment();
     test_csv();
     test_classify();
+    test_timeaware();
     printf("%d passed, %d failed\n", check_pass, check_fail);
     return check_fail != 0;
 }

@@ -885,6 +885,56 @@ static void tm_test_errors(void)
           nde_mlp_dense(&m, 3, w, NDE_ACT_TANH, 0, msg) == NDE_ERR_ARG && m.params == NULL);
 }
 
+/* The _at products at a theta other than m->params: a copy gives the same bits,
+   another theta the same bits as copying it into m->params first. */
+static void tm_test_at(void)
+{
+    static const int widths[4] = {3, 11, 7, 3};
+    double x[4 * 3], a[4 * 3], y1[4 * 3], y2[4 * 3], gx1[4 * 3], gx2[4 * 3], gt1 = 0, gt2 = 0;
+    double *th = NULL, *own = NULL, *gp1 = NULL, *gp2 = NULL;
+    int same = 1, st = 0;
+    long i, P;
+    nde_mlp m;
+    nde_rng r;
+    nde_rng_seed(&r, 91);
+    if (nde_mlp_dense(&m, 4, widths, NDE_ACT_TANH, NDE_INPUT_TIME, NULL) != NDE_OK) {
+        CHECK("at: dense net builds", 0);
+        return;
+    }
+    P = m.nparams;
+    th = (double *)calloc((size_t)P, sizeof(double));
+    own = (double *)calloc((size_t)P, sizeof(double));
+    gp1 = (double *)calloc((size_t)P, sizeof(double));
+    gp2 = (double *)calloc((size_t)P, sizeof(double));
+    if (!th || !own || !gp1 || !gp2) {
+        CHECK("at: allocation", 0);
+        free(th); free(own); free(gp1); free(gp2);
+        nde_mlp_free(&m);
+        return;
+    }
+    tm_fill(&r, P, m.params, 0.6);
+    tm_fill(&r, P, th, 0.6);
+    tm_fill(&r, 12, x, 0.9);
+    tm_fill(&r, 12, a, 1.0);
+    memcpy(own, m.params, (size_t)P * sizeof(double));
+    memset(gx1, 0, sizeof gx1);
+    memset(gx2, 0, sizeof gx2);
+    st |= nde_mlp_forward_at(&m, th, 4, x, 0.3, y1);
+    st |= nde_mlp_vjp_at(&m, th, 4, x, 0.3, a, gx1, gp1, &gt1);
+    for (i = 0; i < P; i++) same &= m.params[i] == own[i]; /* m->params untouched */
+    memcpy(m.params, th, (size_t)P * sizeof(double));
+    st |= nde_mlp_forward(&m, 4, x, 0.3, y2);
+    st |= nde_mlp_vjp(&m, 4, x, 0.3, a, gx2, gp2, &gt2);
+    CHECK("at: nde_mlp_forward_at / vjp_at leave m->params as they were", same);
+    CHECK("at: forward_at(theta) = forward after copying theta in, bit for bit", !st && !memcmp(y1, y2, sizeof y1));
+    CHECK("at: vjp_at(theta) = vjp after copying theta in (gx, gp, gt), bit for bit",
+          !memcmp(gx1, gx2, sizeof gx1) && !memcmp(gp1, gp2, (size_t)P * sizeof(double)) && gt1 == gt2);
+    CHECK("at: theta NULL is NDE_ERR_ARG", nde_mlp_forward_at(&m, NULL, 4, x, 0.3, y1) == NDE_ERR_ARG &&
+                                               nde_mlp_vjp_at(&m, NULL, 4, x, 0.3, a, gx1, NULL, NULL) == NDE_ERR_ARG);
+    free(th); free(own); free(gp1); free(gp2);
+    nde_mlp_free(&m);
+}
+
 void test_mlp(void)
 {
     printf("== mlp ==\n");
@@ -898,5 +948,6 @@ void test_mlp(void)
     tm_test_hnn();
     tm_test_batch();
     tm_test_shapes();
+    tm_test_at();
     tm_test_errors();
 }
