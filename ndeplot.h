@@ -189,6 +189,10 @@ NDPDEF int ndp_arrows(ndp_panel *p, const double *x, const double *y, const doub
    and j of ny across [y0, y1] (j = 0 at y0, the bottom). Colours: viridis over the range of
    z (or ndp_clim), shown in a colour bar titled label. Needs linear axes. */
 NDPDEF int ndp_heatmap(ndp_panel *p, const double *z, int nx, int ny, double x0, double x1, double y0, double y1, const char *label);
+/* A shaded vertical band over x0 <= x <= x1 (x0 < x1, finite), the full height of the plot,
+   in a light tint of the style's colour, drawn under every curve: a training region, a
+   window. It widens the automatic x range, never the y range; the legend shows a tinted box. */
+NDPDEF int ndp_span(ndp_panel *p, double x0, double x1, const char *label, const ndp_style *style);
 /* Markers (the style's shape) on every k-th point of the panel's last line series, k >= 1
    (0: none again): curves that share a colour, or readers who cannot tell colours apart,
    still tell them apart; the legend shows the marker on the line. */
@@ -1028,10 +1032,10 @@ NDPDEF int ndp_nice_ticks(double lo, double hi, int max_n, int log_axis, int exp
 /* heat map z (ny, nx).                                                   */
 /* ===================================================================== */
 
-enum { NDP__LINES, NDP__POINTS, NDP__ARROWS, NDP__IMAGE };
+enum { NDP__LINES, NDP__POINTS, NDP__ARROWS, NDP__IMAGE, NDP__SPAN };
 
 typedef struct ndp__series {
-    int kind;                 /* NDP__LINES, NDP__POINTS, NDP__ARROWS, NDP__IMAGE */
+    int kind;                 /* NDP__LINES, NDP__POINTS, NDP__ARROWS, NDP__IMAGE, NDP__SPAN (x: x0, x1) */
     int n;                    /* points, or cells nx * ny                          */
     int nx, ny;               /* heat-map grid                                     */
     double *x, *y, *u, *v;    /* (n) views into data; u, v for arrows              */
@@ -1232,6 +1236,29 @@ NDPDEF int ndp_scatter_strided(ndp_panel *p, const double *x, int xstride, const
     return ndp__add_points(p, "ndp_scatter_strided", NDP__POINTS, x, xstride, y, ystride, NULL, NULL, n, label, style);
 }
 
+NDPDEF int ndp_span(ndp_panel *p, double x0, double x1, const char *label, const ndp_style *style)
+{
+    ndp__series *s;
+    if (!p) return NDP_ERR_ARG;
+    if (!ndp__finite(x0) || !ndp__finite(x1) || !(x0 < x1))
+        return ndp__fail(p->fig, NDP_ERR_ARG, "ndp_span: panel (%d,%d) '%s': [%g, %g] (need finite x0 < x1)", p->row, p->col,
+                         label ? label : "", x0, x1);
+    s = ndp__add(p, "ndp_span", NDP__SPAN, 2, label, style);
+    if (!s) return NDP_ERR_NOMEM;
+    s->n = 2;
+    s->x = s->data;
+    s->x[0] = x0;
+    s->x[1] = x1;
+    return NDP_OK;
+}
+
+/* The light tint of a colour that a span is filled with: a quarter colour, the rest white. */
+static void ndp__tint(const unsigned char rgb[3], unsigned char out[3])
+{
+    int i;
+    for (i = 0; i < 3; i++) out[i] = (unsigned char)((rgb[i] + 3 * 255 + 2) / 4);
+}
+
 NDPDEF int ndp_mark_every(ndp_panel *p, int k)
 {
     int i;
@@ -1356,7 +1383,9 @@ static int ndp__ranges(const ndp_panel *p, double range[3][2], char *msg)
             ndp__msg(msg, "panel (%d,%d) series '%s': arrows and heat maps need linear axes", p->row, p->col, s->label);
             return NDP_ERR_ARG;
         }
-        if (s->kind == NDP__IMAGE) {
+        if (s->kind == NDP__SPAN) {
+            for (i = 0; i < 2 && st == NDP_OK; i++) st = ndp__grow(p, s, 0, i, s->x[i], range[0], msg);
+        } else if (s->kind == NDP__IMAGE) {
             for (a = 0; a < 2; a++) {
                 range[a][0] = fmin(range[a][0], s->extent[2 * a]);
                 range[a][1] = fmax(range[a][1], s->extent[2 * a + 1]);
@@ -1607,6 +1636,14 @@ static void ndp__draw_series(ndp_panel *p, ndp__series *s)
     ndp__pen pen;
     ndp__series_pen(s, sc, &pen);
     if (s->kind == NDP__IMAGE) { ndp__draw_image(p, s); return; }
+    if (s->kind == NDP__SPAN) {
+        unsigned char tint[3];
+        int X0 = ndp__imax(p->plot[0], (int)floor(ndp__map(p, 0, s->x[0]) + 0.5));
+        int X1 = ndp__imin(p->plot[2], (int)floor(ndp__map(p, 0, s->x[1]) + 0.5));
+        ndp__tint(ndp__palette[s->style.color], tint);
+        if (X0 < X1) ndp__fill(c, X0, p->plot[1], X1, p->plot[3], tint);
+        return;
+    }
     if (s->kind == NDP__ARROWS) {
         double sx = (p->plot[2] - p->plot[0]) / (p->tick[0].hi - p->tick[0].lo);   /* pixels per x unit */
         double sy = (p->plot[3] - p->plot[1]) / (p->tick[1].hi - p->tick[1].lo);
@@ -1630,13 +1667,14 @@ static void ndp__draw_series(ndp_panel *p, ndp__series *s)
     ndp__cov_paint(c, ndp__palette[s->style.color]);
 }
 
-/* Index of the k-th series to draw: heat maps first, then the others, each in the order added. */
+/* Index of the k-th series to draw: heat maps and spans first, then the others, each in
+   the order added. */
 static int ndp__draw_order(const ndp_panel *p, int k)
 {
     int pass, i;
     for (pass = 0; pass < 2; pass++)
         for (i = 0; i < p->ns; i++)
-            if ((p->series[i].kind == NDP__IMAGE) == (pass == 0) && k-- == 0) return i;
+            if ((p->series[i].kind == NDP__IMAGE || p->series[i].kind == NDP__SPAN) == (pass == 0) && k-- == 0) return i;
     return -1;
 }
 
@@ -1705,6 +1743,11 @@ static void ndp__draw_legend(ndp_panel *p)
         ndp__legend_flow(p, &m, outside ? p->cell[2] - p->cell[0] - 2 * m.u : 0, k, &ox, &oy, &w, &h);
         x0 = b[0] + ox; x1 = x0 + 4 * m.adv; yc = b[1] + oy + 0.5 * m.gh;
         ndp__series_pen(s, m.s, &pen);
+        if (s->kind == NDP__SPAN) {
+            unsigned char tint[3];
+            ndp__tint(ndp__palette[s->style.color], tint);
+            ndp__fill(c, (int)x0, (int)(yc - 0.45 * m.gh), (int)x1, (int)(yc + 0.45 * m.gh) + 1, tint);
+        }
         if (s->kind == NDP__LINES) { ndp__pen_to(c, &pen, x0, yc); ndp__pen_to(c, &pen, x1, yc); }
         if (s->kind == NDP__POINTS || (s->kind == NDP__LINES && s->mark_every > 0)) ndp__point(c, s, m.s, 0.5 * (x0 + x1), yc);
         if (s->kind == NDP__ARROWS) ndp__arrow(c, &pen, x0, yc, x1, yc, m.s);
@@ -1923,12 +1966,14 @@ static void ndp__gp_string(FILE *out, const char *s) { ndp__gp_quote(out, s, "")
 
 static const char *ndp__kind_name(int kind)
 {
-    return kind == NDP__LINES ? "line" : kind == NDP__POINTS ? "scatter" : kind == NDP__ARROWS ? "arrows" : "heatmap";
+    return kind == NDP__LINES ? "line" : kind == NDP__POINTS ? "scatter" : kind == NDP__ARROWS ? "arrows"
+           : kind == NDP__SPAN ? "span" : "heatmap";
 }
 
 /* STEM.dat: one block per series, separated by two blank lines (gnuplot "index k").
    Lines: x y (a blank line at a non-finite point); scatter: x y; arrows: tail x, tail y,
-   dx, dy in data units as drawn; heat map: the (ny, nx) matrix, row j = 0 (bottom) first. */
+   dx, dy in data units as drawn; heat map: the (ny, nx) matrix, row j = 0 (bottom) first;
+   span: x0 and x1, one per line. */
 static void ndp__write_dat(ndp_figure *f, FILE *out, const char *base)
 {
     int i, k, j, col, block = 0;
@@ -1944,6 +1989,10 @@ static void ndp__write_dat(ndp_figure *f, FILE *out, const char *base)
             if (s->kind == NDP__IMAGE) {
                 for (j = 0; j < s->ny; j++)
                     for (col = 0; col < s->nx; col++) fprintf(out, "%.9g%c", s->z[(size_t)j * s->nx + col], col + 1 < s->nx ? ' ' : '\n');
+                continue;
+            }
+            if (s->kind == NDP__SPAN) {
+                fprintf(out, "%.9g\n%.9g\n", s->x[0], s->x[1]);
                 continue;
             }
             for (j = 0; j < s->n; j++) {
@@ -1964,7 +2013,7 @@ static void ndp__write_dat(ndp_figure *f, FILE *out, const char *base)
 static const int ndp__gp_pt[6] = {7, 5, 2, 1, 9, 13};
 
 /* The plot clause of series s in STEM.gp. */
-static void ndp__gp_series(const ndp_figure *f, const ndp__series *s, FILE *out, const char *base)
+static void ndp__gp_series(const ndp_figure *f, const ndp_panel *p, const ndp__series *s, FILE *out, const char *base)
 {
     const unsigned char *rgb = ndp__palette[s->style.color];
     double lw = ndp__line_width(s, f->scale) / 1.5;
@@ -1982,6 +2031,15 @@ static void ndp__gp_series(const ndp_figure *f, const ndp__series *s, FILE *out,
     case NDP__ARROWS:
         fprintf(out, "using 1:2:3:4 with vectors head size screen 0.008,25 lw %.2f", lw);
         break;
+    case NDP__SPAN: {   /* the band between the plot's y limits, in the PNG's tint */
+        unsigned char tint[3];
+        ndp__tint(rgb, tint);
+        fprintf(out, "using 1:(%.17g):(%.17g) with filledcurves fs solid 1.0 noborder lc rgb '#%02X%02X%02X' ",
+                p->tick[1].lo, p->tick[1].hi, tint[0], tint[1], tint[2]);
+        if (s->label[0]) { fputs("title ", out); ndp__gp_string(out, s->label); }
+        else fputs("notitle", out);
+        return;
+    }
     default:
         if (s->mark_every > 0)   /* pi k: a point on every k-th vertex */
             fprintf(out, "using 1:2 with linespoints lw %.2f dt %d pt %d ps %.2f pi %d", lw, s->style.dash + 1,
@@ -2066,7 +2124,7 @@ static void ndp__write_gp(ndp_figure *f, FILE *out, const char *base)
         if (p->ns == 0) fputs("NaN notitle", out);
         for (k = 0; k < p->ns; k++) {
             if (k) fputs(", \\\n     ", out);
-            ndp__gp_series(f, &p->series[ndp__draw_order(p, k)], out, base);
+            ndp__gp_series(f, p, &p->series[ndp__draw_order(p, k)], out, base);
         }
         fputc('\n', out);
     }

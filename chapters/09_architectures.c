@@ -299,7 +299,7 @@ static measure measure_model(const nde_system *s, const double *t_ext, const dou
 
 typedef struct run {
     long params;
-    measure before, after;
+    measure before, after, last; /* untrained; the kept (best validated) model; the last iterate */
     double ms_per_iter, nfe_per_iter;
     double lipschitz;    /* product of the layers' Lipschitz constants, the kept model (§2.2) */
     int nval, best_iter, lr_cuts;
@@ -428,6 +428,7 @@ static int train(const config *c, unsigned long long seed, int iters, const data
     r->nfe_per_iter = (double)nfe / iters;
     r->best_iter = best.best_iter >= 0 && best.best_iter < r->nval ? (int)r->val_it[best.best_iter] : 0;
     if (!status) {
+        r->last = measure_model(&md.sys, d->t_ext, d->y_ext, yp);
         nde_early_restore(&best, md.theta); /* the document: "save the best model rather than final" */
         r->after = measure_model(&md.sys, d->t_ext, d->y_ext, yp);
         r->lipschitz = lipschitz_bound(md.net, md.theta);
@@ -446,30 +447,75 @@ static int train(const config *c, unsigned long long seed, int iters, const data
 /* 4. Figures                                                             */
 /* ===================================================================== */
 
-static void draw_architectures(const char *dir, const run *r1, const run *full, int nseeds)
+/* The Pareto front of n points (x, y): those no other point beats in both (fewer or as
+   many parameters and a lower loss), by increasing x, into px, py; returns how many. */
+static int pareto(int n, const double *x, const double *y, double *px, double *py)
+{
+    int i, j, k = 0, idx[16];
+    double best = HUGE_VAL;
+    for (i = 0; i < n; i++) idx[i] = i;
+    for (i = 1; i < n; i++) /* insertion sort by x, then y */
+        for (j = i; j > 0 && (x[idx[j]] < x[idx[j - 1]] || (x[idx[j]] == x[idx[j - 1]] && y[idx[j]] < y[idx[j - 1]])); j--) {
+            int t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+    for (i = 0; i < n; i++)
+        if (y[idx[i]] < best) {
+            best = y[idx[i]];
+            px[k] = x[idx[i]];
+            py[k++] = best;
+        }
+    return k;
+}
+
+/* The tutorial's Figs 2 and 8 (test loss against parameters, Pareto front dashed) with
+   ours beside it, and the validation curves. */
+static void draw_architectures(const char *dir, const run *r1, const run *r2, const run *full, int nseeds)
 {
     char msg[NDP_MSG_LEN];
-    ndp_figure *fig = ndp_figure_create(1500, 640, 1, 2, msg);
+    ndp_figure *fig = ndp_figure_create(1500, 700, 1, 2, msg);
     ndp_panel *p;
-    int k;
+    double ox[N1 + 1], oy[N1 + 1], dx[N1 + 1], dy[N1 + 1], fx[N1 + 1], fy[N1 + 1];
+    ndp_style front_ours = {NDP_GREY, NDP_SOLID, 0, 2.0, 0}, front_doc = {NDP_GREY, NDP_DASHED, 0, 2.0, 0};
+    ndp_style last = {NDP_BLUE, 0, NDP_TRIANGLE, 0, 7.0};
+    int k, nf;
     if (!fig) { printf("   figure: %s\n", msg); return; }
-    ndp_figure_title(fig, "Architecture search on the cubic spiral: circles ours, crosses the document's Table 1");
+    ndp_figure_title(fig, "Architecture search on the cubic spiral: circles ours, crosses the document's Tables 1-2");
     p = ndp_panel_at(fig, 0, 0);
-    for (k = 0; k < N1; k++) {
+    for (k = 0; k <= N1; k++) { /* Table 1, then the full model: Table 2's first row, the "Residual-64 (Extended)" */
+        const config *c = k < N1 ? &table1[k] : &table2[0];
+        const run *r = k < N1 ? &r1[k] : &r2[0];
         ndp_style ours = {NDP_BLUE + k, 0, NDP_CIRCLE, 0, 7.0}, doc = {NDP_BLUE + k, 0, NDP_CROSS, 0, 7.0};
-        double x = (double)r1[k].params, y = r1[k].after.test, xd = table1[k].doc_params, yd = table1[k].doc_loss;
-        ndp_scatter(p, &x, &y, 1, table1[k].name, &ours);
-        ndp_scatter(p, &xd, &yd, 1, NULL, &doc);
+        ox[k] = (double)r->params;
+        oy[k] = r->after.test;
+        dx[k] = c->doc_params;
+        dy[k] = c->doc_loss;
+        ndp_scatter(p, &ox[k], &oy[k], 1, k < N1 ? c->name : "Residual-64 (Extended) = full model", &ours);
+        ndp_scatter(p, &dx[k], &dy[k], 1, NULL, &doc);
     }
+    ndp_scatter(p, &ox[0], &r1[0].last.test, 1, "baseline's last iterate (not the kept best)", &last);
+    nf = pareto(N1 + 1, ox, oy, fx, fy);
+    ndp_line(p, fx, fy, nf, "Pareto front, ours", &front_ours);
+    nf = pareto(N1 + 1, dx, dy, fx, fy);
+    ndp_line(p, fx, fy, nf, "Pareto front, the document's", &front_doc);
     ndp_log(p, 1, 1);
     ndp_title(p, "test loss (full-trajectory MSE) against parameters");
     ndp_xlabel(p, "parameters");
     ndp_ylabel(p, "test MSE");
-    ndp_legend(p, NDP_LEGEND_BOTTOM_LEFT);
+    ndp_legend(p, NDP_LEGEND_OUTSIDE);
     p = ndp_panel_at(fig, 0, 1);
     {
-        ndp_style sb = {NDP_BLUE, NDP_SOLID, 0, 3.0, 0};
-        ndp_line(p, r1[0].val_it, r1[0].val, r1[0].nval, "baseline Dense-128x4 (3000 iterations)", &sb);
+        ndp_style sb = {NDP_BLUE, NDP_SOLID, 0, 3.0, 0}, best = {NDP_BLUE, 0, NDP_CIRCLE, 0, 7.0};
+        ndp_style lastm = {NDP_BLUE, 0, NDP_TRIANGLE, 0, 7.0};
+        const run *b = &r1[0];
+        int i, ib = 0;
+        for (i = 1; i < b->nval; i++) ib = b->val[i] < b->val[ib] ? i : ib;
+        ndp_line(p, b->val_it, b->val, b->nval, "baseline Dense-128x4 (3000 iterations)", &sb);
+        if (b->nval > 0) {
+            ndp_scatter(p, &b->val_it[ib], &b->val[ib], 1, "its best look: the model kept", &best);
+            ndp_scatter(p, &b->val_it[b->nval - 1], &b->val[b->nval - 1], 1, "its last look", &lastm);
+        }
     }
     for (k = 0; k < nseeds; k++) {
         ndp_style sf = {k == 0 ? NDP_GREEN : k == 1 ? NDP_ORANGE : NDP_PURPLE, k ? NDP_DASHED : NDP_SOLID, 0,
@@ -482,7 +528,7 @@ static void draw_architectures(const char *dir, const run *r1, const run *full, 
     ndp_title(p, "validation MSE (every 10th point) during training");
     ndp_xlabel(p, "iteration");
     ndp_ylabel(p, "MSE");
-    ndp_legend(p, NDP_LEGEND_TOP_RIGHT);
+    ndp_legend(p, NDP_LEGEND_OUTSIDE);
     ndp_finish(fig, dir, "ch09_architectures", msg);
     printf("   %s\n", msg);
 }
@@ -522,34 +568,59 @@ static void draw_ablation(const char *dir, const run *r2, const run *full, int n
     printf("   %s\n", msg);
 }
 
+/* The tutorial's Fig 3: phase portraits of the truth and the models from y0 over the
+   training range [0, 25] and the extrapolation range [0, 35]. */
 static void draw_extrapolation(const char *dir, const data *d, const double *yb, const double *yf)
 {
     char msg[NDP_MSG_LEN];
-    ndp_figure *fig = ndp_figure_create(1500, 640, 1, 2, msg);
-    ndp_panel *p;
-    ndp_style st = {NDP_BLACK, NDP_SOLID, 0, 3.0, 0}, sb = {NDP_BLUE, NDP_DASHED, 0, 2.0, 0};
-    ndp_style sf = {NDP_VERMILION, NDP_DASHED, 0, 2.0, 0}, mark = {NDP_GREY, NDP_DOTTED, 0, 1.5, 0};
-    double vx[2] = {T_END, T_END}, vy[2] = {-2.5, 2.5};
+    ndp_figure *fig = ndp_figure_create(1500, 700, 1, 2, msg);
+    ndp_style st = {NDP_BLUE, NDP_SOLID, 0, 3.0, 0}, sf = {NDP_VERMILION, NDP_DASHED, 0, 2.5, 0};
+    ndp_style sb = {NDP_GREEN, NDP_DOTTED, 0, 2.0, 0};
+    int q;
     if (!fig) { printf("   figure: %s\n", msg); return; }
-    ndp_figure_title(fig, "Extrapolation to t = 35 (trained on [0, 25])");
-    p = ndp_panel_at(fig, 0, 0);
-    ndp_line_strided(p, d->y_ext, D, d->y_ext + 1, D, N_EXT, "truth", &st);
-    ndp_line_strided(p, yb, D, yb + 1, D, N_EXT, "baseline Dense-128x4 (best checkpoint)", &sb);
-    ndp_line_strided(p, yf, D, yf + 1, D, N_EXT, "full model (Residual-64)", &sf);
-    ndp_title(p, "phase portrait, t in [0, 35]");
-    ndp_xlabel(p, "y1");
-    ndp_ylabel(p, "y2");
-    ndp_legend(p, NDP_LEGEND_TOP_LEFT);
-    p = ndp_panel_at(fig, 0, 1);
-    ndp_line_strided(p, d->t_ext, 1, d->y_ext, D, N_EXT, "truth y1", &st);
-    ndp_line_strided(p, d->t_ext, 1, yb, D, N_EXT, "baseline y1", &sb);
-    ndp_line_strided(p, d->t_ext, 1, yf, D, N_EXT, "full model y1", &sf);
-    ndp_line(p, vx, vy, 2, "end of the training data", &mark);
-    ndp_title(p, "y1 against t");
-    ndp_xlabel(p, "t");
-    ndp_ylabel(p, "y1");
-    ndp_legend(p, NDP_LEGEND_BOTTOM_LEFT);
+    ndp_figure_title(fig, "Phase portraits (the tutorial's Fig 3): truth against the models, solved once from y0 = (2, 0)");
+    for (q = 0; q < 2; q++) {
+        ndp_panel *p = ndp_panel_at(fig, 0, q);
+        int n = q ? N_EXT : N_DATA;
+        ndp_line_strided(p, d->y_ext, D, d->y_ext + 1, D, n, "truth", &st);
+        ndp_line_strided(p, yf, D, yf + 1, D, n, "full model (Residual-64, extended)", &sf);
+        ndp_line_strided(p, yb, D, yb + 1, D, n, "baseline Dense-128x4 (best checkpoint)", &sb);
+        ndp_title(p, q ? "extrapolation range, t in [0, 35]" : "training range, t in [0, 25]");
+        ndp_xlabel(p, "y1");
+        ndp_ylabel(p, "y2");
+        ndp_legend(p, NDP_LEGEND_TOP_LEFT);
+    }
     ndp_finish(fig, dir, "ch09_extrapolation", msg);
+    printf("   %s\n", msg);
+}
+
+/* The tutorial's Fig 4: y1 and y2 against t, over [0, 25] (top) and [0, 35] with the
+   training region shaded (bottom). */
+static void draw_timeseries(const char *dir, const data *d, const double *yb, const double *yf)
+{
+    char msg[NDP_MSG_LEN];
+    ndp_figure *fig = ndp_figure_create(1500, 1000, 2, 2, msg);
+    ndp_style st = {NDP_BLUE, NDP_SOLID, 0, 3.0, 0}, sf = {NDP_VERMILION, NDP_DASHED, 0, 2.5, 0};
+    ndp_style sb = {NDP_GREEN, NDP_DOTTED, 0, 2.0, 0}, band = {NDP_GREEN, 0, 0, 0, 0};
+    char title[NDP_TEXT_LEN];
+    int q, c;
+    if (!fig) { printf("   figure: %s\n", msg); return; }
+    ndp_figure_title(fig, "Time series (the tutorial's Fig 4): top the training range, bottom the extrapolation range");
+    for (q = 0; q < 2; q++)
+        for (c = 0; c < D; c++) {
+            ndp_panel *p = ndp_panel_at(fig, q, c);
+            int n = q ? N_EXT : N_DATA;
+            if (q) ndp_span(p, 0.0, T_END, "training region", &band);
+            ndp_line_strided(p, d->t_ext, 1, d->y_ext + c, D, n, "truth", &st);
+            ndp_line_strided(p, d->t_ext, 1, yf + c, D, n, "full model", &sf);
+            ndp_line_strided(p, d->t_ext, 1, yb + c, D, n, "baseline (best checkpoint)", &sb);
+            snprintf(title, sizeof title, "y%d(t), t in [0, %.0f]", c + 1, q ? d->t_ext[N_EXT - 1] : T_END);
+            ndp_title(p, title);
+            ndp_xlabel(p, "t");
+            ndp_ylabel(p, c ? "y2" : "y1");
+            ndp_legend(p, NDP_LEGEND_OUTSIDE);
+        }
+    ndp_finish(fig, dir, "ch09_timeseries", msg);
     printf("   %s\n", msg);
 }
 
@@ -561,8 +632,8 @@ static void draw_error(const char *dir, const data *d, const double *yb, const d
     ndp_panel *p;
     static double eb[N_EXT], ef[N_EXT];
     ndp_style sb = {NDP_BLUE, NDP_SOLID, 0, 2.0, 0}, sf = {NDP_VERMILION, NDP_SOLID, 0, 2.0, 0};
-    ndp_style mark = {NDP_GREY, NDP_DOTTED, 0, 1.5, 0};
-    double vx[2] = {T_END, T_END}, vy[2] = {HUGE_VAL, 0.0};
+    ndp_style train_band = {NDP_GREEN, 0, 0, 0, 0}, ext_band = {NDP_ORANGE, 0, 0, 0, 0};
+    double vy[2] = {HUGE_VAL, 0.0};
     int i;
     if (!fig) { printf("   figure: %s\n", msg); return; }
     for (i = 0; i < N_EXT; i++) {
@@ -581,9 +652,10 @@ static void draw_error(const char *dir, const data *d, const double *yb, const d
     }
     ndp_figure_title(fig, "Prediction error against t (the tutorial's Fig 5): trained on [0, 25], extrapolated to 35");
     p = ndp_panel_at(fig, 0, 0);
+    ndp_span(p, 0.0, T_END, "training region", &train_band);
+    ndp_span(p, T_END, d->t_ext[N_EXT - 1], "extrapolation region", &ext_band);
     ndp_line(p, d->t_ext + 1, eb + 1, N_EXT - 1, "baseline Dense-128x4 (best checkpoint)", &sb); /* 0 at t = 0 */
     ndp_line(p, d->t_ext + 1, ef + 1, N_EXT - 1, "full model (Residual-64)", &sf);
-    ndp_line(p, vx, vy, 2, "end of the training data", &mark);
     ndp_log(p, 0, 1);
     ndp_ylim(p, vy[0], vy[1]);
     ndp_title(p, "|y_model(t) - y(t)| (Euclidean), the model solved once from y0");
@@ -779,9 +851,10 @@ int main(int argc, char **argv)
 
     /* 6. Figures. */
     printf("6. figures\n");
-    draw_architectures(dir, r1, full, nseeds);
+    draw_architectures(dir, r1, r2, full, nseeds);
     draw_ablation(dir, r2, full, nseeds);
     draw_extrapolation(dir, &d, yb, yf);
+    draw_timeseries(dir, &d, yb, yf);
     draw_error(dir, &d, yb, yf);
 
     ok = counts_ok && (quick || trained_ok);

@@ -25,7 +25,7 @@ unset logscale
 set logscale x
 set xrange [100:100000]
 set logscale y
-set yrange [0.002:2]
+set yrange [0.002:1]
 set key default
 set key reverse Left bottom left box lc rgb '#BEBEBE' opaque
 unset colorbox
@@ -39,7 +39,7 @@ plot 'ch09_architectures.dat' index 0 using 1:2 with points pt 7 ps 1.75 lc rgb 
      'ch09_architectures.dat' index 7 using 1:2 with points pt 2 ps 1.75 lc rgb '#E69F00' notitle, \
      'ch09_architectures.dat' index 8 using 1:2 with points pt 7 ps 1.75 lc rgb '#56B4E9' title 'Residual-64', \
      'ch09_architectures.dat' index 9 using 1:2 with points pt 2 ps 1.75 lc rgb '#56B4E9' notitle, \
-     'ch09_architectures.dat' index 10 using 1:2 with points pt 7 ps 1.75 lc rgb '#CC79A7' title 'TimeAware-64 (t as input)', \
+     'ch09_architectures.dat' index 10 using 1:2 with points pt 7 ps 1.75 lc rgb '#CC79A7' title 'TimeAware-64 (eqs 21-22)', \
      'ch09_architectures.dat' index 11 using 1:2 with points pt 2 ps 1.75 lc rgb '#CC79A7' notitle
 
 # panel (0,1): the plot area where the PNG has it, so the figure title, the panel

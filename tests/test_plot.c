@@ -217,6 +217,43 @@ static void test_diagonal(void)
     ndp_figure_free(f);
 }
 
+/* A span: a tinted band under a curve across the plot's height; it widens x, not y. */
+static void test_span(void)
+{
+    double x[2] = {0, 10}, y[2] = {0, 1};
+    ndp_style green = {NDP_GREEN, 0, 0, 0, 0}, red = {NDP_VERMILION, NDP_SOLID, NDP_CIRCLE, 2.0, 0};
+    ndp_panel_info info;
+    ndp_figure *f = ndp_figure_create(400, 300, 1, 1, NULL);
+    ndp_panel *p = ndp_panel_at(f, 0, 0);   /* automatic ranges */
+    const unsigned char *img, *q;
+    int w = 0, X, Y, tinted = 0, white = 0, n_in = 0, n_out = 0;
+    ndp_span(p, -3.0, 5.0, NULL, &green);
+    ndp_line(p, x, y, 2, NULL, &red);
+    CHECK("span: render", ndp_render(f, NULL) == NDP_OK);
+    img = ndp_pixels(f, &w, NULL);
+    ndp_panel_layout(p, &info);
+    CHECK("span: the x range grows to the span (lo <= -3), the y range keeps the data's ([0, 1])",
+          info.x.lo <= -3.0 && info.y.lo == 0.0 && info.y.hi == 1.0);
+    /* the top rows of the plot area, where the line is not: tinted over [-3, 5], white over
+       [5, 9] (grid lines may cross either: 90% of the pixels) */
+    for (X = info.plot[0]; X < info.plot[2]; X++) {
+        double xv = info.x.lo + (X + 0.5 - info.plot[0]) * (info.x.hi - info.x.lo) / (info.plot[2] - info.plot[0]);
+        for (Y = info.plot[1] + 2; Y < info.plot[1] + 6; Y++) {
+            q = img + 3 * (Y * w + X);
+            if (xv > -2.9 && xv < 4.9) { n_in++; tinted += q[1] > q[0] + 20 && q[0] > 150; }
+            if (xv > 5.1 && xv < 9.0) { n_out++; white += q[0] == 255 && q[1] == 255 && q[2] == 255; }
+        }
+    }
+    CHECK("span: the band is tinted over [-3, 5] at the top of the plot", n_in > 0 && tinted >= 0.9 * n_in);
+    CHECK("span: white over [5, 9]", n_out > 0 && white >= 0.9 * n_out);
+    X = info.plot[0] + (int)((1.0 - info.x.lo) / (info.x.hi - info.x.lo) * (info.plot[2] - info.plot[0]));
+    Y = (int)floor(info.plot[3] - (0.1 - info.y.lo) / (info.y.hi - info.y.lo) * (info.plot[3] - info.plot[1]));
+    CHECK("span: the line is drawn over the band (x = 1)", is_red(img + 3 * (Y * w + X)));
+    CHECK("span: x0 >= x1 is NDP_ERR_ARG", ndp_span(p, 2.0, 2.0, NULL, NULL) == NDP_ERR_ARG);
+    CHECK("span: a NaN end is NDP_ERR_ARG", ndp_span(p, NAN, 2.0, NULL, NULL) == NDP_ERR_ARG);
+    ndp_figure_free(f);
+}
+
 static void test_gap_and_dash(void)
 {
     double x[5] = {0, 0.4, 0.5, 0.6, 1}, y[5] = {0.5, 0.5, NAN, 0.5, 0.5};
@@ -385,6 +422,7 @@ static void test_save(void)
     for (j = 0; j < 30; j++)
         for (i = 0; i < 40; i++) z[j * 40 + i] = sin(0.2 * i) * cos(0.3 * j);
     ndp_figure_title(f, "test figure: 'quotes' survive");
+    ndp_span(ndp_panel_at(f, 0, 0), 2.0, 5.0, "a span", NULL);
     ndp_line(ndp_panel_at(f, 0, 0), t, a, 200, "sin t", NULL);
     ndp_title(ndp_panel_at(f, 0, 0), "lines");
     ndp_xlabel(ndp_panel_at(f, 0, 0), "t");
@@ -730,6 +768,7 @@ void test_plot(void)
     test_ticks();
     test_log_rejects();
     test_diagonal();
+    test_span();
     test_gap_and_dash();
     test_legend();
     test_errors();
