@@ -95,20 +95,27 @@
      below its untrained one.
 
    Run
-     make ch09                          (full: 15 trainings, about seven minutes; plots/)
+     make ch09                          (full: 15 trainings, about three minutes; plots/)
      build/09_architectures --quick     (a few iterations per model; build/quick/)
 
    Figures (PNG + gnuplot .dat/.gp)
-     ch09_architectures.png  test loss against parameter count for every
-                             model (ours and the document's Table 1), and the
-                             validation curves of the baseline and the full model
+     ch09_architectures.png  the tutorial's Figs 2 and 8: test loss against
+                             parameter count for every model of Table 1 and
+                             the full model (its "Residual-64 (Extended)"),
+                             ours and the document's, each with its Pareto
+                             front; the baseline's kept best beside its last
+                             iterate; and the validation curves with the
+                             baseline's best and last looks marked
      ch09_ablation.png       Table 2: test loss and drift ratio of the full
                              model with one component removed at a time, ours
                              beside the document's, with the seed spread
-     ch09_extrapolation.png  the full model and the baseline from y0 over
-                             [0, 35] against the truth
-     ch09_error.png          their error |y_model(t) - y(t)| against t over
-                             [0, 35], log scale (the tutorial's Fig 5)
+     ch09_extrapolation.png  Fig 3: phase portraits of the truth, the full
+                             model and the baseline from y0, over [0, 25] and
+                             [0, 35]
+     ch09_timeseries.png     Fig 4: y1 and y2 against t over [0, 25], and over
+                             [0, 35] with the training region shaded
+     ch09_error.png          Fig 5: their error |y_model(t) - y(t)| against t
+                             over [0, 35], log scale, both regions shaded
 */
 #define NEURALODE_IMPLEMENTATION
 #include "neuralode.h"
