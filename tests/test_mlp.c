@@ -555,6 +555,24 @@ static void tm_test_tanh_ulp(void)
     }
     printf("      tanh: worst %.2f ulp from libm at x = %.3f over [-40, 40]\n", worst, at);
     CHECK_LE("tanh within 2 ulp of libm's over [-40, 40]", worst, 2.0);
+    {   /* the batch (vector lanes where the build has them) against one element at a time
+           (the scalar code), bit for bit, with the special values among them */
+        static const double sp[12] = {0.0, -0.0, 0.625, -0.625, 22.0, -22.0000001, 1e300, -1e300, 4.9e-324,
+                                      HUGE_VAL, -HUGE_VAL, NAN};
+        nde_rng r;
+        int same = 1, nan_ok;
+        nde_rng_seed(&r, 5);
+        for (i = 0; i < NX; i++) x[i] = i < 12 ? sp[i] : nde_rng_normal(&r) * (i % 3 ? 1.0 : 10.0);
+        nde_mlp_forward(&m, NX, x, 0.0, y);
+        for (i = 0; i < NX; i++) {
+            double yi;
+            nde_mlp_forward(&m, 1, x + i, 0.0, &yi);
+            same &= !memcmp(&yi, &y[i], sizeof yi);
+        }
+        nan_ok = isnan(y[11]) && y[9] == 1.0 && y[10] == -1.0 && y[6] == 1.0 && y[7] == -1.0 && y[8] == 4.9e-324;
+        CHECK("tanh of a batch = tanh one element at a time, bit for bit (80,001 values)", same);
+        CHECK("tanh(NaN) = NaN, tanh(+-inf) = +-1, tanh(+-1e300) = +-1, tanh of the least subnormal is itself", nan_ok);
+    }
     nde_mlp_free(&m);
 }
 
