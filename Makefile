@@ -176,9 +176,14 @@ $(BUILD)/%.plots: $(BUILD)/% FORCE | deps-plots
 
 FORCE:
 
-bench: $(BUILD)/bench $(BUILD)/bench_portable
+# bench_threads: every blocked product may split (NDE__THREAD_MIN=0), to find where 2 threads pay.
+$(BUILD)/bench_threads: $(BENCH_SRC) chapters/odenet.h neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
+	$(CC) $(CFLAGS) $(OPENMP) -DNDE__THREAD_MIN=0 -I. -o $@ $(BENCH_SRC) $(LDLIBS)
+
+bench: $(BUILD)/bench $(BUILD)/bench_portable $(BUILD)/bench_threads
 	@$(BUILD)/bench
 	@$(BUILD)/bench_portable mlp_wide | grep -v '^# neuralode.h benchmarks'
+	@$(BUILD)/bench_threads threads | grep -v '^# neuralode.h benchmarks'
 
 # Optional: our dopri5 against CVODES (Debian libsundials-dev) in the same run.
 bench-peer: | $(BUILD)

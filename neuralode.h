@@ -1331,6 +1331,9 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
 #ifdef NDE_USE_CBLAS
 #include <cblas.h>
 #endif
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* Allocator overrides: define all three of NDE_MALLOC, NDE_REALLOC, NDE_FREE, or none. */
 #if defined(NDE_MALLOC) && defined(NDE_REALLOC) && defined(NDE_FREE)
@@ -2981,10 +2984,11 @@ static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak
 #define NDE__KC 256
 #define NDE__MC 64
 /* Products with at least this many multiply-adds are split over OpenMP
-   threads (when compiled with -fopenmp); below it one thread is faster
-   (the crossover measured by make bench, mlp_wide lines). */
+   threads (when compiled with -fopenmp); below it one thread is faster:
+   the crossover that make bench measures (gemm_threads lines). */
+#define NDE__THREAD_MIN_DEFAULT 400000L
 #ifndef NDE__THREAD_MIN
-#define NDE__THREAD_MIN 400000L
+#define NDE__THREAD_MIN NDE__THREAD_MIN_DEFAULT
 #endif
 
 /* One NDE__MR x NDE__NR tile: C (MR,NR) = C0 + A (MR,K) B (K,NR) with
@@ -3048,13 +3052,14 @@ static void nde__mlp_gemm_wide(int M, int N, int K, const double *A, long am, lo
     int Mt = M - M % NDE__MR, Nt = N - N % NDE__NR;
 #ifdef _OPENMP
     if ((double)M * N * K >= NDE__THREAD_MIN) {
-        /* jobs: blocks of NDE__MC rows, or of 4 tile columns when M is short */
-        int nmb = (Mt + NDE__MC - 1) / NDE__MC, split_n = nmb < 4;
-        int nj = split_n ? (Nt / NDE__NR + 3) / 4 : nmb, j;
+        /* jobs: blocks of NDE__MC rows when there are at least two per thread, else the
+           tile columns cut into one even share per thread */
+        int nt = omp_get_max_threads(), ntile = Nt / NDE__NR, nmb = (Mt + NDE__MC - 1) / NDE__MC;
+        int split_n = nmb < 2 * nt, nj = split_n ? (ntile < nt ? ntile : nt) : nmb, j;
 #pragma omp parallel for schedule(static)
         for (j = 0; j < nj; j++) {
             if (split_n) {
-                int n0 = j * 4 * NDE__NR, n1 = n0 + 4 * NDE__NR < Nt ? n0 + 4 * NDE__NR : Nt;
+                int n0 = (int)((long)j * ntile / nj) * NDE__NR, n1 = (int)((long)(j + 1) * ntile / nj) * NDE__NR;
                 nde__mlp_blocks(0, Mt, n0, n1, K, A, am, ak, Bm, bk, C, cm, add);
             } else {
                 int m0 = j * NDE__MC, m1 = m0 + NDE__MC < Mt ? m0 + NDE__MC : Mt;

@@ -620,8 +620,57 @@ static void bench_spiral(void)
     }
 }
 
+/* ===================================================================== */
+/* Threads: where a second thread starts to pay                           */
+/* ===================================================================== */
+/*
+   Built as build/bench_threads with NDE__THREAD_MIN=0, so that every blocked product may
+   split over OpenMP threads: square products C (n,n) = A (n,n) B (n,n) through the MLP's
+   product dispatcher (the blocked kernel), wall time of 1 and of 2 threads, best of 15
+   chunks of >= ~5 ms. The crossover is the smallest product from which on 2 threads are
+   faster at every larger size measured; the library splits products from
+   NDE__THREAD_MIN_DEFAULT multiply-adds on, which should sit there. Needs both cores free.
+*/
+static void bench_threads(void)
+{
+#ifdef _OPENMP
+    static const int ns[] = {24, 32, 40, 48, 56, 64, 80, 96, 128, 160, 192, 256};
+    const int nn = (int)(sizeof ns / sizeof ns[0]);
+    double sp[sizeof ns / sizeof ns[0]];
+    long cross = -1;
+    int i, k;
+    for (i = 0; i < nn; i++) {
+        int n = ns[i], th;
+        long j, reps = (long)(1e7 / (2.0 * n * n * n)) + 1, len = (long)n * n;
+        double *A = (double *)malloc(sizeof(double) * 3 * (size_t)len), t[2];
+        if (!A) return;
+        for (j = 0; j < 3 * len; j++) A[j] = 1.0 / (1.0 + (double)(j % 97));
+        for (th = 0; th < 2; th++) {
+            omp_set_num_threads(th + 1);
+            t[th] = 1e30;
+            for (k = 0; k < REPEATS; k++) {
+                double t0 = wall_now();
+                for (j = 0; j < reps; j++)
+                    nde__mlp_mm(n, n, n, A, n, 1, A + len, n, 1, A + 2 * len, n, 1, 0);
+                t[th] = fmin(t[th], (wall_now() - t0) / reps);
+            }
+        }
+        sink += A[2 * len];
+        free(A);
+        sp[i] = t[0] / t[1];
+        printf("BENCH name=gemm_threads n=%d madds=%ld us_1thread=%.2f us_2threads=%.2f speedup_2threads=%.2f\n", n,
+               (long)n * n * n, 1e6 * t[0], 1e6 * t[1], sp[i]);
+    }
+    for (i = nn - 1; i >= 0 && sp[i] > 1.0; i--) cross = (long)ns[i] * ns[i] * ns[i];
+    printf("BENCH name=gemm_threads_crossover madds=%ld library_thread_min=%ld\n", cross,
+           (long)NDE__THREAD_MIN_DEFAULT);
+#else
+    printf("# gemm_threads: built without OpenMP, nothing to measure\n");
+#endif
+}
+
 /* With an argument, only the sections whose name starts with it: mlp (mlp_wide too), mlp_wide,
-   lv, spiral, stiff, odenet. */
+   lv, spiral, stiff, odenet, threads (meant for build/bench_threads). */
 int main(int argc, char **argv)
 {
     const char *only = argc > 1 ? argv[1] : "";
@@ -632,5 +681,6 @@ int main(int argc, char **argv)
     if (!strncmp("spiral", only, strlen(only))) bench_spiral();
     if (!strncmp("stiff", only, strlen(only))) bench_stiff();
     if (!strncmp("odenet", only, strlen(only))) bench_odenet();
+    if (only[0] && !strncmp("threads", only, strlen(only))) bench_threads(); /* by name only */
     return 0;
 }

@@ -24,12 +24,12 @@ set ylabel 'error'
 unset logscale
 set xrange [0:36]
 set logscale y
-set yrange [0.0033846833501815798:1.2823632898020472]
+set yrange [0.0033846833623690418:1.2823632897916264]
 set key default
 set key reverse Left bottom right box lc rgb '#BEBEBE' opaque
 unset colorbox
-plot 'ch09_error.dat' index 0 using 1:(0.0033846833501815798):(1.2823632898020472) with filledcurves fs solid 1.0 noborder lc rgb '#BFE7DC' title 'training region', \
-     'ch09_error.dat' index 1 using 1:(0.0033846833501815798):(1.2823632898020472) with filledcurves fs solid 1.0 noborder lc rgb '#F9E7BF' title 'extrapolation region', \
+plot 'ch09_error.dat' index 0 using 1:(0.0033846833623690418):(1.2823632897916264) with filledcurves fs solid 1.0 noborder lc rgb '#BFE7DC' title 'training region', \
+     'ch09_error.dat' index 1 using 1:(0.0033846833623690418):(1.2823632897916264) with filledcurves fs solid 1.0 noborder lc rgb '#F9E7BF' title 'extrapolation region', \
      'ch09_error.dat' index 2 using 1:2 with lines lw 1.33 dt 1 lc rgb '#0072B2' title 'baseline Dense-128x4 (best checkpoint)', \
      'ch09_error.dat' index 3 using 1:2 with lines lw 1.33 dt 1 lc rgb '#D55E00' title 'full model (Residual-64)'
 
