@@ -56,6 +56,9 @@ TEST_LIB := tests/check.c tests/problems.c tests/nde_impl.c
 $(BUILD)/test_all: tests/test_main.c $(TEST_LIB) $(TESTS) $(wildcard chapters/*.h) tests/check.h tests/problems.h tests/fixtures/refs.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ tests/test_main.c $(TEST_LIB) $(TESTS) $(PNG_OBJ) $(LDLIBS)
 
+# Chapter 09 runs its 15 independent trainings side by side when the compiler has OpenMP.
+$(BUILD)/09_architectures: CFLAGS += $(OPENMP)
+
 $(BUILD)/%: chapters/%.c $(wildcard chapters/*.h) tests/fixtures/refs.h tests/problems.c tests/problems.h neuralode.h ndeplot.h $(PNG_OBJ) | $(BUILD)
 	$(CC) $(CFLAGS) -I. -o $@ $< $(PNG_OBJ) $(LDLIBS)
 

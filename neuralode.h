@@ -5135,6 +5135,20 @@ static int nde__dirk_vjp(const nde__integ *ig, nde__ows *w, const double *rec, d
    (newton_tol in units of atol + rtol|y|) bounds the energy behaviour over
    long runs, so give tight rtol/atol for conservation tests. */
 
+/* F (2,n) = f at the stages Y_i = y + Z_i (kept in ig->Y rows 1, 2). */
+static int nde__gauss2_eval(nde__integ *ig, const double *Z, double h, double *F)
+{
+    long n = ig->n, r;
+    int i, status;
+    for (i = 0; i < 2; i++) {
+        double *Yi = ig->Y + (long)(i + 1) * n;
+        for (r = 0; r < n; r++) Yi[r] = ig->y[r] + Z[i * n + r];
+        status = nde__eval(ig, -1, ig->t + nde__gauss2_c[i] * h, Yi, F + i * n);
+        if (status) return status;
+    }
+    return NDE_OK;
+}
+
 static int nde__gauss2_stages(nde__integ *ig, nde__ows *w, double h)
 {
     long n = ig->n, r;
@@ -5146,12 +5160,8 @@ static int nde__gauss2_stages(nde__integ *ig, nde__ows *w, double h)
         double n1, n2;
         int conv;
         ig->st->nnewton++;
-        for (i = 0; i < 2; i++) {
-            double *Yi = ig->Y + (long)(i + 1) * n;
-            for (r = 0; r < n; r++) Yi[r] = ig->y[r] + Z[i * n + r];
-            status = nde__eval(ig, -1, ig->t + nde__gauss2_c[i] * h, Yi, F + i * n);
-            if (status) return status;
-        }
+        status = nde__gauss2_eval(ig, Z, h, F);
+        if (status) return status;
         for (i = 0; i < 2; i++)
             for (r = 0; r < n; r++)
                 d[i * n + r] = h * (nde__gauss2_a[2 * i] * F[r] + nde__gauss2_a[2 * i + 1] * F[n + r]) - Z[i * n + r];
@@ -5164,12 +5174,8 @@ static int nde__gauss2_stages(nde__integ *ig, nde__ows *w, double h)
         if (conv > 0) break;
     }
     if (nde__newton_rows(ig) < n) { /* rows outside the Newton matrix: f at the solved stages */
-        for (i = 0; i < 2; i++) {
-            double *Yi = ig->Y + (long)(i + 1) * n;
-            for (r = 0; r < n; r++) Yi[r] = ig->y[r] + Z[i * n + r];
-            status = nde__eval(ig, -1, ig->t + nde__gauss2_c[i] * h, Yi, F + i * n);
-            if (status) return status;
-        }
+        status = nde__gauss2_eval(ig, Z, h, F);
+        if (status) return status;
         for (i = 0; i < 2; i++)
             for (r = nde__newton_rows(ig); r < n; r++)
                 Z[i * n + r] = h * (nde__gauss2_a[2 * i] * F[r] + nde__gauss2_a[2 * i + 1] * F[n + r]);
