@@ -45,7 +45,7 @@
      [0, 30] (about 3.7 cycles; reached in stages [0, 10], [0, 20], [0, 30]
      because a full-trajectory loss over several cycles from random weights
      starts badly). It fits better (loss 1.6e-3 on [0, 30] against 1.0e-2
-     on [0, 10]) and extrapolates backward WORSE: MSE on [-50, 0) 2.03
+     on [0, 10]) and extrapolates backward WORSE: MSE on [-50, 0) 1.99
      against 0.275 (seed 1); in development runs with seeds 2 and 3, 0.70
      against 0.24 and 0.34 against 0.24. The divergence explains it: on the
      true cycle it goes from -0.025 to -0.081. One orbit's observations say

@@ -57,19 +57,19 @@ plot 'ch02_extrapolation.dat' index 4 using 1:2 with lines lw 1.67 dt 1 lc rgb '
 
 # panel (0,2): the plot area where the PNG has it, so the figure title, the panel
 # title and a legend above the plot get the room the PNG gave them
-set lmargin at screen 0.69250
+set lmargin at screen 0.69850
 set rmargin at screen 0.99350
 set tmargin at screen 0.88571
 set bmargin at screen 0.11071
 unset label
 set title ''
-set label 1 '(c) backward, trained on radii up to |u(-30)|' at screen 0.84325, 0.91607 center
+set label 1 '(c) backward, trained on radii up to |u(-30)|' at screen 0.84625, 0.91607 center
 
 set xlabel 'time t'
 set ylabel ''
 unset logscale
 set xrange [-30:0]
-set yrange [-60:60]
+set yrange [-150:150]
 set key default
 set key reverse Left top right box lc rgb '#BEBEBE' opaque
 unset colorbox

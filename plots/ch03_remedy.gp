@@ -17,7 +17,7 @@ set tmargin at screen 0.92889
 set bmargin at screen 0.55222
 unset label
 set title ''
-set label 1 '(a) prey, forward to t = 50 and backward to t = -50 (model clipped: it reaches [-2.72, 5.09])' at screen 0.51167, 0.94778 center
+set label 1 '(a) prey, forward to t = 50 and backward to t = -50 (model clipped: it reaches [-2.69, 5.06])' at screen 0.51167, 0.94778 center
 
 set xlabel 't'
 set ylabel 'prey x'
@@ -42,7 +42,7 @@ set tmargin at screen 0.44556
 set bmargin at screen 0.06889
 unset label
 set title ''
-set label 1 '(b) predator (model clipped: it reaches [-1.25, 3.97])' at screen 0.52367, 0.46444 center
+set label 1 '(b) predator (model clipped: it reaches [-1.24, 3.95])' at screen 0.52367, 0.46444 center
 
 set xlabel 't'
 set ylabel 'predator y'

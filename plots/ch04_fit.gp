@@ -42,7 +42,7 @@ set tmargin at screen 0.39100
 set bmargin at screen 0.06200
 unset label
 set title ''
-set label 1 '(b) lowest training loss in 3000 updates (update 2990)' at screen 0.52269, 0.46800 center
+set label 1 '(b) lowest training loss in 3000 updates (update 2975)' at screen 0.52269, 0.46800 center
 set key default
 set key at screen 0.05538, 0.45100 left top vertical maxrows 2 reverse Left nobox samplen 2 font ',10'
 

@@ -25,7 +25,7 @@ set xlabel 't'
 set ylabel 'energy error H(t) - H(0)'
 unset logscale
 set xrange [0:200]
-set yrange [-0.0015:0.0025000000000000001]
+set yrange [-0.0015:0.0015]
 unset colorbox
 plot 'ch06_energy.dat' index 0 using 1:2 with lines lw 1.67 dt 1 lc rgb '#E69F00' title 'HNN (c) trajectory', \
      'ch06_energy.dat' index 1 using 1:2 with lines lw 1.67 dt 2 lc rgb '#009E73' title 'HNN (b) collocation', \

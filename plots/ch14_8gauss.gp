@@ -45,7 +45,7 @@ set xrange [-2:2]
 set yrange [-2:2]
 unset key
 set colorbox
-set cbrange [1.9915293399796782e-18:1.4853170581415864]
+set cbrange [1.9915293400255408e-18:1.4853170581428141]
 set cblabel 'p(x)'
 plot 'ch14_8gauss.dat' index 1 matrix using (-2+($1+0.5)*0.0333333333):(-2+($2+0.5)*0.0333333333):3 with image notitle
 

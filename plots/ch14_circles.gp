@@ -45,7 +45,7 @@ set xrange [-2:2]
 set yrange [-2:2]
 unset key
 set colorbox
-set cbrange [9.4049813441569035e-22:0.36488803629174094]
+set cbrange [9.4049813441587749e-22:0.36488803629172661]
 set cblabel 'p(x)'
 plot 'ch14_circles.dat' index 1 matrix using (-2+($1+0.5)*0.0333333333):(-2+($2+0.5)*0.0333333333):3 with image notitle
 

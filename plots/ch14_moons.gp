@@ -45,7 +45,7 @@ set xrange [-2:2]
 set yrange [-2:2]
 unset key
 set colorbox
-set cbrange [1.5094190436619995e-28:2.4302376837759203]
+set cbrange [1.5094182389208339e-28:2.4302377105483579]
 set cblabel 'p(x)'
 plot 'ch14_moons.dat' index 1 matrix using (-2+($1+0.5)*0.0333333333):(-2+($2+0.5)*0.0333333333):3 with image notitle
 
