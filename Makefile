@@ -196,12 +196,14 @@ bench-peer: | $(BUILD)
 	else echo "bench-peer needs libsundials-dev: apt-get install -y libsundials-dev"; fi
 
 # Optional: the spiral job and one epoch of chapter 12's ODE-Net in PyTorch (own dopri5,
-# autograd through it) next to ours, same run; the ODE-Net line ends with the ratio of CPU
-# time per iteration. SEEDS=0,1,...,19 for the spiral's spread; needs Debian's python3-torch.
+# autograd through it) next to ours, same run, one thread on both sides (OpenMP and BLAS
+# threads off: torch.set_num_threads alone leaves OpenBLAS's); the ODE-Net line ends with the
+# ratio of CPU time per iteration. SEEDS=0,1,...,19 for the spiral's spread; needs python3-torch.
 PYTHON ?= /usr/bin/python3
 SEEDS  ?= 0,1,2
 bench-torch: $(BUILD)/bench
-	@if $(PYTHON) -c 'import torch' 2>/dev/null; then \
+	@export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1; \
+	if $(PYTHON) -c 'import torch' 2>/dev/null; then \
 	  $(BUILD)/bench spiral && $(PYTHON) bench/torch_spiral_peer.py --seeds $(SEEDS) && \
 	  $(BUILD)/bench odenet | tee $(BUILD)/bench_odenet.log && \
 	  $(PYTHON) bench/torch_odenet_peer.py --ours-cpu-ms \
