@@ -32,7 +32,7 @@ keys_for() {
     05_*) echo "train_mse energy_drift_node energy_drift_truth_rk energy_drift_truth_symplectic" ;;
     06_*) echo "energy_drift_hnn energy_drift_node" ;;
     07_*) echo "grad_rel_err_backsolve_100 grad_rel_err_backsolve_10000 grad_rel_err_interp_10000" ;;
-    09_*) echo "params_baseline params_residual64 test_mse_baseline test_mse_residual64 test_mse_full drift_ratio_full seed_spread_full first_iter_005_baseline first_iter_005_full ext_ratio_baseline ext_ratio_full lipschitz_baseline lipschitz_full" ;;
+    09_*) echo "params_baseline params_residual64 test_mse_baseline test_mse_residual64 test_mse_full drift_ratio_full seed_spread_full first_iter_005_baseline first_iter_005_full ext_ratio_baseline ext_ratio_full lipschitz_baseline lipschitz_full params_timeaware test_mse_timeaware" ;;
     11_*) echo "order_euler order_midpoint order_heun order_rk4 order_bs32 order_dopri5 order_tsit5 order_backward_euler order_sdirk4 order_epi2 order_leapfrog order_gauss2 nfe_dopri5_stiff nfe_sdirk4_stiff nfe_epi2_stiff" ;;
     10_*) echo "single_test_mse family_test_mse_inside family_test_mse_outside ab_rel_err" ;;
     13_*) echo "flip_loss_node flip_loss_anode annuli_acc_node annuli_acc_anode nfe_final_node nfe_final_anode recon_err_node recon_err_anode recon_break_t_node recon_break_t_anode" ;;
