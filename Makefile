@@ -72,8 +72,8 @@ OPENBLAS = $(shell printf '\043include <cblas.h>\nint main(void){openblas_set_nu
              $(CC) -x c - -o /dev/null -lopenblas 2>/dev/null && echo -lopenblas)
 BENCH_SRC := bench/bench.c bench/bench_stiff.c bench/bench_odenet.c tests/problems.c
 
-# The bench is built twice: with the Makefile's flags (native vector width) and portable; the
-# portable one prints only the mlp_wide lines. Both with OpenMP and OpenBLAS when present.
+# The bench is built with the Makefile's flags (native vector width) and OpenMP, and again
+# portable; the portable one prints only the mlp_wide lines. Both with OpenBLAS when present.
 $(BUILD)/bench: $(BENCH_SRC) chapters/odenet.h neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
 	$(CC) $(CFLAGS) $(OPENMP) -DNDE_BENCH_BUILD='"$(if $(NATIVE),native,portable)"' -I. -o $@ $(BENCH_SRC) \
 	  $(if $(OPENBLAS),-DNDE_BENCH_OPENBLAS $(OPENBLAS)) $(LDLIBS)
@@ -183,8 +183,14 @@ FORCE:
 $(BUILD)/bench_threads: $(BENCH_SRC) chapters/odenet.h neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
 	$(CC) $(CFLAGS) $(OPENMP) -DNDE__THREAD_MIN=0 -I. -o $@ $(BENCH_SRC) $(LDLIBS)
 
-bench: $(BUILD)/bench $(BUILD)/bench_portable $(BUILD)/bench_threads
+# bench_serial: the Makefile's flags without OpenMP (what a default build runs), mlp_wide only.
+$(BUILD)/bench_serial: $(BENCH_SRC) chapters/odenet.h neuralode.h tests/fixtures/refs.h tests/problems.h | $(BUILD)
+	$(CC) $(CFLAGS) -DNDE_BENCH_BUILD='"$(if $(NATIVE),native,portable)-serial"' -I. -o $@ $(BENCH_SRC) \
+	  $(if $(OPENBLAS),-DNDE_BENCH_OPENBLAS $(OPENBLAS)) $(LDLIBS)
+
+bench: $(BUILD)/bench $(BUILD)/bench_serial $(BUILD)/bench_portable $(BUILD)/bench_threads
 	@$(BUILD)/bench
+	@$(BUILD)/bench_serial mlp_wide | grep -v '^# neuralode.h benchmarks'
 	@$(BUILD)/bench_portable mlp_wide | grep -v '^# neuralode.h benchmarks'
 	@$(BUILD)/bench_threads threads | grep -v '^# neuralode.h benchmarks'
 
