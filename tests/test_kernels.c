@@ -151,12 +151,12 @@ done:
    (B = 1 takes the dot loop), bit for bit; and the backward products. */
 static void tk_test_linear(void)
 {
-    static const int ins[] = {1, 2, 3, 4, 5, 31, 32, 33, 64, 67}, outs[] = {1, 7, 8, 16, 17, 67};
+    static const int ins[] = {1, 2, 3, 4, 5, 31, 32, 33, 64, 67, 127, 128, 131}, outs[] = {1, 7, 8, 16, 17, 67};
     static const int Bs[] = {1, 3, 8, 9, 33, 67};
-    int ii, io, ib, wb, rows_same = 1, back_same = 1, wide_seen = 0;
+    int ii, io, ib, wb, rows_same = 1, back_same = 1, wide_seen = 0, wide_reg = 0;
     double worst = 0.0, worst_back = 0.0;
     nde_rng r;
-    size_t cap = (size_t)67 * 67;
+    size_t cap = (size_t)67 * 131; /* B, out <= 67, in <= 131 */
     double *W = (double *)malloc(cap * sizeof(double)), *b = (double *)malloc(67 * sizeof(double));
     double *x = (double *)malloc(cap * sizeof(double)), *y = (double *)malloc(cap * sizeof(double));
     double *y1 = (double *)malloc(67 * sizeof(double)), *ws = (double *)malloc(cap * sizeof(double));
@@ -178,6 +178,7 @@ static void tk_test_linear(void)
                     double e;
                     long nW = (long)out * in;
                     wide_seen += B >= 2 * NDE__MR && out >= NDE__NR && in >= 32;
+                    wide_reg += B >= 2 * NDE__MR && out >= NDE__NR && in >= 32 && nde__mlp_fwd_width(in) == NDE__VW;
                     nde__mlp_linear_forward(B, in, out, W, bias, x, y, ws);
                     /* reference: y = b + x W^T, i.e. C0 = b per row, A = x, B = W^T */
                     for (rr = 0; rr < B; rr++) {
@@ -206,8 +207,9 @@ static void tk_test_linear(void)
                     back_same &= tk_same((long)B * in, gx, gx + cap) && tk_same(nW, gW + nW, gW + 2 * nW);
 #endif
                 }
-    CHECK("the wide forward (packed W^T, four tile runs per tile) ran", wide_seen > 10);
-    CHECK_LE("linear forward on every path (in 1..67, out 1..67, B 1..67, with/without b) vs triple loop: "
+    CHECK("the wide forward ran in both of its forms (register-held partial sums up to in = 128, four tile "
+          "runs beyond)", wide_reg > 10 && wide_seen - wide_reg > 10);
+    CHECK_LE("linear forward on every path (in 1..131, out 1..67, B 1..67, with/without b) vs triple loop: "
              "max relative error", worst, TK_MM_TOL);
     CHECK_LE("linear backward gx = gy W, gW += gy^T x vs triple loop: max relative error", worst_back, TK_MM_TOL);
 #ifdef NDE_USE_CBLAS
