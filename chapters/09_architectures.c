@@ -95,7 +95,7 @@
      below its untrained one.
 
    Run
-     make ch09                          (full: 15 trainings, 2.8 CPU minutes: about 1.5 on two cores; plots/)
+     make ch09                          (full: 15 trainings, 2.5 CPU minutes: about 1.3 on two cores; plots/)
      build/09_architectures --quick     (a few iterations per model; build/quick/)
 
    Figures (PNG + gnuplot .dat/.gp)
