@@ -1638,8 +1638,9 @@ static void ndp__draw_series(ndp_panel *p, ndp__series *s)
     if (s->kind == NDP__IMAGE) { ndp__draw_image(p, s); return; }
     if (s->kind == NDP__SPAN) {
         unsigned char tint[3];
-        int X0 = ndp__imax(p->plot[0], (int)floor(ndp__map(p, 0, s->x[0]) + 0.5));
-        int X1 = ndp__imin(p->plot[2], (int)floor(ndp__map(p, 0, s->x[1]) + 0.5));
+        /* clamped to the plot area as doubles: an end far outside the axis must not overflow an int */
+        int X0 = (int)floor(ndp__clamp(ndp__map(p, 0, s->x[0]), p->plot[0], p->plot[2]) + 0.5);
+        int X1 = (int)floor(ndp__clamp(ndp__map(p, 0, s->x[1]), p->plot[0], p->plot[2]) + 0.5);
         ndp__tint(ndp__palette[s->style.color], tint);
         if (X0 < X1) ndp__fill(c, X0, p->plot[1], X1, p->plot[3], tint);
         return;

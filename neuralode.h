@@ -2711,6 +2711,7 @@ static double nde__mlp_tanh_small(double x)
     double z = x * x;
     double p = (-9.64399179425052238628e-1 * z - 9.92877231001918586564e1) * z - 1.61468768441708447952e3;
     double q = ((z + 1.12811678491632931402e2) * z + 2.23548839060100448583e3) * z + 4.84406305325125486048e3;
+    if (z == 0.0) return x; /* tanh x = x, and tanh(-0) = -0 (x + (+0) would lose the sign) */
     return x + x * z * p / q;
 }
 
@@ -2759,14 +2760,19 @@ static void nde__mlp_tanh_lanes(const double *NDE__RESTRICT x, double *NDE__REST
         double xv = x[l], a = fabs(xv), z = xv * xv, sg = xv > 0.0 ? 1.0 : -1.0, nb, db, c, nn, dd, lo = a - 0.625;
         double p = (-9.64399179425052238628e-1 * z - 9.92877231001918586564e1) * z - 1.61468768441708447952e3;
         double q = ((z + 1.12811678491632931402e2) * z + 2.23548839060100448583e3) * z + 4.84406305325125486048e3;
-        double ns = xv * z * p;
-        unsigned long long m, u0, u1, v0, v1, w0, w1;
+        double ns = xv * z * p, inf = HUGE_VAL;
+        unsigned long long m, mz, u0, u1, v0, v1, w0, w1, xb, ib;
         nde__mlp_tanh_big(a, sg, &nb, &db);
         memcpy(&m, &lo, sizeof m);
         m = 0ULL - (m >> 63); /* all ones where |x| < 0.625 */
+        memcpy(&mz, &z, sizeof mz);
+        mz = 0ULL - ((mz - 1ULL) >> 63); /* all ones where z = x^2 = +0: then x + x/inf = x, sign kept */
         memcpy(&u0, &xv, 8); memcpy(&u1, &sg, 8);
         memcpy(&v0, &ns, 8); memcpy(&v1, &nb, 8);
         memcpy(&w0, &q, 8);  memcpy(&w1, &db, 8);
+        memcpy(&xb, &xv, 8); memcpy(&ib, &inf, 8);
+        v0 = (v0 & ~mz) | (xb & mz);
+        w0 = (w0 & ~mz) | (ib & mz);
         u0 = (u0 & m) | (u1 & ~m);
         v0 = (v0 & m) | (v1 & ~m);
         w0 = (w0 & m) | (w1 & ~m);

@@ -250,6 +250,25 @@ static void test_span(void)
     Y = (int)floor(info.plot[3] - (0.1 - info.y.lo) / (info.y.hi - info.y.lo) * (info.plot[3] - info.plot[1]));
     CHECK("span: the line is drawn over the band (x = 1)", is_red(img + 3 * (Y * w + X)));
     CHECK("span: x0 >= x1 is NDP_ERR_ARG", ndp_span(p, 2.0, 2.0, NULL, NULL) == NDP_ERR_ARG);
+    {   /* ends far outside fixed x limits: the band fills to the edge (no int overflow) */
+        ndp_figure *g = ndp_figure_create(400, 300, 1, 1, NULL);
+        ndp_panel *pg = ndp_panel_at(g, 0, 0);
+        ndp_panel_info gi;
+        const unsigned char *gimg;
+        int gw = 0, inside = 0, n = 0;
+        ndp_xlim(pg, 0.0, 1.0);
+        ndp_ylim(pg, 0.0, 1.0);
+        ndp_span(pg, -1e12, 1e12, NULL, &green);
+        CHECK("span: render with ends at +-1e12 beyond the limits", ndp_render(g, NULL) == NDP_OK);
+        gimg = ndp_pixels(g, &gw, NULL);
+        ndp_panel_layout(pg, &gi);
+        for (X = gi.plot[0] + 2; X < gi.plot[2] - 2; X++, n++) {
+            q = gimg + 3 * ((gi.plot[1] + 3) * gw + X);
+            inside += q[1] > q[0] + 20 && q[0] > 150;
+        }
+        CHECK("span: ends at +-1e12 tint the whole plot width", n > 0 && inside >= 0.9 * n);
+        ndp_figure_free(g);
+    }
     CHECK("span: a NaN end is NDP_ERR_ARG", ndp_span(p, NAN, 2.0, NULL, NULL) == NDP_ERR_ARG);
     ndp_figure_free(f);
 }
