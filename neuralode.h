@@ -2736,11 +2736,11 @@ static inline void nde__mlp_tanh_big(double a, double sg, double *num, double *d
 
 static double nde__mlp_tanh(double x)
 {
-    double a = fabs(x), num, den;
+    double a = fabs(x), sg = x > 0.0 ? 1.0 : -1.0, num, den;
     if (a < 0.625) return nde__mlp_tanh_small(x);
-    if (!(a <= 22.0)) return x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : x; /* NaN stays NaN */
-    nde__mlp_tanh_big(a, x > 0.0 ? 1.0 : -1.0, &num, &den);
-    return (x > 0.0 ? 1.0 : -1.0) + num / den;
+    if (!(a <= 22.0)) return x == x ? sg : x; /* NaN stays NaN */
+    nde__mlp_tanh_big(a, sg, &num, &den);
+    return sg + num / den;
 }
 
 #if NDE__VW >= 4

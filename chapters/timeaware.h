@@ -141,16 +141,13 @@ static void ta_free(ta_model *ta)
    Returns NDE_OK or the library's status (msg says why); on failure ta holds nothing. */
 static int ta_build(ta_model *ta, int H, nde_rng *rng, char *msg)
 {
-    int st, k;
+    int st, k, widths[4];
     double s = sqrt(6.0 / (1 + TA_E));
     memset(ta, 0, sizeof *ta);
-    st = nde_mlp_init(&ta->net, TA_D + TA_E, 0, msg);
-    if (!st) st = nde_mlp_add_linear(&ta->net, H, msg);
-    if (!st) st = nde_mlp_add_act(&ta->net, NDE_ACT_TANH, msg);
-    if (!st) st = nde_mlp_add_linear(&ta->net, H, msg);
-    if (!st) st = nde_mlp_add_act(&ta->net, NDE_ACT_TANH, msg);
-    if (!st) st = nde_mlp_add_linear(&ta->net, TA_D, msg);
-    if (!st) st = nde_mlp_build(&ta->net, msg);
+    widths[0] = TA_D + TA_E;
+    widths[1] = widths[2] = H;
+    widths[3] = TA_D;
+    st = nde_mlp_dense(&ta->net, 4, widths, NDE_ACT_TANH, 0, msg);
     if (st) return st;
     nde_mlp_init_glorot(&ta->net, rng);
     ta->P = ta->net.nparams + 2 * TA_E;
