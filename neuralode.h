@@ -2980,7 +2980,7 @@ static void nde__mlp_gemm(int M, int N, int K, const double *A, long am, long ak
    NDE__MR rows by NDE__NR = 2 NDE__VW columns of C, held in eight arrays
    of NDE__VW accumulators; each "for l < NDE__VW" loop is one vector
    operation, which GCC and Clang emit at -O2 without intrinsics. K runs in
-   blocks of NDE__KC (the tile of B stays in L1) and M in blocks of NDE__MC
+   blocks of NDE__KC (the packed panel of B stays in L1) and M in blocks of NDE__MC
    rows (the block of A stays in L2). Between K blocks the accumulators go
    through C unchanged, so every element still adds its K terms in the
    order k = 0..K-1 from C0: the same bits as nde__mlp_gemm, with any tile
@@ -3031,19 +3031,25 @@ static void nde__mlp_tile(int K, const double *A, long am, long ak, const double
 }
 
 /* Rows [m0, m1) (multiples of NDE__MR) and tile columns [n0, n1) of the
-   blocked product: one thread's share. */
+   blocked product: one thread's share. Each (kc, NDE__NR) panel of B is
+   copied into bp before its tiles run: read in place, rows bk apart (a
+   power of two for most layers) fell into a few cache sets and missed
+   (the forward + vjp ran 1.3-1.6x slower at 128-256 wide layers). */
 static void nde__mlp_blocks(int m0, int m1, int n0, int n1, int K, const double *A, long am, long ak,
                             const double *Bm, long bk, double *C, long cm, int add)
 {
-    int k0, mb, m, n;
+    double bp[NDE__KC * NDE__NR]; /* (kc, NDE__NR) the panel of B that the tiles share, packed */
+    int k0, mb, m, n, k, l;
     for (k0 = 0; k0 < K; k0 += NDE__KC) {
         int kc = K - k0 < NDE__KC ? K - k0 : NDE__KC, addk = add || k0 > 0;
         for (mb = m0; mb < m1; mb += NDE__MC) {
             int me = mb + NDE__MC < m1 ? mb + NDE__MC : m1;
-            for (n = n0; n < n1; n += NDE__NR)
+            for (n = n0; n < n1; n += NDE__NR) {
+                for (k = 0; k < kc; k++)
+                    for (l = 0; l < NDE__NR; l++) bp[k * NDE__NR + l] = Bm[(long)(k0 + k) * bk + n + l];
                 for (m = mb; m < me; m += NDE__MR)
-                    nde__mlp_tile(kc, A + m * am + k0 * ak, am, ak, Bm + (long)k0 * bk + n, bk,
-                                  C + m * cm + n, cm, addk);
+                    nde__mlp_tile(kc, A + m * am + k0 * ak, am, ak, bp, NDE__NR, C + m * cm + n, cm, addk);
+            }
         }
     }
 }
@@ -3159,15 +3165,17 @@ static void nde__mlp_linear_dot(int r0, int r1, int o0, int o1, int in, int out,
 
 /* One NDE__MR x NDE__VW tile of the wide forward with its four partial sums
    held in registers (sRJ: row R, lane J): lane j adds x's columns j, j+4,
-   ... times the packed rows of W^T in increasing order, lane 0 then the
-   remainder columns; y = b + ((s0 + s1) + (s2 + s3)), the dot form's sums. */
+   ... times the rows of its packed panel of W^T (Wt: (in, NDE__VW)) in
+   increasing order, lane 0 then the remainder columns; y (rows out apart)
+   = b + ((s0 + s1) + (s2 + s3)), the dot form's sums. */
 static void nde__mlp_fwd_tile4(int q, int rem, const double *x, long in, const double *Wt, long out,
                                const double *b, double *y)
 {
+    const long ow = NDE__VW; /* Wt's row stride */
     double s00[NDE__VW], s01[NDE__VW], s02[NDE__VW], s03[NDE__VW], s10[NDE__VW], s11[NDE__VW], s12[NDE__VW], s13[NDE__VW], s20[NDE__VW], s21[NDE__VW], s22[NDE__VW], s23[NDE__VW], s30[NDE__VW], s31[NDE__VW], s32[NDE__VW], s33[NDE__VW];
     const double *x0 = x, *x1 = x0 + in, *x2 = x1 + in, *x3 = x2 + in;
-    const double *W0 = Wt, *Wr = Wt + (long)q * out, *W1 = Wr + (long)rem * out;
-    const double *W2 = W1 + (long)q * out, *W3 = W2 + (long)q * out;
+    const double *W0 = Wt, *Wr = Wt + (long)q * ow, *W1 = Wr + (long)rem * ow;
+    const double *W2 = W1 + (long)q * ow, *W3 = W2 + (long)q * ow;
     int k, l;
     for (l = 0; l < NDE__VW; l++) {
         s00[l] = s01[l] = s02[l] = s03[l] = 0.0;
@@ -3176,8 +3184,8 @@ static void nde__mlp_fwd_tile4(int q, int rem, const double *x, long in, const d
         s30[l] = s31[l] = s32[l] = s33[l] = 0.0;
     }
     for (k = 0; k < q; k++) {
-        const double *w0 = W0 + (long)k * out, *w1 = W1 + (long)k * out;
-        const double *w2 = W2 + (long)k * out, *w3 = W3 + (long)k * out;
+        const double *w0 = W0 + (long)k * ow, *w1 = W1 + (long)k * ow;
+        const double *w2 = W2 + (long)k * ow, *w3 = W3 + (long)k * ow;
         int c = 4 * k;
         for (l = 0; l < NDE__VW; l++) {
             s00[l] += x0[c] * w0[l];
@@ -3205,7 +3213,7 @@ static void nde__mlp_fwd_tile4(int q, int rem, const double *x, long in, const d
         }
     }
     for (k = 0; k < rem; k++) {
-        const double *wr = Wr + (long)k * out;
+        const double *wr = Wr + (long)k * ow;
         int c = 4 * q + k;
         for (l = 0; l < NDE__VW; l++) {
             s00[l] += x0[c] * wr[l];
@@ -3225,87 +3233,43 @@ static void nde__mlp_fwd_tile4(int q, int rem, const double *x, long in, const d
 
 /* Rows [m0, m1) (multiples of NDE__MR) of the wide forward, full tiles of
    NDE__VW outputs: nde__mlp_fwd_tile4 each. */
-static void nde__mlp_fwd_tiles_reg(int m0, int m1, int in, int out, const double *Wt, const double *b,
-                                   const double *x, double *y)
+static void nde__mlp_fwd_rows(int m0, int m1, int in, int out, const double *Wt, const double *b,
+                              const double *x, double *y)
 {
     int q = in / 4, rem = in - 4 * q, Nt = out - out % NDE__VW, mb, m, n;
     for (mb = m0; mb < m1; mb += NDE__MC) {
         int me = mb + NDE__MC < m1 ? mb + NDE__MC : m1;
         for (n = 0; n < Nt; n += NDE__VW)
             for (m = mb; m < me; m += NDE__MR)
-                nde__mlp_fwd_tile4(q, rem, x + (size_t)m * in, in, Wt + n, out, b ? b + n : NULL,
+                nde__mlp_fwd_tile4(q, rem, x + (size_t)m * in, in, Wt + (size_t)n * in, out, b ? b + n : NULL,
                                    y + (size_t)m * out + n);
     }
 }
 
-/* The same rows, full tiles of NDE__NR outputs: each partial sum s_j is one
-   run of the blocked kernel's tile over lane j (x's columns j, j+4, ...,
-   stride 4, times the packed rows of W^T; s0 then adds the remainder
-   columns), into a tile on the stack; the four are combined as the dot
-   form does. Same sums, same bits. */
-static void nde__mlp_fwd_tiles(int m0, int m1, int in, int out, const double *Wt, const double *b,
-                               const double *x, double *y)
-{
-    int q = in / 4, rem = in - 4 * q, Nt = out - out % NDE__NR, mb, m, n, j, i, c;
-    double t[4][NDE__MR * NDE__NR];
-    for (mb = m0; mb < m1; mb += NDE__MC) {
-        int me = mb + NDE__MC < m1 ? mb + NDE__MC : m1;
-        for (n = 0; n < Nt; n += NDE__NR)
-            for (m = mb; m < me; m += NDE__MR) {
-                const double *xm = x + (size_t)m * in;
-                nde__mlp_tile(q, xm, in, 4, Wt + n, out, t[0], NDE__NR, 0);
-                if (rem) nde__mlp_tile(rem, xm + 4 * q, in, 1, Wt + (size_t)q * out + n, out, t[0], NDE__NR, 1);
-                for (j = 1; j < 4; j++)
-                    nde__mlp_tile(q, xm + j, in, 4, Wt + ((size_t)j * q + rem) * out + n, out, t[j], NDE__NR, 0);
-                for (i = 0; i < NDE__MR; i++) {
-                    double *yr = y + (size_t)(m + i) * out + n;
-                    const double *t0 = t[0] + i * NDE__NR, *t1 = t[1] + i * NDE__NR;
-                    const double *t2 = t[2] + i * NDE__NR, *t3 = t[3] + i * NDE__NR;
-                    for (c = 0; c < NDE__NR; c++)
-                        yr[c] = (b ? b[n + c] : 0.0) + ((t0[c] + t1[c]) + (t2[c] + t3[c]));
-                }
-            }
-    }
-}
-
-/* The tile width of the wide forward by shape: the register-held partial
-   sums (NDE__VW) up to 128 inputs, the four tile runs (NDE__NR) beyond.
-   Measured (make bench, mlp_wide, the default build): forward ratio to
-   OpenBLAS at H = 64 0.46 -> 0.63-0.71, at H = 128 0.48-0.53 -> 0.60-0.67;
-   at H = 256 the same in that bench and 0.78x in a forward-only loop. */
-static int nde__mlp_fwd_width(int in)
-{
-    return in <= 128 ? NDE__VW : NDE__NR;
-}
-
-/* Rows [m0, m1) of the wide forward in tiles tw wide (nde__mlp_fwd_width). */
-static void nde__mlp_fwd_rows(int m0, int m1, int in, int out, const double *Wt, const double *b,
-                              const double *x, double *y, int tw)
-{
-    if (tw == NDE__VW) nde__mlp_fwd_tiles_reg(m0, m1, in, out, Wt, b, x, y);
-    else nde__mlp_fwd_tiles(m0, m1, in, out, Wt, b, x, y);
-}
-
-/* The wide forward: the dot form's sums in the dot form's order on the
-   blocked kernel's tiles. W^T is packed into ws (in*out doubles) as one
-   (in,out) block in the order s0's rows (x's columns 0, 4, ..., then the
-   remainder's), s1's, s2's, s3's; the last B % NDE__MR rows and the
-   outputs past the last full tile take the dot loop. */
+/* The wide forward: the dot form's sums in the dot form's order on
+   register tiles. W^T is packed into ws (in*out doubles) as panels of
+   NDE__VW output columns, each panel (in, NDE__VW) contiguous with its rows
+   in the order s0's (x's columns 0, 4, ..., then the remainder's), s1's,
+   s2's, s3's: a tile reads its panel front to back (an unpacked W^T, rows
+   a power of two apart, kept only a few cache sets busy: 2x slower at
+   256 outputs). The last B % NDE__MR rows and the outputs past the last
+   full panel take the dot loop. */
 static void nde__mlp_linear_wide(int B, int in, int out, const double *W, const double *b,
                                  const double *x, double *y, double *ws)
 {
-    int q = in / 4, rem = in - 4 * q, i, o, Mt = B - B % NDE__MR, tw = nde__mlp_fwd_width(in);
-    int Nt = out - out % tw;
+    int q = in / 4, rem = in - 4 * q, i, o, Mt = B - B % NDE__MR, Nt = out - out % NDE__VW;
     double *Wt = ws;
-    for (o = 0; o < out; o += 8) { /* pack: W^T row (lane j, k) = column 4k + j of W, 8 rows
-                                      of W at a time so that each write fills a cache line */
-        int ot = out - o < 8 ? out - o : 8, t;
+    for (o = 0; o < Nt; o += 8) { /* pack: W^T row (lane j, k) = column 4k + j of W, 8 rows
+                                     of W at a time so that each write fills a cache line */
+        int ot = Nt - o < 8 ? Nt - o : 8, t;
         const double *Wo = W + (size_t)o * in;
         for (i = 0; i < in; i++) {
             size_t row = i >= 4 * q ? (size_t)(i - 3 * q) /* remainder: rows q.. */
                        : (size_t)(i % 4) * q + (size_t)(i / 4) + (i % 4 ? (size_t)rem : 0);
-            double *d = Wt + row * out + o;
-            for (t = 0; t < ot; t++) d[t] = Wo[(size_t)t * in + i];
+            for (t = 0; t < ot; t++) {
+                int c = o + t, p = c - c % NDE__VW; /* column c: in the panel of columns p.. */
+                Wt[(size_t)p * in + row * NDE__VW + (c - p)] = Wo[(size_t)t * in + i];
+            }
         }
     }
 #ifdef _OPENMP
@@ -3314,10 +3278,10 @@ static void nde__mlp_linear_wide(int B, int in, int out, const double *W, const 
         int nj = (Mt + NDE__MC - 1) / NDE__MC, j;
 #pragma omp parallel for schedule(static)
         for (j = 0; j < nj; j++)
-            nde__mlp_fwd_rows(j * NDE__MC, (j + 1) * NDE__MC < Mt ? (j + 1) * NDE__MC : Mt, in, out, Wt, b, x, y, tw);
+            nde__mlp_fwd_rows(j * NDE__MC, (j + 1) * NDE__MC < Mt ? (j + 1) * NDE__MC : Mt, in, out, Wt, b, x, y);
     } else
 #endif
-        nde__mlp_fwd_rows(0, Mt, in, out, Wt, b, x, y, tw);
+        nde__mlp_fwd_rows(0, Mt, in, out, Wt, b, x, y);
     nde__mlp_linear_dot(0, Mt, Nt, out, in, out, W, b, x, y);
     nde__mlp_linear_dot(Mt, B, 0, out, in, out, W, b, x, y);
 }
