@@ -3257,19 +3257,19 @@ static void nde__mlp_fwd_rows(int m0, int m1, int in, int out, const double *Wt,
 static void nde__mlp_linear_wide(int B, int in, int out, const double *W, const double *b,
                                  const double *x, double *y, double *ws)
 {
-    int q = in / 4, rem = in - 4 * q, i, o, Mt = B - B % NDE__MR, Nt = out - out % NDE__VW;
+    int q = in / 4, o, Mt = B - B % NDE__MR, Nt = out - out % NDE__VW;
     double *Wt = ws;
-    for (o = 0; o < Nt; o += 8) { /* pack: W^T row (lane j, k) = column 4k + j of W, 8 rows
-                                     of W at a time so that each write fills a cache line */
-        int ot = Nt - o < 8 ? Nt - o : 8, t;
+    for (o = 0; o < Nt; o += NDE__VW) { /* pack the panel of outputs o..o+VW-1: its row r holds
+                                           column c(r) of those rows of W, c = j, j+4, ... for
+                                           lane j = 0..3, the remainder columns after lane 0's */
         const double *Wo = W + (size_t)o * in;
-        for (i = 0; i < in; i++) {
-            size_t row = i >= 4 * q ? (size_t)(i - 3 * q) /* remainder: rows q.. */
-                       : (size_t)(i % 4) * q + (size_t)(i / 4) + (i % 4 ? (size_t)rem : 0);
-            for (t = 0; t < ot; t++) {
-                int c = o + t, p = c - c % NDE__VW; /* column c: in the panel of columns p.. */
-                Wt[(size_t)p * in + row * NDE__VW + (c - p)] = Wo[(size_t)t * in + i];
-            }
+        double *P = Wt + (size_t)o * in;
+        int j, c, l;
+        for (j = 0; j < 4; j++) {
+            for (c = j; c < 4 * q; c += 4, P += NDE__VW)
+                for (l = 0; l < NDE__VW; l++) P[l] = Wo[(size_t)l * in + c];
+            for (c = 4 * q; j == 0 && c < in; c++, P += NDE__VW)
+                for (l = 0; l < NDE__VW; l++) P[l] = Wo[(size_t)l * in + c];
         }
     }
 #ifdef _OPENMP
