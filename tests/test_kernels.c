@@ -67,9 +67,10 @@ static void tk_test_gemm(void)
     static const int sz[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 67};
     static const int ks[] = {1, 2, 3, 8, 9, 33, 67};
     int ns = (int)(sizeof sz / sizeof sz[0]), nk = (int)(sizeof ks / sizeof ks[0]);
-    int im, in, ik, tr, add, wide_runs = 0, same = 1;
+    static const int kbig[] = {256, 257, 300}, mnbig[][2] = {{4, 16}, {9, 17}, {65, 67}, {67, 33}};
+    int im, in, ik, tr, add, wide_runs = 0, kblock_runs = 0, same = 1;
     double worst_small = 0.0, worst_wide = 0.0, worst_mm = 0.0;
-    size_t cap = (size_t)TK_N * TK_N;
+    size_t cap = (size_t)TK_N * 300; /* up to (67, 300) and (300, 67) */
     double *A = (double *)malloc(cap * sizeof(double)), *Bm = (double *)malloc(cap * sizeof(double));
     double *C0 = (double *)malloc(cap * sizeof(double)), *C1 = (double *)malloc(cap * sizeof(double));
     double *C2 = (double *)malloc(cap * sizeof(double)), *C3 = (double *)malloc(cap * sizeof(double));
@@ -107,9 +108,28 @@ static void tk_test_gemm(void)
                         same &= tk_same(n, C1, C3);
 #endif
                     }
+    /* K past one block of NDE__KC = 256 (a second, partial block that adds to the first's C) */
+    for (im = 0; im < 4; im++)
+        for (ik = 0; ik < 3; ik++)
+            for (tr = 0; tr < 2; tr++)
+                for (add = 0; add < 2; add++) {
+                    int M = mnbig[im][0], N = mnbig[im][1], K = kbig[ik];
+                    long am = tr ? 1 : K, ak = tr ? M : 1, n = (long)M * N;
+                    double e;
+                    memcpy(C1, C0, (size_t)n * sizeof(double));
+                    memcpy(C2, C0, (size_t)n * sizeof(double));
+                    nde__mlp_gemm(M, N, K, A, am, ak, Bm, N, 1, C1, N, 1, add);
+                    nde__mlp_gemm_wide(M, N, K, A, am, ak, Bm, N, C2, N, add);
+                    e = tk_err(M, N, K, A, am, ak, Bm, N, 1, add ? C0 : NULL, C2, N, 1);
+                    if (!(e <= worst_wide)) worst_wide = e;
+                    same &= tk_same(n, C1, C2);
+                    kblock_runs++;
+                }
+    CHECK("blocked kernel ran with K = 256, 257, 300 (one and two K blocks)", kblock_runs == 48);
     CHECK_LE("small-shape kernel (4x2 tiles, strided) vs triple loop, sizes 1..67, A plain/transposed, "
              "C written/accumulated: max relative error", worst_small, 1e-14);
-    CHECK_LE("blocked kernel (register tiles + K/M blocks + edges) vs triple loop: max relative error",
+    CHECK_LE("blocked kernel (register tiles + packed panels of B + K/M blocks + edges) vs triple loop, K up "
+             "to 300: max relative error",
              worst_wide, 1e-14);
     CHECK_LE("dispatcher nde__mlp_mm (kernel chosen by shape; CBLAS for large ones when built with "
              "NDE_USE_CBLAS) vs triple loop: max relative error", worst_mm, TK_MM_TOL);
@@ -151,12 +171,12 @@ done:
    (B = 1 takes the dot loop), bit for bit; and the backward products. */
 static void tk_test_linear(void)
 {
-    static const int ins[] = {1, 2, 3, 4, 5, 31, 32, 33, 64, 67, 127, 128, 131}, outs[] = {1, 7, 8, 16, 17, 67};
+    static const int ins[] = {1, 2, 3, 4, 5, 31, 32, 33, 64, 67, 127, 128, 131, 263}, outs[] = {1, 7, 8, 16, 17, 67};
     static const int Bs[] = {1, 3, 8, 9, 33, 67};
     int ii, io, ib, wb, rows_same = 1, back_same = 1, wide_seen = 0;
     double worst = 0.0, worst_back = 0.0;
     nde_rng r;
-    size_t cap = (size_t)67 * 131; /* B, out <= 67, in <= 131 */
+    size_t cap = (size_t)67 * 263; /* B, out <= 67, in <= 263 */
     double *W = (double *)malloc(cap * sizeof(double)), *b = (double *)malloc(67 * sizeof(double));
     double *x = (double *)malloc(cap * sizeof(double)), *y = (double *)malloc(cap * sizeof(double));
     double *y1 = (double *)malloc(67 * sizeof(double)), *ws = (double *)malloc(cap * sizeof(double));
@@ -206,8 +226,8 @@ static void tk_test_linear(void)
                     back_same &= tk_same((long)B * in, gx, gx + cap) && tk_same(nW, gW + nW, gW + 2 * nW);
 #endif
                 }
-    CHECK("the wide forward (register tiles over packed panels of W^T) ran, in up to 131", wide_seen > 10);
-    CHECK_LE("linear forward on every path (in 1..131, out 1..67, B 1..67, with/without b) vs triple loop: "
+    CHECK("the wide forward (register tiles over packed panels of W^T) ran, in up to 263", wide_seen > 10);
+    CHECK_LE("linear forward on every path (in 1..263, out 1..67, B 1..67, with/without b) vs triple loop: "
              "max relative error", worst, TK_MM_TOL);
     CHECK_LE("linear backward gx = gy W, gW += gy^T x vs triple loop: max relative error", worst_back, TK_MM_TOL);
 #ifdef NDE_USE_CBLAS
