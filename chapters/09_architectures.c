@@ -59,7 +59,9 @@
        window's start time; the loss sees (y1, y2) only (nde_augment). The
        test solve from y0 runs the clock from 0 to 25 (35 when
        extrapolating): every time it sees was in some training window up to
-       25, none beyond.
+       25, none beyond. Eq 22 feeds raw t (not t/T) to tanh, and with Glorot
+       weights most of the 16 components saturate within a few time units:
+       ch09_embedding shows how little of the clock is left by t = 25.
      - Compact-32-L2: the text says "each with 3 layers", but 162 parameters
        are two linear layers (2-32-2); three would be 1,218. We use two.
      - "Residual-64 (Extended)": §5.3.2 says only "extended training for 3000
@@ -116,6 +118,9 @@
                              [0, 35] with the training region shaded
      ch09_error.png          Fig 5: their error |y_model(t) - y(t)| against t
                              over [0, 35], log scale, both regions shaded
+     ch09_embedding.png      TimeAware-64's learned clock phi(t) (eq 22): its
+                             16 components against t, and how fast they still
+                             move, over [0, 35] with the training region shaded
 */
 #define NEURALODE_IMPLEMENTATION
 #include "neuralode.h"
@@ -314,6 +319,7 @@ typedef struct run {
     int nval, best_iter, lr_cuts;
     int first_05;        /* first validation look with MSE <= 0.05 (0: never) */
     double val_it[MAXCURVE], val[MAXCURVE];
+    double emb[2 * TA_E];  /* TimeAware: W_t then b_t of the kept model */
 } run;
 
 typedef struct data {
@@ -454,6 +460,7 @@ static int train(const config *c, unsigned long long seed, int iters, const data
         nde_early_restore(&best, md.theta); /* the document: "save the best model rather than final" */
         r->after = measure_model(&md.sys, d->t_ext, d->y_ext, yp);
         r->lipschitz = lipschitz_bound(md.net, md.theta);
+        if (c->arch == TIMEAWARE) memcpy(r->emb, md.theta + md.ta.net.nparams, sizeof r->emb);
         if (ext) memcpy(ext, yp, sizeof(double) * N_EXT * D); /* measure_model's last trajectory */
     }
     nde_early_free(&best);
@@ -643,6 +650,65 @@ static void draw_timeseries(const char *dir, const data *d, const double *yb, co
             ndp_legend(p, NDP_LEGEND_OUTSIDE);
         }
     ndp_finish(fig, dir, "ch09_timeseries", msg);
+    printf("   %s\n", msg);
+}
+
+/* TimeAware-64's learned clock phi(t) = tanh(W_t t + b_t) (eq 22) over [0, 35]
+   (N_EXT times t_ext): its 16 components (left), and how fast the whole
+   embedding still moves, max_k |dphi_k/dt| = max_k |W_t,k| (1 - phi_k^2)
+   (right), and what the two show in numbers. */
+static void draw_embedding(const char *dir, const data *d, const run *ta)
+{
+    static double phi[TA_E][N_EXT], speed[N_EXT];
+    const double *Wt = ta->emb, *bt = ta->emb + TA_E;
+    char msg[NDP_MSG_LEN];
+    ndp_figure *fig = ndp_figure_create(1500, 650, 1, 2, msg);
+    ndp_style band = {NDP_GREEN, 0, 0, 0, 0}, sp = {NDP_VERMILION, NDP_SOLID, 0, 2.5, 0};
+    double v_end = 0.0;
+    int i, k, sat = 0;
+    for (i = 0; i < N_EXT; i++) {
+        speed[i] = 0.0;
+        for (k = 0; k < TA_E; k++) {
+            phi[k][i] = tanh(Wt[k] * d->t_ext[i] + bt[k]);
+            speed[i] = fmax(speed[i], fabs(Wt[k]) * (1.0 - phi[k][i] * phi[k][i]));
+        }
+    }
+    for (k = 0; k < TA_E; k++) { /* at t = T_END */
+        double p = tanh(Wt[k] * T_END + bt[k]);
+        sat += fabs(p) > 0.99;
+        v_end = fmax(v_end, fabs(Wt[k]) * (1.0 - p * p));
+    }
+    printf("   TimeAware-64's clock (ch09_embedding): at t = %.0f, %d of its %d components are within 0.01 of +-1,\n"
+           "   and the embedding moves %.0fx slower than at t = 0 (max_k |dphi_k/dt| %.2g against %.2g): eq 22\n"
+           "   feeds raw t to tanh, so late times look alike to the network\n",
+           T_END, sat, TA_E, speed[0] / v_end, v_end, speed[0]);
+    if (!fig) { printf("   figure: %s\n", msg); return; }
+    ndp_figure_title(fig, "TimeAware-64's time embedding phi(t) = tanh(W_t t + b_t) (eq 22), the kept model");
+    {
+        ndp_panel *p = ndp_panel_at(fig, 0, 0);
+        ndp_span(p, 0.0, T_END, "training region", &band);
+        for (k = 0; k < TA_E; k++) {
+            ndp_style sk = ndp_paired(k % 6, 0);
+            ndp_line(p, d->t_ext, phi[k], N_EXT, k == 0 ? "phi_k(t), k = 1..16" : NULL, &sk);
+        }
+        ndp_xlim(p, 0.0, d->t_ext[N_EXT - 1]);
+        ndp_title(p, "the 16 components");
+        ndp_xlabel(p, "t");
+        ndp_ylabel(p, "phi_k(t)");
+        ndp_legend(p, NDP_LEGEND_OUTSIDE);
+    }
+    {
+        ndp_panel *p = ndp_panel_at(fig, 0, 1);
+        ndp_span(p, 0.0, T_END, "training region", &band);
+        ndp_line(p, d->t_ext, speed, N_EXT, "max_k |d phi_k / dt|", &sp);
+        ndp_log(p, 0, 1);
+        ndp_xlim(p, 0.0, d->t_ext[N_EXT - 1]);
+        ndp_title(p, "how fast the clock the network sees still moves");
+        ndp_xlabel(p, "t");
+        ndp_ylabel(p, "max_k |W_t,k| (1 - phi_k^2)");
+        ndp_legend(p, NDP_LEGEND_OUTSIDE);
+    }
+    ndp_finish(fig, dir, "ch09_embedding", msg);
     printf("   %s\n", msg);
 }
 
@@ -944,6 +1010,7 @@ int main(int argc, char **argv)
     draw_extrapolation(dir, &d, yb, yf);
     draw_timeseries(dir, &d, yb, yf);
     draw_error(dir, &d, yb, yf);
+    draw_embedding(dir, &d, &r1[N1 - 1]);
 
     ok = counts_ok && (quick || trained_ok);
     printf("\nclaim: parameter counts equal the document's%s: %s (%.1f s CPU, %.1f s wall on %d thread%s)\n",
