@@ -678,10 +678,13 @@ static void draw_embedding(const char *dir, const data *d, const run *ta)
         sat += fabs(p) > 0.99;
         v_end = fmax(v_end, fabs(Wt[k]) * (1.0 - p * p));
     }
-    printf("   TimeAware-64's clock (ch09_embedding): at t = %.0f, %d of its %d components are within 0.01 of +-1,\n"
-           "   and the embedding moves %.0fx slower than at t = 0 (max_k |dphi_k/dt| %.2g against %.2g): eq 22\n"
-           "   feeds raw t to tanh, so late times look alike to the network\n",
-           T_END, sat, TA_E, speed[0] / v_end, v_end, speed[0]);
+    printf("   TimeAware-64's clock (ch09_embedding): at t = %.0f, %d of its %d components are within 0.01 of +-1,\n",
+           T_END, sat, TA_E);
+    if (v_end > 0.0)
+        printf("   and the embedding moves %.0fx slower than at t = 0 (max_k |dphi_k/dt| %.2g against %.2g): eq 22\n"
+               "   feeds raw t to tanh, so late times look alike to the network\n", speed[0] / v_end, v_end, speed[0]);
+    else
+        printf("   and the embedding no longer moves at all (every component is +-1 or flat in double precision)\n");
     if (!fig) { printf("   figure: %s\n", msg); return; }
     ndp_figure_title(fig, "TimeAware-64's time embedding phi(t) = tanh(W_t t + b_t) (eq 22), the kept model");
     {
