@@ -704,7 +704,8 @@ static void draw_embedding(const char *dir, const data *d, const run *ta)
         ndp_panel *p = ndp_panel_at(fig, 0, 1);
         ndp_span(p, 0.0, T_END, "training region", &band);
         ndp_line(p, d->t_ext, speed, N_EXT, "max_k |d phi_k / dt|", &sp);
-        ndp_log(p, 0, 1);
+        for (i = 0; i < N_EXT && speed[i] > 0.0; i++) continue;
+        if (i == N_EXT) ndp_log(p, 0, 1); /* a clock frozen in double precision (speed 0) stays linear */
         ndp_xlim(p, 0.0, d->t_ext[N_EXT - 1]);
         ndp_title(p, "how fast the clock the network sees still moves");
         ndp_xlabel(p, "t");
@@ -1013,7 +1014,8 @@ int main(int argc, char **argv)
     draw_extrapolation(dir, &d, yb, yf);
     draw_timeseries(dir, &d, yb, yf);
     draw_error(dir, &d, yb, yf);
-    draw_embedding(dir, &d, &r1[N1 - 1]);
+    if (jobs[N1 - 1].status == 0) draw_embedding(dir, &d, &r1[N1 - 1]);
+    else printf("   ch09_embedding not drawn: the TimeAware-64 training failed\n");
 
     ok = counts_ok && (quick || trained_ok);
     printf("\nclaim: parameter counts equal the document's%s: %s (%.1f s CPU, %.1f s wall on %d thread%s)\n",

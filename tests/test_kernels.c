@@ -1,6 +1,6 @@
 /* test_kernels.c: the dense products behind the MLP (issue 12). Every path of
    the linear map's kernels (the small-shape tile, the blocked kernel with its
-   edges, the wide forward's four packed products, and CBLAS when built with
+   edges and K blocks, the wide forward's register tiles, and CBLAS when built with
    NDE_USE_CBLAS) against a naive triple loop, on odd sizes 1..67, B = 1,
    transposed operands and accumulation; the same bits from every path, from
    repeated runs and from 1 and 2 OpenMP threads (built with -fopenmp).
