@@ -664,7 +664,8 @@ static void draw_embedding(const char *dir, const data *d, const run *ta)
     char msg[NDP_MSG_LEN];
     ndp_figure *fig = ndp_figure_create(1500, 650, 1, 2, msg);
     ndp_style band = {NDP_GREEN, 0, 0, 0, 0}, sp = {NDP_VERMILION, NDP_SOLID, 0, 2.5, 0};
-    double v_end = 0.0;
+    ndp_style sk = {NDP_BLUE, NDP_SOLID, 0, 1.8, 0}; /* one colour: the point is how many saturate */
+    double v_end;
     int i, k, sat = 0;
     for (i = 0; i < N_EXT; i++) {
         speed[i] = 0.0;
@@ -673,11 +674,8 @@ static void draw_embedding(const char *dir, const data *d, const run *ta)
             speed[i] = fmax(speed[i], fabs(Wt[k]) * (1.0 - phi[k][i] * phi[k][i]));
         }
     }
-    for (k = 0; k < TA_E; k++) { /* at t = T_END */
-        double p = tanh(Wt[k] * T_END + bt[k]);
-        sat += fabs(p) > 0.99;
-        v_end = fmax(v_end, fabs(Wt[k]) * (1.0 - p * p));
-    }
+    for (k = 0; k < TA_E; k++) sat += fabs(phi[k][N_DATA - 1]) > 0.99; /* t_ext[N_DATA - 1] = T_END */
+    v_end = speed[N_DATA - 1];
     printf("   TimeAware-64's clock (ch09_embedding): at t = %.0f, %d of its %d components are within 0.01 of +-1,\n",
            T_END, sat, TA_E);
     if (v_end > 0.0)
@@ -690,10 +688,8 @@ static void draw_embedding(const char *dir, const data *d, const run *ta)
     {
         ndp_panel *p = ndp_panel_at(fig, 0, 0);
         ndp_span(p, 0.0, T_END, "training region", &band);
-        for (k = 0; k < TA_E; k++) {
-            ndp_style sk = ndp_paired(k % 6, 0);
+        for (k = 0; k < TA_E; k++)
             ndp_line(p, d->t_ext, phi[k], N_EXT, k == 0 ? "phi_k(t), k = 1..16" : NULL, &sk);
-        }
         ndp_xlim(p, 0.0, d->t_ext[N_EXT - 1]);
         ndp_title(p, "the 16 components");
         ndp_xlabel(p, "t");

@@ -28,22 +28,22 @@ set xrange [0:35.010010010010014]
 set yrange [-1:1]
 unset colorbox
 plot 'ch09_embedding.dat' index 0 using 1:(-1):(1) with filledcurves fs solid 1.0 noborder lc rgb '#BFE7DC' title 'training region', \
-     'ch09_embedding.dat' index 1 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' title 'phi_k(t), k = 1..16', \
-     'ch09_embedding.dat' index 2 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' notitle, \
-     'ch09_embedding.dat' index 3 using 1:2 with lines lw 1.67 dt 1 lc rgb '#009E73' notitle, \
-     'ch09_embedding.dat' index 4 using 1:2 with lines lw 1.67 dt 1 lc rgb '#E69F00' notitle, \
-     'ch09_embedding.dat' index 5 using 1:2 with lines lw 1.67 dt 1 lc rgb '#CC79A7' notitle, \
-     'ch09_embedding.dat' index 6 using 1:2 with lines lw 1.67 dt 1 lc rgb '#56B4E9' notitle, \
-     'ch09_embedding.dat' index 7 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' notitle, \
-     'ch09_embedding.dat' index 8 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' notitle, \
-     'ch09_embedding.dat' index 9 using 1:2 with lines lw 1.67 dt 1 lc rgb '#009E73' notitle, \
-     'ch09_embedding.dat' index 10 using 1:2 with lines lw 1.67 dt 1 lc rgb '#E69F00' notitle, \
-     'ch09_embedding.dat' index 11 using 1:2 with lines lw 1.67 dt 1 lc rgb '#CC79A7' notitle, \
-     'ch09_embedding.dat' index 12 using 1:2 with lines lw 1.67 dt 1 lc rgb '#56B4E9' notitle, \
-     'ch09_embedding.dat' index 13 using 1:2 with lines lw 1.67 dt 1 lc rgb '#0072B2' notitle, \
-     'ch09_embedding.dat' index 14 using 1:2 with lines lw 1.67 dt 1 lc rgb '#D55E00' notitle, \
-     'ch09_embedding.dat' index 15 using 1:2 with lines lw 1.67 dt 1 lc rgb '#009E73' notitle, \
-     'ch09_embedding.dat' index 16 using 1:2 with lines lw 1.67 dt 1 lc rgb '#E69F00' notitle
+     'ch09_embedding.dat' index 1 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' title 'phi_k(t), k = 1..16', \
+     'ch09_embedding.dat' index 2 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 3 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 4 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 5 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 6 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 7 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 8 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 9 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 10 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 11 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 12 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 13 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 14 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 15 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle, \
+     'ch09_embedding.dat' index 16 using 1:2 with lines lw 1.20 dt 1 lc rgb '#0072B2' notitle
 
 # panel (0,1): the plot area where the PNG has it, so the figure title, the panel
 # title and a legend above the plot get the room the PNG gave them
