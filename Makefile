@@ -204,7 +204,7 @@ bench-peer: | $(BUILD)
 # Optional: the spiral job and one epoch of chapter 12's ODE-Net in PyTorch (own dopri5,
 # autograd through it) next to ours, same run, one thread on both sides (OpenMP and BLAS
 # threads off: torch.set_num_threads alone leaves OpenBLAS's); the ODE-Net line ends with the
-# ratio of CPU time per iteration. SEEDS=0,1,...,19 for the spiral's spread; needs python3-torch.
+# ratio of CPU time per iteration, and the peer's time over OpenBLAS's for the products alone. SEEDS=0,1,...,19 for the spiral's spread; needs python3-torch.
 PYTHON ?= /usr/bin/python3
 SEEDS  ?= 0,1,2
 bench-torch: $(BUILD)/bench
@@ -213,7 +213,8 @@ bench-torch: $(BUILD)/bench
 	  $(BUILD)/bench spiral && $(PYTHON) bench/torch_spiral_peer.py --seeds $(SEEDS) && \
 	  $(BUILD)/bench odenet | tee $(BUILD)/bench_odenet.log && \
 	  $(PYTHON) bench/torch_odenet_peer.py --ours-cpu-ms \
-	    "$$(sed -n 's/.*cpu_ms_per_iter=\([0-9.]*\).*/\1/p' $(BUILD)/bench_odenet.log)"; \
+	    "0$$(sed -n 's/.*cpu_ms_per_iter=\([0-9.]*\).*/\1/p' $(BUILD)/bench_odenet.log)" --floor-ms \
+	    "0$$(sed -n 's/.*odenet_openblas_products ms_per_iter=\([0-9.]*\).*/\1/p' $(BUILD)/bench_odenet.log)"; \
 	else echo "bench-torch needs PyTorch: apt-get install -y python3-torch"; fi
 
 ch%:

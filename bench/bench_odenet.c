@@ -8,13 +8,22 @@
    process CPU time (what to compare on a shared machine); nfe_bwd_per_iter counts the
    vjp calls of f on the tape; test_acc after this one epoch, all 10,000 test images. The PyTorch peer of the
    same model is bench/torch_odenet_peer.py (make bench-torch). Skipped with a comment
-   line when the package dataset-fashion-mnist is absent. */
+   line when the package dataset-fashion-mnist is absent.
+
+   With OpenBLAS linked (NDE_BENCH_OPENBLAS), the floor that any implementation built on
+   it would meet: the dense products of one iteration alone, with the epoch's mean counts
+   of evaluations, through cblas_dgemm on the same shapes (best of 20, one thread):
+     BENCH name=odenet_openblas_products ms_per_iter=... mmacs_per_iter=... gflops=...
+   Nothing else of an iteration (tanh, the solver's vector work, the loss, Adam) is in it. */
 #define _POSIX_C_SOURCE 199309L
 #include "../neuralode.h"
 #include "../chapters/odenet.h"
 
 #include <stdio.h>
 #include <time.h>
+#ifdef NDE_BENCH_OPENBLAS
+#include <cblas.h>
+#endif
 
 static double bo_now(clockid_t id)
 {
@@ -22,6 +31,67 @@ static double bo_now(clockid_t id)
     clock_gettime(id, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+#ifdef NDE_BENCH_OPENBLAS
+/* C (M,N) = beta C + op(A) op(B), row-major, op = transpose when ta / tb is set. */
+static void bo_mm(int ta, int tb, int M, int N, int K, const double *A, const double *B, double *C, double beta)
+{
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, 1.0, A,
+                ta ? M : K, B, tb ? K : N, beta, C, N);
+}
+
+/* The products of one training iteration of the ODE-Net (chapters/odenet.h) with nf
+   evaluations of f forward and nb vjps backward, on OpenBLAS: the encoder forward and its
+   weight gradient (the pixels need no gradient), per evaluation [z, t] W1^T then h W2^T,
+   per vjp the weight gradients and the input gradients of both layers. */
+static void bo_products_floor(int nf, int nb)
+{
+    enum { B = ODN_BATCH, P = ODN_PIX, D = ODN_D, H = ODN_H, D1 = ODN_D + 1 };
+    double *buf, *x, *W0, *z, *gz, *gW0, *zt, *W1, *h, *W2, *o, *gW1, *gW2, *gh, *dz;
+    size_t n = (size_t)B * P + 2 * (size_t)D * P + 2 * (size_t)B * D + (size_t)B * D1 + 2 * (size_t)D1 * H +
+               2 * (size_t)B * H + 2 * (size_t)H * D + (size_t)B * D + (size_t)B * D1, i;
+    double best = 1e30, t0, t, macs;
+    int rep, e;
+    buf = (double *)malloc(n * sizeof(double));
+    if (!buf) { printf("# odenet_openblas_products: out of memory\n"); return; }
+    for (i = 0; i < n; i++) buf[i] = 0.5 - (double)(i % 97) / 97.0;
+    x = buf;                       /* (B,P) */
+    W0 = x + (size_t)B * P;        /* (D,P) */
+    gW0 = W0 + (size_t)D * P;      /* (D,P) */
+    z = gW0 + (size_t)D * P;       /* (B,D) */
+    gz = z + (size_t)B * D;        /* (B,D) */
+    zt = gz + (size_t)B * D;       /* (B,D1) */
+    W1 = zt + (size_t)B * D1;      /* (H,D1) */
+    gW1 = W1 + (size_t)H * D1;     /* (H,D1) */
+    h = gW1 + (size_t)H * D1;      /* (B,H) */
+    gh = h + (size_t)B * H;        /* (B,H) */
+    W2 = gh + (size_t)B * H;       /* (D,H) */
+    gW2 = W2 + (size_t)D * H;      /* (D,H) */
+    o = gW2 + (size_t)D * H;       /* (B,D) */
+    dz = o + (size_t)B * D;        /* (B,D1) */
+    for (rep = 0; rep < 20; rep++) {
+        t0 = bo_now(CLOCK_MONOTONIC);
+        bo_mm(0, 1, B, D, P, x, W0, z, 0.0);
+        for (e = 0; e < nf; e++) {
+            bo_mm(0, 1, B, H, D1, zt, W1, h, 0.0);
+            bo_mm(0, 1, B, D, H, h, W2, o, 0.0);
+        }
+        for (e = 0; e < nb; e++) {
+            bo_mm(1, 0, D, H, B, o, h, gW2, 1.0);   /* gW2 += a^T h */
+            bo_mm(0, 0, B, H, D, o, W2, gh, 0.0);   /* gh = a W2 */
+            bo_mm(1, 0, H, D1, B, gh, zt, gW1, 1.0); /* gW1 += g^T [z, t] */
+            bo_mm(0, 0, B, D1, H, gh, W1, dz, 0.0);  /* d[z, t] = g W1 */
+        }
+        bo_mm(1, 0, D, P, B, gz, x, gW0, 1.0);
+        t = bo_now(CLOCK_MONOTONIC) - t0;
+        if (t < best) best = t;
+    }
+    macs = 2.0 * B * P * D + (nf + 2.0 * nb) * B * ((double)D1 * H + (double)H * D);
+    printf("BENCH name=odenet_openblas_products ms_per_iter=%.2f mmacs_per_iter=%.1f gflops=%.1f nfe_fwd=%d nfe_bwd=%d\n",
+           1e3 * best, 1e-6 * macs, 2e-9 * macs / best, nf, nb);
+    free(buf);
+}
+#endif
 
 void bench_odenet(void)
 {
@@ -53,6 +123,9 @@ void bench_odenet(void)
     printf("BENCH name=odenet_fmnist_epoch seconds=%.2f ms_per_iter=%.2f nfe_fwd_per_iter=%.1f nfe_bwd_per_iter=%.1f "
            "cpu_seconds=%.2f cpu_ms_per_iter=%.2f iters=%d params=%ld test_acc=%.4f\n", w, 1e3 * w / e.iters, e.nfe_fwd,
            e.nfe_bwd, c, 1e3 * c / e.iters, e.iters, odn_params(&m), correct / (double)test.n);
+#ifdef NDE_BENCH_OPENBLAS
+    bo_products_floor((int)(e.nfe_fwd + 0.5), (int)(e.nfe_bwd + 0.5));
+#endif
     odn_free(&m);
     odn_data_free(&train);
     odn_data_free(&test);

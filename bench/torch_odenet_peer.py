@@ -14,10 +14,13 @@ The data is read with Python's gzip and numpy (no code shared with neuralode.h).
 On a shared machine compare CPU times (process_time here, CLOCK_PROCESS_CPUTIME_ID in
 bench_odenet.c): wall times are inflated by the other processes.
 
-  usage: bench/torch_odenet_peer.py [--iters N] [--ours-cpu-ms MS]
+  usage: bench/torch_odenet_peer.py [--iters N] [--ours-cpu-ms MS] [--floor-ms MS]
   prints: BENCH name=torch_odenet_epoch seconds=... ms_per_iter=... cpu_seconds=...
           cpu_ms_per_iter=... nfe_fwd_per_iter=... iters=... test_acc=...
-          [cpu_ratio_torch_over_ours=...]
+          [cpu_ratio_torch_over_ours=...] [ratio_torch_over_products_floor=...]
+The last is the peer's time over OpenBLAS's for the iteration's dense products alone
+(make bench's odenet_openblas_products line): the largest speed-up over this peer that
+any implementation doing those products at OpenBLAS's rate, and nothing else, could show.
 """
 import argparse
 import gzip
@@ -74,6 +77,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--iters", type=int, default=468)
     ap.add_argument("--ours-cpu-ms", type=float, default=0.0, help="our CPU ms per iteration, for the ratio")
+    ap.add_argument("--floor-ms", type=float, default=0.0,
+                    help="OpenBLAS's time for the iteration's products alone (odenet_openblas_products)")
     args = ap.parse_args()
     if not os.path.exists(os.path.join(DATA, "train-images-idx3-ubyte.gz")):
         print("# torch_odenet_epoch skipped: apt-get install -y dataset-fashion-mnist")
@@ -102,6 +107,8 @@ def main():
         correct = sum(int((model(xte[i:i + 1000]).argmax(1) == yte[i:i + 1000]).sum()) for i in range(0, 10000, 1000))
     ms, cpu_ms = 1e3 * sec / iters, 1e3 * cpu / iters
     ratio = f" cpu_ratio_torch_over_ours={cpu_ms / args.ours_cpu_ms:.2f}" if args.ours_cpu_ms > 0 else ""
+    if args.floor_ms > 0:  # the most any implementation on OpenBLAS's products could gain over this peer
+        ratio += f" ratio_torch_over_products_floor={cpu_ms / args.floor_ms:.2f}"
     print(f"BENCH name=torch_odenet_epoch seconds={sec:.2f} ms_per_iter={ms:.2f} cpu_seconds={cpu:.2f} "
           f"cpu_ms_per_iter={cpu_ms:.2f} nfe_fwd_per_iter={nfe / iters:.1f} iters={iters} "
           f"test_acc={correct / 10000:.4f}{ratio}")
