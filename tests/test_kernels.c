@@ -68,7 +68,7 @@ static void tk_test_gemm(void)
     static const int ks[] = {1, 2, 3, 8, 9, 33, 67};
     int ns = (int)(sizeof sz / sizeof sz[0]), nk = (int)(sizeof ks / sizeof ks[0]);
     static const int kbig[] = {256, 257, 300}, mnbig[][2] = {{4, 16}, {9, 17}, {65, 67}, {67, 33}};
-    int im, in, ik, tr, add, wide_runs = 0, same = 1;
+    int im, in, ik, tr, add, wide_runs = 0, same = 1, rows_runs = 0, rows_same = 1;
     double worst_small = 0.0, worst_wide = 0.0, worst_mm = 0.0;
     size_t cap = (size_t)TK_N * 300; /* up to (67, 300) and (300, 67) */
     double *A = (double *)malloc(cap * sizeof(double)), *Bm = (double *)malloc(cap * sizeof(double));
@@ -103,6 +103,13 @@ static void tk_test_gemm(void)
                             if (!(e <= worst_wide)) worst_wide = e;
                             same &= tk_same(n, C1, C2);
                             wide_runs++;
+                        } else if (M < NDE__MR || (N < NDE__MR && tr)) { /* the row kernel: C as it is,
+                            or (A transposed, am = 1) C^T (N,M) = B^T A^T with C^T's columns N apart */
+                            memcpy(C2, C0, (size_t)n * sizeof(double));
+                            if (M < NDE__MR) nde__mlp_gemm_rows(M, N, K, A, am, ak, Bm, N, C2, N, 1, add);
+                            else nde__mlp_gemm_rows(N, M, K, Bm, 1, N, A, ak, C2, 1, N, add);
+                            rows_same &= tk_same(n, C1, C2);
+                            rows_runs++;
                         }
 #ifndef NDE_USE_CBLAS
                         same &= tk_same(n, C1, C3);
@@ -132,6 +139,8 @@ static void tk_test_gemm(void)
     CHECK_LE("dispatcher nde__mlp_mm (kernel chosen by shape; CBLAS for large ones when built with "
              "NDE_USE_CBLAS) vs triple loop: max relative error", worst_mm, TK_MM_TOL);
     CHECK("blocked kernel ran on every shape that fills a tile", wide_runs > 1000);
+    CHECK("row kernel (M < 4, or N < 4 on the transpose with C strided) = small-shape kernel bit for bit",
+          rows_same && rows_runs > 1000);
 #ifdef NDE_USE_CBLAS
     CHECK("blocked kernel = small-shape kernel bit for bit (CBLAS build: the dispatcher is CBLAS's)", same);
 #else
@@ -171,7 +180,7 @@ static void tk_test_linear(void)
 {
     static const int ins[] = {1, 2, 3, 4, 5, 31, 32, 33, 64, 67, 127, 128, 131, 263}, outs[] = {1, 7, 8, 16, 17, 67};
     static const int Bs[] = {1, 3, 8, 9, 33, 67};
-    int ii, io, ib, wb, rows_same = 1, back_same = 1, wide_seen = 0;
+    int ii, io, ib, wb, rows_same = 1, back_same = 1, gb_same = 1, wide_seen = 0;
     double worst = 0.0, worst_back = 0.0;
     nde_rng r;
     size_t cap = (size_t)67 * 263; /* B, out <= 67, in <= 263 */
@@ -180,7 +189,7 @@ static void tk_test_linear(void)
     double *y1 = (double *)malloc(67 * sizeof(double)), *ws = (double *)malloc(cap * sizeof(double));
     double *gy = (double *)malloc(cap * sizeof(double)), *gx = (double *)malloc(2 * cap * sizeof(double));
     double *gW = (double *)malloc(3 * cap * sizeof(double));
-    double *gb = (double *)malloc(3 * 67 * sizeof(double));
+    double *gb = (double *)malloc(2 * 67 * sizeof(double)); /* gb, then its reference */
     if (!W || !b || !x || !y || !y1 || !ws || !gy || !gx || !gW || !gb) { CHECK("test_kernels: allocation", 0); goto done; }
     nde_rng_seed(&r, 13);
     tk_fill(&r, (long)cap, W);
@@ -217,6 +226,12 @@ static void tk_test_linear(void)
                     if (!(e <= worst_back)) worst_back = e;
                     e = tk_err(out, in, B, gy, 1, out, x, in, 1, gW, gW + nW, in, 1);
                     if (!(e <= worst_back)) worst_back = e;
+                    for (o = 0; o < out; o++) { /* gb: b plus the rows of gy one by one, in order */
+                        double sb = b[o];
+                        for (rr = 0; rr < B; rr++) sb += gy[(long)rr * out + o];
+                        gb[67 + o] = sb;
+                    }
+                    gb_same &= tk_same(out, gb, gb + 67);
                     memcpy(gW + 2 * nW, W, (size_t)nW * sizeof(double));
                     nde__mlp_gemm(B, in, out, gy, out, 1, W, in, 1, gx + cap, in, 1, 0);
                     nde__mlp_gemm(out, in, B, gy, 1, out, x, in, 1, gW + 2 * nW, in, 1, 1);
@@ -228,6 +243,8 @@ static void tk_test_linear(void)
     CHECK_LE("linear forward on every path (in 1..263, out 1..67, B 1..67, with/without b) vs triple loop: "
              "max relative error", worst, TK_MM_TOL);
     CHECK_LE("linear backward gx = gy W, gW += gy^T x vs triple loop: max relative error", worst_back, TK_MM_TOL);
+    CHECK("linear backward gb += column sums of gy: the bits of adding the rows one by one, on every shape",
+          gb_same);
 #ifdef NDE_USE_CBLAS
     (void)rows_same; /* CBLAS sums the large products in its own order: no bit-for-bit claims */
     (void)back_same;
