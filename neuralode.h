@@ -35,6 +35,13 @@
                            header is single-threaded ISO C.
      -march=native         safe with -ffp-contract=off (GCC's default in
                            -std=c99): wider vectors, the same bits.
+     NEURALODE_NO_IMPLEMENTATION
+                           (usually -D on the command line) ignore
+                           NEURALODE_IMPLEMENTATION in this file: for programs
+                           written standalone, each with its own
+                           implementation, linked instead against one compiled
+                           once (the Makefile builds the chapters so: each
+                           compiles in 2 s instead of 7).
 
    CONTENTS (declarations below, then the implementation in the same order)
      1. Status codes and messages ........ nde_status, nde_status_name, NDE_MSG_LEN
@@ -1317,7 +1324,7 @@ NDEDEF int nde_train(const nde_system *sys, int B, const double *y0, int N, cons
 
 #endif /* NEURALODE_H */
 
-#ifdef NEURALODE_IMPLEMENTATION
+#if defined(NEURALODE_IMPLEMENTATION) && !defined(NEURALODE_NO_IMPLEMENTATION)
 #ifndef NEURALODE_IMPLEMENTATION_DONE
 #define NEURALODE_IMPLEMENTATION_DONE
 
