@@ -3106,41 +3106,54 @@ static void nde__mlp_gemm_wide(int M, int N, int K, const double *A, long am, lo
 /* C (M,N) = C0 + A (M,K) B (K,N) for B unit-stride along N, a row of C at
    a time: strips of 2 NDE__VW (then NDE__VW) elements of the row stay in
    registers while k runs 0..K-1, one vector multiply-add per term and
-   strip; the N % NDE__VW last ones one by one. For the products that are
-   wide in one direction only: the weight gradient of a layer with one to
-   three outputs (gW += gy^T x, M = out), or, on the transpose, of a layer
-   with one to three inputs, and the bias gradient (then K = the batch).
-   2.5x the small-shape kernel at widths 64-128 and batch 32, 1.9x at 50 and
-   20; with K = 2 (gx = gy W of such a layer) it loses (0.7-0.8x), so those
-   stay there. The order is nde__mlp_gemm's: the same bits. C's columns may
-   be cn apart. */
+   strip; the N % NDE__VW last ones one by one. For the products that the
+   tiles do not fit and that are wide in one direction: the weight gradient
+   of a layer with 1-3 outputs (gW += gy^T x, M = out), gx = gy W of a layer
+   with 1-7 outputs (K = out), a batch of 1 (K = 1), and, on the transpose,
+   the weight and bias gradients of a layer with 1-7 inputs. 1.2-4.2x the
+   small-shape kernel at widths 50-128 and batches 1-32 (AVX-512; with SSE2
+   0.83-1.96x). The order is nde__mlp_gemm's: the same bits. C's columns
+   may be cn apart. The strip is a function called with literal two and cn
+   so that each call unrolls into plain vector code (a strip width or a
+   stride known only at run time kept the strip in memory: 2x slower). */
+static inline void nde__mlp_rows_strip(int two, int K, const double *a, long ak, const double *b, long bk, double *c,
+                                       long cn, int add)
+{
+    double s0[NDE__VW], s1[NDE__VW]; /* the strip's vectors (s1 only when two) */
+    int k, l;
+    for (l = 0; l < NDE__VW; l++) s0[l] = s1[l] = 0.0;
+    if (add) {
+        for (l = 0; l < NDE__VW; l++) s0[l] = c[l * cn];
+        if (two)
+            for (l = 0; l < NDE__VW; l++) s1[l] = c[(NDE__VW + l) * cn];
+    }
+    for (k = 0; k < K; k++, b += bk) {
+        double ak0 = a[k * ak];
+        for (l = 0; l < NDE__VW; l++) s0[l] += ak0 * b[l];
+        if (two)
+            for (l = 0; l < NDE__VW; l++) s1[l] += ak0 * b[NDE__VW + l];
+    }
+    for (l = 0; l < NDE__VW; l++) c[l * cn] = s0[l];
+    if (two)
+        for (l = 0; l < NDE__VW; l++) c[(NDE__VW + l) * cn] = s1[l];
+}
+
 static void nde__mlp_gemm_rows(int M, int N, int K, const double *A, long am, long ak,
                                const double *Bm, long bk, double *C, long cm, long cn, int add)
 {
-    int m, n, k, l;
+    int m, n, k;
     for (m = 0; m < M; m++) {
         const double *a = A + m * am;
         double *c = C + m * cm;
-        for (n = 0; n + NDE__VW <= N;) {
-            int two = n + 2 * NDE__VW <= N;
-            double s0[NDE__VW], s1[NDE__VW]; /* the strip's two vectors */
-            const double *b = Bm + n;
-            double *c0 = c + n * cn, *c1 = c0 + NDE__VW * cn;
-            for (l = 0; l < NDE__VW; l++) s0[l] = s1[l] = 0.0;
-            if (add && cn == 1)
-                for (l = 0; l < NDE__VW; l++) { s0[l] = c0[l]; s1[l] = two ? c1[l] : 0.0; }
-            else if (add)
-                for (l = 0; l < NDE__VW; l++) { s0[l] = c0[l * cn]; s1[l] = two ? c1[l * cn] : 0.0; }
-            for (k = 0; k < K; k++, b += bk) {
-                double ak0 = a[k * ak];
-                for (l = 0; l < NDE__VW; l++) s0[l] += ak0 * b[l];
-                for (l = 0; two && l < NDE__VW; l++) s1[l] += ak0 * b[NDE__VW + l];
-            }
-            if (cn == 1)
-                for (l = 0; l < NDE__VW; l++) { c0[l] = s0[l]; if (two) c1[l] = s1[l]; }
-            else
-                for (l = 0; l < NDE__VW; l++) { c0[l * cn] = s0[l]; if (two) c1[l * cn] = s1[l]; }
-            n += two ? 2 * NDE__VW : NDE__VW;
+        /* strips of two vectors, then one; literal arguments, so that each call unrolls */
+        for (n = 0; n + 2 * NDE__VW <= N; n += 2 * NDE__VW) {
+            if (cn == 1) nde__mlp_rows_strip(1, K, a, ak, Bm + n, bk, c + n, 1, add);
+            else nde__mlp_rows_strip(1, K, a, ak, Bm + n, bk, c + n * cn, cn, add);
+        }
+        if (n + NDE__VW <= N) {
+            if (cn == 1) nde__mlp_rows_strip(0, K, a, ak, Bm + n, bk, c + n, 1, add);
+            else nde__mlp_rows_strip(0, K, a, ak, Bm + n, bk, c + n * cn, cn, add);
+            n += NDE__VW;
         }
         for (; n < N; n++) {
             double t = add ? c[n * cn] : 0.0;
@@ -3152,9 +3165,10 @@ static void nde__mlp_gemm_rows(int M, int N, int K, const double *A, long am, lo
 
 /* C (M,N) = C0 + A (M,K) B (K,N) (as nde__mlp_gemm), choosing the kernel
    by shape: the blocked one when B and C run along N with unit stride and
-   the product fills its tiles; the row kernel when M or N is below
-   NDE__MR and the other is wide with unit stride (taken on the transpose
-   C^T = B^T A^T when that is M); else the small-shape one. Same bits on every path; with NDE_USE_CBLAS large
+   the product fills its tiles; the row kernel when N is wide with unit
+   stride and M is below NDE__MR or K below 8, or on the transpose C^T =
+   B^T A^T when M is wide with unit stride and N or K is below 8; else the
+   small-shape one. Same bits on every path; with NDE_USE_CBLAS large
    products go to cblas_dgemm. */
 static void nde__mlp_mm(int M, int N, int K, const double *A, long am, long ak,
                         const double *Bm, long bk, long bn, double *C, long cm, long cn, int add)
@@ -3168,9 +3182,9 @@ static void nde__mlp_mm(int M, int N, int K, const double *A, long am, long ak,
 #endif
     if (bn == 1 && cn == 1 && M >= NDE__MR && N >= NDE__NR && K >= 8)
         nde__mlp_gemm_wide(M, N, K, A, am, ak, Bm, bk, C, cm, add);
-    else if (bn == 1 && N >= NDE__VW && M < NDE__MR)
+    else if (bn == 1 && N >= NDE__VW && (M < NDE__MR || K < 8))
         nde__mlp_gemm_rows(M, N, K, A, am, ak, Bm, bk, C, cm, cn, add);
-    else if (am == 1 && M >= NDE__VW && N < NDE__MR)
+    else if (am == 1 && M >= NDE__VW && (N < 8 || K < 8))
         nde__mlp_gemm_rows(N, M, K, Bm, bn, bk, A, ak, C, cn, cm, add);
     else
         nde__mlp_gemm(M, N, K, A, am, ak, Bm, bk, bn, C, cm, cn, add);

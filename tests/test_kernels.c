@@ -103,12 +103,16 @@ static void tk_test_gemm(void)
                             if (!(e <= worst_wide)) worst_wide = e;
                             same &= tk_same(n, C1, C2);
                             wide_runs++;
-                        } else if (M < NDE__MR || (N < NDE__MR && tr)) { /* the row kernel: C as it is,
-                            or (A transposed, am = 1) C^T (N,M) = B^T A^T with C^T's columns N apart */
+                        } else { /* the row kernel: C as it is, and (A transposed, am = 1) on
+                            C^T (N,M) = B^T A^T with C^T's columns N apart */
                             memcpy(C2, C0, (size_t)n * sizeof(double));
-                            if (M < NDE__MR) nde__mlp_gemm_rows(M, N, K, A, am, ak, Bm, N, C2, N, 1, add);
-                            else nde__mlp_gemm_rows(N, M, K, Bm, 1, N, A, ak, C2, 1, N, add);
+                            nde__mlp_gemm_rows(M, N, K, A, am, ak, Bm, N, C2, N, 1, add);
                             rows_same &= tk_same(n, C1, C2);
+                            if (tr) {
+                                memcpy(C2, C0, (size_t)n * sizeof(double));
+                                nde__mlp_gemm_rows(N, M, K, Bm, 1, N, A, ak, C2, 1, N, add);
+                                rows_same &= tk_same(n, C1, C2);
+                            }
                             rows_runs++;
                         }
 #ifndef NDE_USE_CBLAS
@@ -139,7 +143,7 @@ static void tk_test_gemm(void)
     CHECK_LE("dispatcher nde__mlp_mm (kernel chosen by shape; CBLAS for large ones when built with "
              "NDE_USE_CBLAS) vs triple loop: max relative error", worst_mm, TK_MM_TOL);
     CHECK("blocked kernel ran on every shape that fills a tile", wide_runs > 1000);
-    CHECK("row kernel (M < 4, or N < 4 on the transpose with C strided) = small-shape kernel bit for bit",
+    CHECK("row kernel (as it is, and on the transpose with C strided) = small-shape kernel bit for bit",
           rows_same && rows_runs > 1000);
 #ifdef NDE_USE_CBLAS
     CHECK("blocked kernel = small-shape kernel bit for bit (CBLAS build: the dispatcher is CBLAS's)", same);
