@@ -221,7 +221,8 @@ bench-peer: | $(BUILD)
 # Optional: the spiral job and one epoch of chapter 12's ODE-Net in PyTorch (own dopri5,
 # autograd through it) next to ours, same run, one thread on both sides (OpenMP and BLAS
 # threads off: torch.set_num_threads alone leaves OpenBLAS's); the ODE-Net line ends with the
-# ratio of CPU time per iteration, and the peer's time over OpenBLAS's for the products alone. SEEDS=0,1,...,19 for the spiral's spread; needs python3-torch.
+# ratio of CPU time per iteration and the peer's time over OpenBLAS's for the products alone.
+# SEEDS=0,1,...,19 for the spiral's spread; needs python3-torch.
 PYTHON ?= /usr/bin/python3
 SEEDS  ?= 0,1,2
 bench-torch: $(BUILD)/bench

@@ -40,6 +40,13 @@ static void bo_mm(int ta, int tb, int M, int N, int K, const double *A, const do
                 ta ? M : K, B, tb ? K : N, beta, C, N);
 }
 
+/* a (n) = values in [-0.5, 0.5): no zeros, which a BLAS may skip */
+static void bo_fill(long n, double *a)
+{
+    long i;
+    for (i = 0; i < n; i++) a[i] = 0.5 - (double)(i % 97 + 1) / 98.0;
+}
+
 /* The products of one training iteration of the ODE-Net (chapters/odenet.h) with nf
    evaluations of f forward and nb vjps backward, on OpenBLAS: the encoder forward and its
    weight gradient (the pixels need no gradient), per evaluation [z, t] W1^T then h W2^T,
@@ -47,28 +54,21 @@ static void bo_mm(int ta, int tb, int M, int N, int K, const double *A, const do
 static void bo_products_floor(int nf, int nb)
 {
     enum { B = ODN_BATCH, P = ODN_PIX, D = ODN_D, H = ODN_H, D1 = ODN_D + 1 };
-    double *buf, *x, *W0, *z, *gz, *gW0, *zt, *W1, *h, *W2, *o, *gW1, *gW2, *gh, *dz;
-    size_t n = (size_t)B * P + 2 * (size_t)D * P + 2 * (size_t)B * D + (size_t)B * D1 + 2 * (size_t)D1 * H +
-               2 * (size_t)B * H + 2 * (size_t)H * D + (size_t)B * D + (size_t)B * D1, i;
+    static double x[B * P], W0[D * P], gW0[D * P]; /* (B,P) pixels; (D,P) the encoder and its gradient */
+    static double z[B * D], gz[B * D], o[B * D];   /* (B,D) z(0), its gradient, f's output / cotangent */
+    static double zt[B * D1], dz[B * D1];          /* (B,D1) [z, t] and its gradient */
+    static double W1[H * D1], gW1[H * D1];         /* (H,D1) f's first layer */
+    static double h[B * H], gh[B * H];             /* (B,H) f's hidden layer */
+    static double W2[D * H], gW2[D * H];           /* (D,H) f's second layer */
     double best = 1e30, t0, t, macs;
     int rep, e;
-    buf = (double *)malloc(n * sizeof(double));
-    if (!buf) { printf("# odenet_openblas_products: out of memory\n"); return; }
-    for (i = 0; i < n; i++) buf[i] = 0.5 - (double)(i % 97) / 97.0;
-    x = buf;                       /* (B,P) */
-    W0 = x + (size_t)B * P;        /* (D,P) */
-    gW0 = W0 + (size_t)D * P;      /* (D,P) */
-    z = gW0 + (size_t)D * P;       /* (B,D) */
-    gz = z + (size_t)B * D;        /* (B,D) */
-    zt = gz + (size_t)B * D;       /* (B,D1) */
-    W1 = zt + (size_t)B * D1;      /* (H,D1) */
-    gW1 = W1 + (size_t)H * D1;     /* (H,D1) */
-    h = gW1 + (size_t)H * D1;      /* (B,H) */
-    gh = h + (size_t)B * H;        /* (B,H) */
-    W2 = gh + (size_t)B * H;       /* (D,H) */
-    gW2 = W2 + (size_t)D * H;      /* (D,H) */
-    o = gW2 + (size_t)D * H;       /* (B,D) */
-    dz = o + (size_t)B * D;        /* (B,D1) */
+    bo_fill(B * P, x);
+    bo_fill(D * P, W0);
+    bo_fill(B * D, gz);
+    bo_fill(B * D, o);
+    bo_fill(B * D1, zt);
+    bo_fill(H * D1, W1);
+    bo_fill(D * H, W2);
     for (rep = 0; rep < 20; rep++) {
         t0 = bo_now(CLOCK_MONOTONIC);
         bo_mm(0, 1, B, D, P, x, W0, z, 0.0);
@@ -89,7 +89,6 @@ static void bo_products_floor(int nf, int nb)
     macs = 2.0 * B * P * D + (nf + 2.0 * nb) * B * ((double)D1 * H + (double)H * D);
     printf("BENCH name=odenet_openblas_products ms_per_iter=%.2f mmacs_per_iter=%.1f gflops=%.1f nfe_fwd=%d nfe_bwd=%d\n",
            1e3 * best, 1e-6 * macs, 2e-9 * macs / best, nf, nb);
-    free(buf);
 }
 #endif
 
